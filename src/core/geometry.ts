@@ -1,0 +1,195 @@
+// Cell box, scale types, sheet layout and the 16384 px limit (SPEC §2 and §4), all in integer px.
+
+import { SpriteError } from './errors.js';
+import type { ResolvedOptions, ScaleType } from './options.js';
+import type { Size } from './source.js';
+
+/** Largest sheet side the output may have, in px (the original API's limit). */
+export const MAX_SHEET_SIDE = 16384;
+
+/** An integer rectangle in px. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** SPEC §2 box: `W = sw ?? round(Ws·psw/100)`, `H = sh ?? round(Hs·psh/100)`, each at least 1 px. */
+export function cellBox(opts: Pick<ResolvedOptions, 'sw' | 'sh' | 'psw' | 'psh'>, display: Size): Size {
+  return {
+    width: opts.sw ?? Math.max(1, Math.round((display.width * opts.psw) / 100)),
+    height: opts.sh ?? Math.max(1, Math.round((display.height * opts.psh) / 100)),
+  };
+}
+
+/** How a frame of display size `display` goes into its box: what the decoder must produce and where it lands. */
+export interface FramePlacement {
+  /** The cell's size on the sheet: the box, except for `fit`, where it shrinks to the scaled frame. */
+  cell: Size;
+  /** The whole (rotated, SAR-corrected) frame scaled to this size. */
+  scaled: Size;
+  /** The part of the scaled frame that is kept, in scaled px (everything but for `crop`). */
+  crop: Rect;
+  /** Where the kept part lands inside the cell (centred with bars around it for `fill`). */
+  dst: Rect;
+}
+
+const whole = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, height: size.height });
+
+/** The four scale types of SPEC §2 as integer sizes and rectangles. */
+export function framePlacement(scaletype: ScaleType, display: Size, box: Size): FramePlacement {
+  const sx = box.width / display.width;
+  const sy = box.height / display.height;
+  switch (scaletype) {
+    case 'stretch':
+      return { cell: box, scaled: box, crop: whole(box), dst: whole(box) };
+    case 'crop': {
+      const s = Math.max(sx, sy);
+      // Rounding may leave the scaled frame a pixel short of the box: never crop more than exists.
+      const scaled = {
+        width: Math.max(box.width, Math.round(display.width * s)),
+        height: Math.max(box.height, Math.round(display.height * s)),
+      };
+      const crop = {
+        x: Math.floor((scaled.width - box.width) / 2),
+        y: Math.floor((scaled.height - box.height) / 2),
+        width: box.width,
+        height: box.height,
+      };
+      return { cell: box, scaled, crop, dst: whole(box) };
+    }
+    case 'fill': {
+      const s = Math.min(sx, sy);
+      const scaled = {
+        width: Math.min(box.width, Math.max(1, Math.round(display.width * s))),
+        height: Math.min(box.height, Math.max(1, Math.round(display.height * s))),
+      };
+      const dst = {
+        x: Math.floor((box.width - scaled.width) / 2),
+        y: Math.floor((box.height - scaled.height) / 2),
+        width: scaled.width,
+        height: scaled.height,
+      };
+      return { cell: box, scaled, crop: whole(scaled), dst };
+    }
+    case 'fit': {
+      const s = Math.min(sx, sy);
+      const cell = {
+        width: Math.max(1, Math.round(display.width * s)),
+        height: Math.max(1, Math.round(display.height * s)),
+      };
+      return { cell, scaled: cell, crop: whole(cell), dst: whole(cell) };
+    }
+  }
+}
+
+/** A sheet's grid: every sheet of a job has this size. */
+export interface SheetLayout {
+  width: number;
+  height: number;
+  cell: Size;
+  columns: number;
+  rows: number;
+  /** Cells per sheet (`columns · rows`). */
+  perSheet: number;
+  pad: number;
+  margin: number;
+}
+
+/** Sheet size per SPEC §4: `2·margin + tw·cellW + (tw−1)·pad` by `2·margin + th·cellH + (th−1)·pad`. */
+export function sheetLayout(opts: Pick<ResolvedOptions, 'tw' | 'th' | 'pad' | 'margin'>, cell: Size): SheetLayout {
+  return {
+    width: 2 * opts.margin + opts.tw * cell.width + (opts.tw - 1) * opts.pad,
+    height: 2 * opts.margin + opts.th * cell.height + (opts.th - 1) * opts.pad,
+    cell,
+    columns: opts.tw,
+    rows: opts.th,
+    perSheet: opts.tw * opts.th,
+    pad: opts.pad,
+    margin: opts.margin,
+  };
+}
+
+/** Top-left corner of cell `k` (from 0, row by row) of a sheet. */
+export function cellOrigin(layout: SheetLayout, k: number): { x: number; y: number } {
+  return {
+    x: layout.margin + (k % layout.columns) * (layout.cell.width + layout.pad),
+    y: layout.margin + Math.floor(k / layout.columns) * (layout.cell.height + layout.pad),
+  };
+}
+
+/** Sheet, cell index and corner of the `n`-th captured frame of a job (from 0). */
+export function cellOfFrame(layout: SheetLayout, n: number): { sheet: number; k: number; x: number; y: number } {
+  const k = n % layout.perSheet;
+  return { sheet: Math.floor(n / layout.perSheet), k, ...cellOrigin(layout, k) };
+}
+
+/** Wording of what drives one axis's cell size, for the error message. */
+function cellDriver(axis: 'width' | 'height', opts: ResolvedOptions, display?: Size): string {
+  const [fixed, percent] = axis === 'width' ? (['sw', 'psw'] as const) : (['sh', 'psh'] as const);
+  const given = opts[fixed];
+  const fit = opts.scaletype === 'fit' ? ', shrunk by scaletype fit' : '';
+  if (given !== undefined) return `${fixed}(${given})${fit}`;
+  const source = display ? `source ${axis} ${display[axis]} px` : `source ${axis}`;
+  return `${percent}(${opts[percent]}%) of the ${source}${fit}`;
+}
+
+/**
+ * Throws SHEET_TOO_LARGE when the sheet exceeds 16384 px on a side, naming the computed size and every
+ * parameter that drives it. `param` is `tw` or `th`, the count that multiplies the overflow.
+ */
+export function checkSheetSize(layout: SheetLayout, opts: ResolvedOptions, display?: Size): void {
+  const wide = layout.width > MAX_SHEET_SIDE;
+  const tall = layout.height > MAX_SHEET_SIDE;
+  if (!wide && !tall) return;
+  const parts: string[] = [];
+  if (wide) {
+    parts.push(
+      `width = 2·margin(${opts.margin}) + tw(${opts.tw})·cell width(${layout.cell.width}, from ${cellDriver('width', opts, display)}) + ${opts.tw - 1}·pad(${opts.pad})`,
+    );
+  }
+  if (tall) {
+    parts.push(
+      `height = 2·margin(${opts.margin}) + th(${opts.th})·cell height(${layout.cell.height}, from ${cellDriver('height', opts, display)}) + ${opts.th - 1}·pad(${opts.pad})`,
+    );
+  }
+  const lower = [wide ? 'tw, sw/psw' : '', tall ? 'th, sh/psh' : '', 'pad or margin'].filter(Boolean).join(', ');
+  throw new SpriteError(
+    'SHEET_TOO_LARGE',
+    `The sheet would be ${layout.width} × ${layout.height} px, over the ${MAX_SHEET_SIDE} px limit: ${parts.join('; ')}. Lower ${lower}.`,
+    {
+      param: wide ? 'tw' : 'th',
+      details: { width: layout.width, height: layout.height, limit: MAX_SHEET_SIDE, axis: wide && tall ? 'both' : wide ? 'width' : 'height' },
+    },
+  );
+}
+
+/**
+ * The check that can run before decoding, without the source: an axis whose cell size is fixed (`sw`/`sh` given,
+ * scale type not `fit`, which may shrink the cell) already fixes that side of the sheet.
+ */
+export function checkSheetSizeEarly(opts: ResolvedOptions): void {
+  if (opts.scaletype === 'fit') return;
+  const width = opts.sw !== undefined ? 2 * opts.margin + opts.tw * opts.sw + (opts.tw - 1) * opts.pad : 0;
+  const height = opts.sh !== undefined ? 2 * opts.margin + opts.th * opts.sh + (opts.th - 1) * opts.pad : 0;
+  const layout = sheetLayout(opts, { width: opts.sw ?? 0, height: opts.sh ?? 0 });
+  checkSheetSize({ ...layout, width, height }, opts);
+}
+
+/** Everything geometric about a job once the source's display size is known. */
+export interface GeometryPlan {
+  display: Size;
+  box: Size;
+  placement: FramePlacement;
+  layout: SheetLayout;
+}
+
+/** Box, placement and layout for a source; throws SHEET_TOO_LARGE before any frame is decoded. */
+export function planGeometry(opts: ResolvedOptions, display: Size): GeometryPlan {
+  const box = cellBox(opts, display);
+  const placement = framePlacement(opts.scaletype, display, box);
+  const layout = sheetLayout(opts, placement.cell);
+  checkSheetSize(layout, opts, display);
+  return { display, box, placement, layout };
+}

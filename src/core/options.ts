@@ -1,0 +1,213 @@
+// The sprite parameters: their public type, the rules table every boundary validates against, and resolveOptions().
+
+import { invalidOption, showValue } from './errors.js';
+
+/** Sheet image format. `webp` is our addition to the original API. */
+export type SpriteFormat = 'jpg' | 'png' | 'webp';
+/** Frame selection mode (SPEC §3). */
+export type SpriteMode = 'inter' | 'key' | 'avg' | 'dhash';
+/** How a frame fits its cell box (SPEC §2). */
+export type ScaleType = 'crop' | 'stretch' | 'fill' | 'fit';
+
+/**
+ * The parameters of a sprite job, with the original API's short keys.
+ * Every field but `f` is optional; absent (or `undefined`) means the default.
+ */
+export interface SpriteOptions {
+  /** Start time on the presentation timeline, in ms from the first frame. Default 0; integer ≥ 0. */
+  ss?: number;
+  /** Sheet image format: `jpg`, `png` or `webp`. Required. */
+  f: SpriteFormat;
+  /** Frame selection mode: `inter` (fixed interval), `key` (key frames), `avg` (`num` evenly spaced), `dhash` (scene changes). Default `inter`. */
+  m?: SpriteMode;
+  /** dhash threshold: a candidate is kept when more than `thr` percent of its 64 hash bits changed. Default 0; integer 0..100. Ignored outside `dhash`. */
+  thr?: number;
+  /** Most frames to capture; 0 = no limit. Default 0, except `avg` where the default is `tw·th` and 0 is an error. Integer ≥ 0. */
+  num?: number;
+  /** Sampling interval for `inter` and `dhash`, in ms; 0 (or less than the frame interval) = every frame. Default 0; integer ≥ 0. */
+  inter?: number;
+  /** Cell box width in px. Default: from `psw`. Integer 32..4096; wins over `psw`. */
+  sw?: number;
+  /** Cell box height in px. Default: from `psh`. Integer 32..4096; wins over `psh`. */
+  sh?: number;
+  /** Cell box width as a percent of the source display width. Default 100; integer 1..200. */
+  psw?: number;
+  /** Cell box height as a percent of the source display height. Default 100; integer 1..200. */
+  psh?: number;
+  /** How a frame fits its cell box: `crop`, `stretch`, `fill` or `fit`. Default `stretch`. */
+  scaletype?: ScaleType;
+  /** Columns per sheet. Default 6; integer 1..100. */
+  tw?: number;
+  /** Rows per sheet. Default 6; integer 1..100. */
+  th?: number;
+  /** Gap between cells, in px. Default 2; integer 0..100. */
+  pad?: number;
+  /** Border around the grid, in px. Default 2; integer 0..100. */
+  margin?: number;
+  /** Encoder quality for `jpg` and `webp` (our addition). Default 90; integer 1..100. Ignored for `png`. */
+  q?: number;
+}
+
+/** The option names, in the order the original API's examples write them (used by formatProcess). */
+export const OPTION_KEYS = [
+  'f', 'm', 'ss', 'thr', 'num', 'inter', 'sw', 'sh', 'psw', 'psh', 'scaletype', 'tw', 'th', 'pad', 'margin', 'q',
+] as const satisfies readonly (keyof SpriteOptions)[];
+
+/** One option name. */
+export type OptionKey = (typeof OPTION_KEYS)[number];
+
+/** An integer option's rule. `max` absent means no upper bound below Number.MAX_SAFE_INTEGER. */
+export interface IntRule {
+  kind: 'int';
+  min: number;
+  max?: number;
+  unit?: 'ms' | 'px' | '%';
+}
+/** A string option's rule: one of a fixed list. */
+export interface EnumRule {
+  kind: 'enum';
+  values: readonly string[];
+}
+/** The rule for one option. */
+export type OptionRule = IntRule | EnumRule;
+
+/** Type and range of every option (SPEC §1): the single source the validator, the parser and the page read. */
+export const OPTION_RULES: { readonly [K in OptionKey]: OptionRule } = {
+  ss: { kind: 'int', min: 0, unit: 'ms' },
+  f: { kind: 'enum', values: ['jpg', 'png', 'webp'] },
+  m: { kind: 'enum', values: ['inter', 'key', 'avg', 'dhash'] },
+  thr: { kind: 'int', min: 0, max: 100 },
+  num: { kind: 'int', min: 0 },
+  inter: { kind: 'int', min: 0, unit: 'ms' },
+  sw: { kind: 'int', min: 32, max: 4096, unit: 'px' },
+  sh: { kind: 'int', min: 32, max: 4096, unit: 'px' },
+  psw: { kind: 'int', min: 1, max: 200, unit: '%' },
+  psh: { kind: 'int', min: 1, max: 200, unit: '%' },
+  scaletype: { kind: 'enum', values: ['crop', 'stretch', 'fill', 'fit'] },
+  tw: { kind: 'int', min: 1, max: 100 },
+  th: { kind: 'int', min: 1, max: 100 },
+  pad: { kind: 'int', min: 0, max: 100, unit: 'px' },
+  margin: { kind: 'int', min: 0, max: 100, unit: 'px' },
+  q: { kind: 'int', min: 1, max: 100 },
+};
+
+/** Defaults of the optional parameters (`num`'s depends on the mode; `sw`/`sh` have none). */
+export const OPTION_DEFAULTS = {
+  ss: 0,
+  m: 'inter',
+  thr: 0,
+  num: 0,
+  inter: 0,
+  psw: 100,
+  psh: 100,
+  scaletype: 'stretch',
+  tw: 6,
+  th: 6,
+  pad: 2,
+  margin: 2,
+  q: 90,
+} as const satisfies Partial<Record<OptionKey, number | string>>;
+
+/** Options after defaults: every field set except `sw`/`sh`, which stay absent when the box comes from `psw`/`psh`. */
+export interface ResolvedOptions {
+  ss: number;
+  f: SpriteFormat;
+  m: SpriteMode;
+  thr: number;
+  /** Resolved frame limit: 0 = none; for `avg` always ≥ 1. */
+  num: number;
+  inter: number;
+  sw?: number;
+  sh?: number;
+  psw: number;
+  psh: number;
+  scaletype: ScaleType;
+  tw: number;
+  th: number;
+  pad: number;
+  margin: number;
+  q: number;
+}
+
+/** Human wording of a rule's valid values, e.g. `an integer from 32 to 4096 (px)` or `one of jpg, png, webp`. */
+export function describeRule(rule: OptionRule): string {
+  if (rule.kind === 'enum') return `one of ${rule.values.join(', ')}`;
+  const unit = rule.unit ? ` (${rule.unit})` : '';
+  return rule.max === undefined ? `an integer ≥ ${rule.min}${unit}` : `an integer from ${rule.min} to ${rule.max}${unit}`;
+}
+
+/** Throws INVALID_OPTION unless `value` satisfies the rule of `key`. */
+export function checkOptionValue(key: OptionKey, value: unknown): void {
+  const rule = OPTION_RULES[key];
+  const ok =
+    rule.kind === 'enum'
+      ? typeof value === 'string' && rule.values.includes(value)
+      : typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        value >= rule.min &&
+        (rule.max === undefined || value <= rule.max);
+  if (!ok) {
+    throw invalidOption(key, `${key} must be ${describeRule(rule)}; got ${showValue(value)}.`, {
+      value,
+      ...(rule.kind === 'enum' ? { valid: rule.values } : { min: rule.min, max: rule.max ?? null }),
+    });
+  }
+}
+
+function isOptionKey(key: string): key is OptionKey {
+  return (OPTION_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * Applies the defaults to `options` and validates every rule of SPEC §1, before any decoding.
+ * Throws {@link SpriteError} `INVALID_OPTION` (with `param`) for an unknown key, a missing `f`, a value of the wrong
+ * type or out of range, or `num` 0 given with `m_avg`. Nothing is clamped.
+ */
+export function resolveOptions(options: SpriteOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption('options', `options must be an object with at least f; got ${showValue(options)}.`);
+  }
+  const given: Partial<Record<OptionKey, unknown>> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!isOptionKey(key)) {
+      throw invalidOption(key, `Unknown option ${JSON.stringify(key)}; valid options are ${OPTION_KEYS.join(', ')}.`, {
+        value,
+      });
+    }
+    if (value === undefined) continue;
+    checkOptionValue(key, value);
+    given[key] = value;
+  }
+  if (given.f === undefined) {
+    throw invalidOption('f', `f (the sheet format) is required: ${describeRule(OPTION_RULES.f)}.`);
+  }
+  const m = (given.m ?? OPTION_DEFAULTS.m) as SpriteMode;
+  const tw = (given.tw ?? OPTION_DEFAULTS.tw) as number;
+  const th = (given.th ?? OPTION_DEFAULTS.th) as number;
+  let num = (given.num ?? OPTION_DEFAULTS.num) as number;
+  if (m === 'avg') {
+    if (given.num === 0) {
+      throw invalidOption('num', 'num must be at least 1 in avg mode (it is how many frames to spread over the video); got 0. Leave num out to get one full sheet (tw·th).', { value: 0, min: 1 });
+    }
+    if (given.num === undefined) num = tw * th;
+  }
+  const resolved: ResolvedOptions = {
+    ss: (given.ss ?? OPTION_DEFAULTS.ss) as number,
+    f: given.f as SpriteFormat,
+    m,
+    thr: (given.thr ?? OPTION_DEFAULTS.thr) as number,
+    num,
+    inter: (given.inter ?? OPTION_DEFAULTS.inter) as number,
+    psw: (given.psw ?? OPTION_DEFAULTS.psw) as number,
+    psh: (given.psh ?? OPTION_DEFAULTS.psh) as number,
+    scaletype: (given.scaletype ?? OPTION_DEFAULTS.scaletype) as ScaleType,
+    tw,
+    th,
+    pad: (given.pad ?? OPTION_DEFAULTS.pad) as number,
+    margin: (given.margin ?? OPTION_DEFAULTS.margin) as number,
+    q: (given.q ?? OPTION_DEFAULTS.q) as number,
+  };
+  if (given.sw !== undefined) resolved.sw = given.sw as number;
+  if (given.sh !== undefined) resolved.sh = given.sh as number;
+  return resolved;
+}

@@ -1,0 +1,180 @@
+// Which frames each mode captures (SPEC §3): targets, the streaming "frame at t" picker, and list forms.
+
+import { SpriteError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+
+/** A frame of the source: time in ms from the first frame (which is at 0), and whether it is a key frame. */
+export interface FrameInfo {
+  time: number;
+  key: boolean;
+}
+
+/** One captured frame: the time asked for and the frame taken for it (both ms from the first frame). */
+export interface Capture {
+  target: number;
+  time: number;
+  key: boolean;
+}
+
+/** Facts about the source the selection needs, from VideoSourceInfo. */
+export interface SelectionFacts {
+  /** Where the last frame ends, ms from the first frame. */
+  durationMs: number;
+  /** Nominal frame interval, ms; 0 when unknown. */
+  frameIntervalMs: number;
+}
+
+/** Throws START_PAST_END when `ss` is at or past the end of the video. */
+export function checkStart(ss: number, facts: SelectionFacts): void {
+  if (ss >= facts.durationMs) {
+    throw new SpriteError(
+      'START_PAST_END',
+      `ss (${ss} ms) is at or past the end of the video (${Math.round(facts.durationMs)} ms): there is nothing to capture. Use an ss below ${Math.round(facts.durationMs)}.`,
+      { param: 'ss', details: { ss, durationMs: facts.durationMs } },
+    );
+  }
+}
+
+/**
+ * Targets of `inter` mode (SPEC §3.1): `ss, ss+inter, …` while before the end; `'every'` when `inter` is 0 or below
+ * the source's frame interval (every frame from `ss` is captured then). `num` is applied by the picker, not here,
+ * since two targets may share a frame.
+ */
+export function interTargets(opts: Pick<ResolvedOptions, 'ss' | 'inter'>, facts: SelectionFacts): number[] | 'every' {
+  checkStart(opts.ss, facts);
+  if (opts.inter === 0 || opts.inter < facts.frameIntervalMs) return 'every';
+  const targets: number[] = [];
+  // Multiplying, not adding, keeps long runs free of accumulated float error.
+  for (let i = 0; opts.ss + i * opts.inter < facts.durationMs; i++) targets.push(opts.ss + i * opts.inter);
+  return targets;
+}
+
+/** Targets of `avg` mode (SPEC §3.3): `ss + i·span/num` for i = 0…num−1, `span = duration − ss`; exact, unrounded. */
+export function avgTargets(opts: Pick<ResolvedOptions, 'ss' | 'num'>, facts: SelectionFacts): number[] {
+  checkStart(opts.ss, facts);
+  const span = facts.durationMs - opts.ss;
+  return Array.from({ length: opts.num }, (_, i) => opts.ss + (i * span) / opts.num);
+}
+
+/**
+ * Streaming "frame at t" picker. Feed frames in presentation order; it emits a {@link Capture} for a target as soon
+ * as a later frame shows which frame was on screen at it (or at {@link FramePicker.end}).
+ *
+ * - The frame at t is the last frame whose time is ≤ t.
+ * - Frames before `ss` are never captured: when the frame on screen at a target started before `ss`, the first frame
+ *   at or after `ss` is taken instead.
+ * - A frame is captured at most once: a target whose frame was already captured is skipped.
+ * - After `limit` captures (when > 0) the picker is {@link FramePicker.done}, so a decoder can stop early.
+ * - `'every'` captures every frame at or after `ss`.
+ */
+export class FramePicker {
+  private readonly targets: readonly number[] | 'every';
+  private readonly ss: number;
+  private readonly limit: number;
+  private index = 0;
+  private previous: FrameInfo | undefined;
+  private lastCaptured = -Infinity;
+  private count = 0;
+
+  /** `targets` ascending (ms), or `'every'`; `limit` 0 = no limit. */
+  constructor(targets: readonly number[] | 'every', opts: { ss: number; limit: number }) {
+    this.targets = targets;
+    this.ss = opts.ss;
+    this.limit = opts.limit;
+  }
+
+  /** True once no further frame can be captured. */
+  get done(): boolean {
+    if (this.limit > 0 && this.count >= this.limit) return true;
+    return this.targets !== 'every' && this.index >= this.targets.length;
+  }
+
+  /** The next unresolved target (ms), or undefined in `'every'` mode or when none is left. */
+  get nextTarget(): number | undefined {
+    return this.targets === 'every' || this.done ? undefined : this.targets[this.index];
+  }
+
+  private take(target: number, frame: FrameInfo | undefined, out: Capture[]): void {
+    if (!frame || this.done || frame.time <= this.lastCaptured) return;
+    this.lastCaptured = frame.time;
+    this.count++;
+    out.push({ target, time: frame.time, key: frame.key });
+  }
+
+  /** Feeds the next frame (time ascending); returns the captures it settles. */
+  push(frame: FrameInfo): Capture[] {
+    const out: Capture[] = [];
+    if (this.done) return out;
+    if (this.targets === 'every') {
+      if (frame.time >= this.ss) this.take(frame.time, frame, out);
+      return out;
+    }
+    while (this.index < this.targets.length && frame.time > this.targets[this.index]!) {
+      const target = this.targets[this.index]!;
+      const onScreen = this.previous;
+      // Nothing at or after ss was on screen by the target: the first frame at or after ss is this one.
+      this.take(target, onScreen && onScreen.time >= this.ss ? onScreen : frame, out);
+      this.index++;
+    }
+    this.previous = frame;
+    return out;
+  }
+
+  /** Settles the targets still open after the last frame. */
+  end(): Capture[] {
+    const out: Capture[] = [];
+    if (this.targets === 'every') return out;
+    for (; this.index < this.targets.length; this.index++) {
+      const onScreen = this.previous;
+      if (onScreen && onScreen.time >= this.ss) this.take(this.targets[this.index]!, onScreen, out);
+    }
+    return out;
+  }
+}
+
+function byTime(frames: readonly FrameInfo[]): FrameInfo[] {
+  // Decode order (B-frames) is not presentation order.
+  return [...frames].sort((a, b) => a.time - b.time);
+}
+
+function pick(frames: readonly FrameInfo[], targets: readonly number[] | 'every', ss: number, limit: number): Capture[] {
+  const picker = new FramePicker(targets, { ss, limit });
+  const out: Capture[] = [];
+  for (const frame of byTime(frames)) {
+    if (picker.done) break;
+    out.push(...picker.push(frame));
+  }
+  out.push(...picker.end());
+  return out;
+}
+
+/** `inter` mode on a known frame list (SPEC §3.1). */
+export function selectInter(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
+  return pick(frames, interTargets(opts, facts), opts.ss, opts.num);
+}
+
+/** `key` mode (SPEC §3.2): every key frame at or after `ss`, in order, up to `num`; the target is the frame's time. */
+export function selectKey(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
+  checkStart(opts.ss, facts);
+  const keys = byTime(frames).filter((f) => f.key && f.time >= opts.ss);
+  return (opts.num > 0 ? keys.slice(0, opts.num) : keys).map((f) => ({ target: f.time, time: f.time, key: true }));
+}
+
+/** `avg` mode (SPEC §3.3): `num` targets evenly over `[ss, end)`; fewer captures when frames are fewer. */
+export function selectAvg(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
+  return pick(frames, avgTargets(opts, facts), opts.ss, opts.num);
+}
+
+/** Dispatches on `opts.m`. `dhash` needs each candidate's hash: take candidates with selectInter and use DhashSelector. */
+export function selectFrames(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
+  switch (opts.m) {
+    case 'inter':
+      return selectInter(frames, opts, facts);
+    case 'key':
+      return selectKey(frames, opts, facts);
+    case 'avg':
+      return selectAvg(frames, opts, facts);
+    case 'dhash':
+      throw new SpriteError('INTERNAL', 'selectFrames cannot choose dhash frames without their hashes: use selectInter for the candidates and DhashSelector.');
+  }
+}

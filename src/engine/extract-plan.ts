@@ -1,0 +1,98 @@
+// Plans how ffmpeg extracts the chosen frames: which captures share one exec, and each exec's arguments (pure).
+
+import type { FramePlacement } from '../core/geometry.js';
+
+/**
+ * A new exec (with its own seek) starts when the key frame before the next capture lies this far (ms of video)
+ * past the previous capture: seeking skips that much decoding, which outweighs an exec's fixed ~0.1–0.2 s cost.
+ */
+export const SEEK_GAP_MS = 1500;
+/** Most frames one exec returns, which bounds the raw output held in the wasm heap at once. */
+export const MAX_FRAMES_PER_EXEC = 48;
+/** Half-width of the pts match window, in s: far below any frame spacing, far above printing noise. */
+const PTS_EPSILON_S = 0.0005;
+
+/** One exec's worth of captures: frame times in ms from the first frame, ascending. */
+export interface ExtractChunk {
+  times: number[];
+}
+
+/** Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. */
+export function planChunks(times: readonly number[], keyTimes: readonly number[], keyOnly: boolean): ExtractChunk[] {
+  const chunks: ExtractChunk[] = [];
+  let current: number[] = [];
+  let k = 0;
+  for (const t of times) {
+    while (k + 1 < keyTimes.length && keyTimes[k + 1]! <= t) k++;
+    const keyBefore = keyTimes[k] !== undefined && keyTimes[k]! <= t ? keyTimes[k]! : 0;
+    const prev = current[current.length - 1];
+    // Key frames only decode key frames: skipping between them costs nothing, so only the count splits.
+    const farApart = !keyOnly && prev !== undefined && keyBefore - prev > SEEK_GAP_MS;
+    if (current.length >= MAX_FRAMES_PER_EXEC || farApart) {
+      chunks.push({ times: current });
+      current = [];
+    }
+    current.push(t);
+  }
+  if (current.length) chunks.push({ times: current });
+  return chunks;
+}
+
+/** What every exec of a job shares. */
+export interface ExtractContext {
+  /** Path of the input inside the ffmpeg file system. */
+  inputPath: string;
+  /** Path the raw RGBA frames are written to. */
+  outputPath: string;
+  streamIndex: number;
+  /** Absolute time of the first frame, s. */
+  startSec: number;
+  /** The container's start time, s (input `-ss` counts from it). */
+  formatStartSec: number;
+  rotation: 0 | 90 | 180 | 270;
+  placement: FramePlacement;
+  /** Decode key frames only (`-skip_frame nokey`). */
+  keyOnly: boolean;
+}
+
+function seconds(x: number): string {
+  return x.toFixed(6);
+}
+
+/** The filter chain: select exactly the wanted frames first, so only they are scaled, rotated and cropped. */
+export function filterChain(absTimes: readonly number[], ctx: ExtractContext): string {
+  const select = absTimes.map((t) => `lt(abs(t-${seconds(t)})\\,${PTS_EPSILON_S})`).join('+');
+  const { scaled, crop } = ctx.placement;
+  const sideways = ctx.rotation === 90 || ctx.rotation === 270;
+  // Scale before rotating (fewer pixels to turn): a sideways frame is scaled to the transposed size.
+  const filters = [`select='${select}'`, `scale=${sideways ? scaled.height : scaled.width}:${sideways ? scaled.width : scaled.height}:flags=area`];
+  if (ctx.rotation === 90) filters.push('transpose=clock');
+  else if (ctx.rotation === 270) filters.push('transpose=cclock');
+  else if (ctx.rotation === 180) filters.push('hflip', 'vflip');
+  if (crop.x !== 0 || crop.y !== 0 || crop.width !== scaled.width || crop.height !== scaled.height) {
+    filters.push(`crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}`);
+  }
+  filters.push('showinfo');
+  return filters.join(',');
+}
+
+/** The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). */
+export function chunkArgs(chunk: ExtractChunk, ctx: ExtractContext, fromStart = false): string[] {
+  const absTimes = chunk.times.map((t) => ctx.startSec + t / 1000);
+  // The demuxer seeks to the key frame at or before this point; select then picks by exact pts, so no trimming.
+  const seek = absTimes[0]! - ctx.formatStartSec - 0.002;
+  const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
+  if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
+  if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', seconds(seek));
+  args.push(
+    '-i', ctx.inputPath,
+    '-map', `0:${ctx.streamIndex}`,
+    '-an', '-sn', '-dn',
+    '-vf', filterChain(absTimes, ctx),
+    '-fps_mode', 'passthrough',
+    '-frames:v', String(chunk.times.length),
+    '-f', 'rawvideo', '-pix_fmt', 'rgba',
+    '-y', ctx.outputPath,
+  );
+  return args;
+}

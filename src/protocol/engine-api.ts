@@ -1,0 +1,56 @@
+// The one contract between the main-thread client and the engine worker; nothing else crosses the boundary.
+
+import type { SpriteErrorData } from '../core/errors.js';
+import type { ResolvedOptions } from '../core/options.js';
+import type { VideoSourceInfo, Size } from '../core/source.js';
+import type { Tile } from '../core/tile.js';
+
+/** A job as the worker receives it: options already validated on the main thread. */
+export interface EngineJob {
+  input: Blob;
+  options: ResolvedOptions;
+  /** Sheet file-name template (SPEC §5). */
+  nameTemplate: string;
+  /** Absolute URL of the folder holding the ffmpeg cores (`st/`, `mt/`). */
+  coreBaseUrl: string;
+  /** Use the multi-thread core. */
+  multiThread: boolean;
+}
+
+/** The phases a job goes through, in order. */
+export type SpritePhase = 'load' | 'probe' | 'decode' | 'encode';
+
+/** A finished sheet as it leaves the worker. */
+export interface EngineSheet {
+  index: number;
+  name: string;
+  width: number;
+  height: number;
+  blob: Blob;
+  tiles: Tile[];
+}
+
+/** Messages the worker sends while it works. */
+export type EngineEvent =
+  | { type: 'progress'; phase: SpritePhase; fraction: number }
+  | { type: 'sheet'; sheet: EngineSheet };
+
+/** What the worker returns when a job ends well. */
+export interface EngineSummary {
+  source: VideoSourceInfo;
+  display: Size;
+  cell: Size;
+  sheetWidth: number;
+  sheetHeight: number;
+  sheets: Omit<EngineSheet, 'blob'>[];
+  tiles: Tile[];
+  /** Frames that were chosen but could not be decoded (a truncated or corrupt file). */
+  missed: number;
+  /** Frames chosen for capture before decoding (for `dhash`, the candidates). */
+  planned: number;
+}
+
+/** The worker's API (exposed with comlink). Errors come back as {@link SpriteErrorData} in a rejected promise. */
+export interface EngineApi {
+  run(job: EngineJob, onEvent: (event: EngineEvent) => void): Promise<EngineSummary | { error: SpriteErrorData }>;
+}

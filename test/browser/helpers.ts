@@ -1,0 +1,77 @@
+// Shared pieces of the browser specs: the harness handle, fixture facts, and independent expectations.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export interface FixtureFacts {
+  video: boolean;
+  codec: string;
+  width: number;
+  height: number;
+  sar: string;
+  rotation: number;
+  fps: string;
+  formatStart: number;
+  /** Decoded frame times in s (ffprobe, CLI), ascending. */
+  frameTimes: number[];
+  /** Key-flagged packet times in s, ascending. */
+  keyTimes: number[];
+}
+
+export const FACTS: Record<string, FixtureFacts> = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'facts.json'), 'utf8'),
+);
+
+/** Frame times in ms from the first frame, as the library reports them. */
+export function relativeMs(facts: FixtureFacts): number[] {
+  const start = facts.frameTimes[0]!;
+  return facts.frameTimes.map((t) => Math.round((t - start) * 1e6) / 1e3);
+}
+
+/** "The frame at t" written independently of src/core: the last frame whose time is ≤ t (ms). */
+export function frameAt(times: readonly number[], t: number): number {
+  let best = times[0]!;
+  for (const x of times) if (x <= t + 1e-6) best = x;
+  return best;
+}
+
+export async function openHarness(page: Page): Promise<void> {
+  page.on('pageerror', (e) => console.log('pageerror:', e.message));
+  await page.goto('/test/browser/harness.html');
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+}
+
+/** The plain-data result of harness.run (see harness.ts). */
+export type RunResult = Awaited<ReturnType<Window['harness']['run']>>;
+
+export async function run(page: Page, fixture: string, options: object | string, extra: object = {}): Promise<RunResult> {
+  return page.evaluate(([f, o, e]) => window.harness.run({ fixture: f }, o as never, e), [fixture, options, extra] as const);
+}
+
+/** Times (ms) must match to within float noise: the library rounds to the microsecond. */
+export function expectTimes(actual: readonly number[], expected: readonly number[]): void {
+  expect(actual.length, `got ${JSON.stringify(actual)} expected ${JSON.stringify(expected)}`).toBe(expected.length);
+  actual.forEach((t, i) => expect(Math.abs(t - expected[i]!), `time #${i}: ${t} vs ${expected[i]}`).toBeLessThan(0.01));
+}
+
+/** PSNR (dB) between two RGBA buffers of the same size, over the RGB channels. */
+export function psnr(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+    n++;
+  }
+  const mse = sum / n;
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+declare global {
+  interface Window {
+    harness: typeof import('./harness.js')['harness'];
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { chunkArgs, filterChain, MAX_FRAMES_PER_EXEC, planChunks, SEEK_GAP_MS, type ExtractContext } from '../../src/engine/extract-plan.js';
+
+const whole = { x: 0, y: 0, width: 160, height: 90 };
+const ctx: ExtractContext = {
+  inputPath: '/input/a.mp4',
+  outputPath: '/frames.rgba',
+  streamIndex: 0,
+  startSec: 1.4,
+  formatStartSec: 1.4,
+  rotation: 0,
+  placement: { cell: { width: 160, height: 90 }, scaled: { width: 160, height: 90 }, crop: whole, dst: whole },
+  keyOnly: false,
+};
+
+describe('planChunks', () => {
+  it('keeps captures with no key frame between them in one exec (sequential decoding is cheapest)', () => {
+    expect(planChunks([0, 500, 1000, 1500], [0], false)).toEqual([{ times: [0, 500, 1000, 1500] }]);
+  });
+
+  it('starts a new exec when a key frame lets the decoder skip more than SEEK_GAP_MS', () => {
+    const keys = [0, 2000, 4000, 6000, 8000, 10000];
+    const chunks = planChunks([0, 10000], keys, false);
+    expect(chunks).toEqual([{ times: [0] }, { times: [10000] }]);
+    // A key frame close after the previous capture does not pay for a new exec.
+    expect(planChunks([0, SEEK_GAP_MS - 10], [0, SEEK_GAP_MS - 20], false)).toHaveLength(1);
+  });
+
+  it('never puts more than MAX_FRAMES_PER_EXEC frames in one exec', () => {
+    const times = Array.from({ length: MAX_FRAMES_PER_EXEC * 2 + 1 }, (_, i) => i * 40);
+    const chunks = planChunks(times, [0], false);
+    expect(chunks.map((c) => c.times.length)).toEqual([MAX_FRAMES_PER_EXEC, MAX_FRAMES_PER_EXEC, 1]);
+    expect(chunks.flatMap((c) => c.times)).toEqual(times);
+  });
+
+  it('splits key-only extraction by count only', () => {
+    expect(planChunks([0, 10000, 20000], [0, 10000, 20000], true)).toHaveLength(1);
+  });
+});
+
+describe('filterChain and chunkArgs', () => {
+  it('selects exact absolute pts before scaling, and seeks relative to the container start', () => {
+    const args = chunkArgs({ times: [1000, 2000] }, ctx);
+    const vf = args[args.indexOf('-vf') + 1]!;
+    expect(vf.startsWith("select='lt(abs(t-2.400000)\\,0.0005)+lt(abs(t-3.400000)\\,0.0005)'")).toBe(true);
+    expect(vf).toContain('scale=160:90:flags=area');
+    expect(vf.endsWith('showinfo')).toBe(true);
+    expect(args[args.indexOf('-ss') + 1]).toBe('0.998000');
+    expect(args[args.indexOf('-frames:v') + 1]).toBe('2');
+    expect(args).toContain('-copyts');
+    expect(args).toContain('-noautorotate');
+  });
+
+  it('drops the seek for the first frame and when asked to read from the start', () => {
+    expect(chunkArgs({ times: [0] }, ctx)).not.toContain('-ss');
+    expect(chunkArgs({ times: [5000] }, ctx, true)).not.toContain('-ss');
+  });
+
+  it('decodes key frames only in key mode', () => {
+    const args = chunkArgs({ times: [0] }, { ...ctx, keyOnly: true });
+    expect(args.slice(args.indexOf('-skip_frame'), args.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'nokey']);
+    expect(args.indexOf('-skip_frame')).toBeLessThan(args.indexOf('-i'));
+  });
+
+  it('scales a sideways frame to the transposed size, then turns it the way the display matrix says', () => {
+    const placement = { cell: { width: 90, height: 160 }, scaled: { width: 90, height: 160 }, crop: { x: 0, y: 0, width: 90, height: 160 }, dst: { x: 0, y: 0, width: 90, height: 160 } };
+    expect(filterChain([0], { ...ctx, rotation: 90, placement })).toContain('scale=160:90:flags=area,transpose=clock');
+    expect(filterChain([0], { ...ctx, rotation: 270, placement })).toContain('transpose=cclock');
+    expect(filterChain([0], { ...ctx, rotation: 180 })).toContain('hflip,vflip');
+  });
+
+  it('crops only when the placement keeps part of the scaled frame', () => {
+    expect(filterChain([0], ctx)).not.toContain('crop=');
+    const placement = { cell: { width: 100, height: 90 }, scaled: { width: 160, height: 90 }, crop: { x: 30, y: 0, width: 100, height: 90 }, dst: { x: 0, y: 0, width: 100, height: 90 } };
+    expect(filterChain([0], { ...ctx, placement })).toContain('crop=100:90:30:0');
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { SpriteError } from '../../src/core/errors.js';
+import { buildFrameTable, parsePacketCsv, parseShowinfo, parseStreamInfo } from '../../src/engine/probe-parse.js';
+
+function probeJson(stream: Record<string, unknown>, extra: Record<string, unknown>[] = []): string {
+  return JSON.stringify({
+    streams: [...extra, { index: extra.length, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '24/1', r_frame_rate: '24/1', ...stream }],
+    format: { format_name: 'mov,mp4', start_time: '0.000000' },
+  });
+}
+
+describe('parseStreamInfo', () => {
+  it('reads size, SAR, frame interval and the video stream index behind an audio stream', () => {
+    const s = parseStreamInfo(probeJson({ sample_aspect_ratio: '2:1' }, [{ index: 0, codec_type: 'audio' }]));
+    expect(s).toMatchObject({ index: 1, codedWidth: 1920, codedHeight: 1080, sar: [2, 1], rotation: 0, codec: 'h264' });
+    expect(s.frameIntervalMs).toBeCloseTo(1000 / 24, 9);
+  });
+
+  it.each([
+    [-90, 90],
+    [90, 270],
+    [180, 180],
+    [-180, 180],
+    [0, 0],
+  ])('turns a display matrix angle of %i° (counter-clockwise) into a clockwise rotation of %i°', (matrix, clockwise) => {
+    expect(parseStreamInfo(probeJson({ side_data_list: [{ rotation: matrix }] })).rotation).toBe(clockwise);
+  });
+
+  it('ignores the nonsense angle of an all-zero display matrix', () => {
+    expect(parseStreamInfo(probeJson({ side_data_list: [{ rotation: -9223372036854775808 }] })).rotation).toBe(0);
+  });
+
+  it('reads a legacy rotate tag as clockwise', () => {
+    expect(parseStreamInfo(probeJson({ tags: { rotate: '90' } })).rotation).toBe(90);
+  });
+
+  it('treats an unknown SAR (0:1) as square pixels', () => {
+    expect(parseStreamInfo(probeJson({ sample_aspect_ratio: '0:1' })).sar).toEqual([1, 1]);
+  });
+
+  it('prefers the average frame rate over a VFR time-base guess', () => {
+    expect(parseStreamInfo(probeJson({ r_frame_rate: '57600/1', avg_frame_rate: '7200/1000' })).frameIntervalMs).toBeCloseTo(1000 / 7.2, 6);
+  });
+
+  it('reports NO_VIDEO_STREAM for audio only, naming what is there', () => {
+    const json = JSON.stringify({ streams: [{ index: 0, codec_type: 'audio' }], format: { format_name: 'matroska,webm' } });
+    const e = (() => { try { parseStreamInfo(json); } catch (err) { return err; } })() as SpriteError;
+    expect(e).toBeInstanceOf(SpriteError);
+    expect(e.code).toBe('NO_VIDEO_STREAM');
+    expect(e.message).toContain('audio');
+  });
+
+  it('does not count cover art as video', () => {
+    const json = JSON.stringify({ streams: [{ index: 0, codec_type: 'audio' }, { index: 1, codec_type: 'video', width: 500, height: 500, disposition: { attached_pic: 1 } }], format: {} });
+    expect(() => parseStreamInfo(json)).toThrow(expect.objectContaining({ code: 'NO_VIDEO_STREAM' }));
+  });
+
+  it('reports NOT_A_VIDEO when ffprobe recognised nothing', () => {
+    expect(() => parseStreamInfo('{\n\n}\n')).toThrow(expect.objectContaining({ code: 'NOT_A_VIDEO' }));
+    expect(() => parseStreamInfo('')).toThrow(expect.objectContaining({ code: 'NOT_A_VIDEO' }));
+  });
+});
+
+describe('parsePacketCsv', () => {
+  it('skips the blank side-data lines and trailing commas of MPEG-TS output', () => {
+    const rows = parsePacketCsv('57.400000,K_,\n\n57.441667,__,\n\n');
+    expect(rows).toEqual([{ pts: 57.4, key: true }, { pts: 57.441667, key: false }]);
+  });
+
+  it('keeps N/A times as null (raw streams have none)', () => {
+    expect(parsePacketCsv('N/A,K_\nN/A,__\n')).toEqual([{ pts: null, key: true }, { pts: null, key: false }]);
+  });
+});
+
+describe('buildFrameTable', () => {
+  it('sorts decode-order (B-frame) times, counts from the first frame and ends after the last frame', () => {
+    const rows = [0.083333, 0.166667, 0.125, 0.25, 0.208333].map((pts, i) => ({ pts, key: i === 0 }));
+    const t = buildFrameTable(rows, 1000 / 24)!;
+    expect(t.startSec).toBe(0.083333);
+    expect(t.frames.map((f) => f.time)).toEqual([0, 41.667, 83.334, 125, 166.667]);
+    expect(t.frames[0]!.key).toBe(true);
+    expect(t.durationMs).toBeCloseTo(166.667 + 41.667, 3);
+  });
+
+  it('drops frames before the first key frame, which no decoder can show', () => {
+    const t = buildFrameTable([{ pts: 1, key: false }, { pts: 1.04, key: false }, { pts: 1.08, key: true }, { pts: 1.12, key: false }], 40)!;
+    expect(t.startSec).toBe(1.08);
+    expect(t.frames).toHaveLength(2);
+  });
+
+  it('falls back to the median gap when the stream has no frame rate', () => {
+    const t = buildFrameTable([0, 0.1, 0.2, 0.3].map((pts) => ({ pts, key: pts === 0 })), 0)!;
+    expect(t.frameIntervalMs).toBe(100);
+    expect(t.durationMs).toBe(400);
+  });
+
+  it('returns null when any time is missing, so the caller decodes to learn them', () => {
+    expect(buildFrameTable([{ pts: null, key: true }], 40)).toBeNull();
+    expect(buildFrameTable([], 40)).toBeNull();
+  });
+});
+
+describe('parseShowinfo', () => {
+  it('reads frame number, pts time and key flag from showinfo lines and ignores the rest', () => {
+    const lines = [
+      '[Parsed_showinfo_2 @ 0x1195380] config in time_base: 1/24000, frame_rate: 24/1',
+      '[Parsed_showinfo_2 @ 0x1195380] n:   0 pts:  10000 pts_time:0.416667 duration:   1000 duration_time:0.041667 pos:    11311 fmt:rgba sar:1/1 s:64x36 i:P iskey:1 type:I checksum:0 plane_checksum:[0] mean:[0] stdev:[0]',
+      '[Parsed_showinfo_2 @ 0x1195380] n:   1 pts:  11000 pts_time:0.458333 duration:   1000 pos: 1 fmt:rgba sar:1/1 s:64x36 i:P iskey:0 type:B checksum:0',
+      '[Parsed_showinfo_2 @ 0x1195380] color_range:pc color_space:gbr',
+    ];
+    expect(parseShowinfo(lines)).toEqual([
+      { n: 0, pts: 0.416667, key: true },
+      { n: 1, pts: 0.458333, key: false },
+    ]);
+  });
+});
