@@ -39,6 +39,8 @@ function sanitise(name: string): string {
  * Throws INVALID_OPTION (param `o`) when nothing usable is left after sanitising.
  */
 export function sheetFileName(template: string, index: number, format: SpriteFormat): string {
+  // Judge the template as the user wrote it: nothing before its extension means no name was given.
+  if (sanitise(template.replace(EXTENSION, '')) === '') throw noName(template);
   let name = template;
   if (!HAS_INDEX.test(name)) {
     name = EXTENSION.test(name) ? name.replace(EXTENSION, (ext) => `_{index}${ext}`) : `${name}_{index}`;
@@ -46,14 +48,15 @@ export function sheetFileName(template: string, index: number, format: SpriteFor
   if (!EXTENSION.test(name)) name = `${name}.{autoext}`;
   name = name.replace(INDEX, String(index)).replaceAll('{autoext}', formatExtension(format));
   const safe = sanitise(name);
-  // A name that is only an extension (".jpg" sanitised to "jpg") or nothing at all is not a file name.
-  if (!EXTENSION.test(safe) || safe.replace(EXTENSION, '') === '') {
-    throw new SpriteError('INVALID_OPTION', `The sheet name template ${JSON.stringify(template)} leaves no usable file name; give it a name, e.g. "sprite-{index}.{autoext}".`, {
-      param: 'o',
-      details: { template },
-    });
-  }
+  if (!EXTENSION.test(safe) || safe.replace(EXTENSION, '') === '') throw noName(template);
   return safe;
+}
+
+function noName(template: string): SpriteError {
+  return new SpriteError('INVALID_OPTION', `The sheet name template ${JSON.stringify(template)} leaves no usable file name; give it a name, e.g. "sprite-{index}.{autoext}".`, {
+    param: 'o',
+    details: { template },
+  });
 }
 
 /** Validates a template before the job starts (throws INVALID_OPTION, param `o`). */

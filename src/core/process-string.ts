@@ -126,7 +126,10 @@ export function parseProcess(input: string): ParsedProcess {
   let text = input.trim();
   if (text.startsWith(PREFIX)) text = text.slice(PREFIX.length);
   const ws = /\s/.exec(text);
-  if (ws) throw syntax(`Whitespace inside the process string at position ${ws.index}.`, text.slice(Math.max(0, ws.index - 10), ws.index + 10));
+  if (ws) {
+    const near = text.slice(Math.max(0, ws.index - 10), ws.index + 10);
+    throw syntax(`Whitespace inside the process string at position ${ws.index}, near ${JSON.stringify(near)}: remove it.`, near);
+  }
   const bar = text.indexOf('|');
   const main = bar < 0 ? text : text.slice(0, bar);
   const tail = bar < 0 ? '' : text.slice(bar + 1);

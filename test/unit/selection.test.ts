@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
+import {
+  avgTargets,
+  FramePicker,
+  interTargets,
+  selectAvg,
+  selectFrames,
+  selectInter,
+  selectKey,
+  type Capture,
+  type FrameInfo,
+} from '../../src/core/selection.js';
+
+const opts = (o: Partial<SpriteOptions> = {}) => resolveOptions({ f: 'jpg', ...o });
+const times = (c: Capture[]) => c.map((x) => x.time);
+
+/** Constant rate: n frames every `step` ms, a key frame every `gop` frames. */
+function cfr(n: number, step: number, gop = 25): FrameInfo[] {
+  return Array.from({ length: n }, (_, i) => ({ time: i * step, key: i % gop === 0 }));
+}
+const fps25 = cfr(125, 40); // 5 s at 25 fps, key every 1 s
+const facts25 = { durationMs: 5000, frameIntervalMs: 40 };
+
+describe('inter (SPEC §3.1)', () => {
+  it('captures the frame at ss, ss+inter, … while before the end', () => {
+    const c = selectInter(fps25, opts({ inter: 1000 }), facts25);
+    expect(times(c)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(c.map((x) => x.target)).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('takes the frame on screen (the last one at or before the target) between frames', () => {
+    expect(times(selectInter(fps25, opts({ inter: 1010 }), facts25))).toEqual([0, 1000, 2000, 3000, 4040]);
+  });
+
+  it('starts at ss; when the frame on screen at ss began before ss, takes the first frame at or after ss', () => {
+    expect(times(selectInter(fps25, opts({ ss: 1000, inter: 1500 }), facts25))).toEqual([1000, 2480, 4000]);
+    // ss = 1010: the frame at 1000 is on screen but starts before ss → 1040.
+    expect(times(selectInter(fps25, opts({ ss: 1010, inter: 1000 }), facts25))).toEqual([1040, 2000, 3000, 4000]);
+  });
+
+  it('captures every frame from ss when inter is 0 or below the frame interval', () => {
+    expect(interTargets(opts({ inter: 0 }), facts25)).toBe('every');
+    expect(interTargets(opts({ inter: 39 }), facts25)).toBe('every');
+    expect(interTargets(opts({ inter: 40 }), facts25)).not.toBe('every');
+    expect(times(selectInter(fps25, opts({ ss: 4800, inter: 10 }), facts25))).toEqual([4800, 4840, 4880, 4920, 4960]);
+  });
+
+  it('stops after num captures', () => {
+    expect(times(selectInter(fps25, opts({ inter: 500, num: 3 }), facts25))).toEqual([0, 480, 1000]); // 500 falls between 480 and 520
+    expect(selectInter(fps25, opts({ num: 7 }), facts25)).toHaveLength(7);
+  });
+
+  it('gives the same result for frames in decode order (B-frames) as in presentation order', () => {
+    // I P B B pattern: decode order 0, 120, 40, 80, 240, 160, 200, …
+    const decodeOrder: FrameInfo[] = [];
+    for (let g = 0; g < fps25.length; g += 3) {
+      const group = fps25.slice(g, g + 3);
+      if (group.length === 3) decodeOrder.push(group[0]!, group[2]!, group[1]!);
+      else decodeOrder.push(...group);
+    }
+    expect(decodeOrder.map((f) => f.time)).not.toEqual(fps25.map((f) => f.time));
+    for (const o of [opts({ inter: 330 }), opts({ m: 'avg', num: 9 }), opts({ m: 'key' })]) {
+      expect(selectFrames(decodeOrder, o, facts25)).toEqual(selectFrames(fps25, o, facts25));
+    }
+  });
+
+  it('works on a stream whose first frame is at a non-zero time once times count from it', () => {
+    const absolute = fps25.map((f) => ({ ...f, time: f.time + 1400 }));
+    const relative = absolute.map((f) => ({ ...f, time: f.time - absolute[0]!.time }));
+    expect(times(selectInter(relative, opts({ inter: 1000 }), facts25))).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('captures a frame once when a VFR gap covers several targets', () => {
+    // 0, 100, 200, then a 2.3 s gap to 2500, then 2600…
+    const vfr: FrameInfo[] = [0, 100, 200, 2500, 2600, 2700].map((time, i) => ({ time, key: i === 0 }));
+    const c = selectInter(vfr, opts({ inter: 500 }), { durationMs: 2800, frameIntervalMs: 100 });
+    // Targets 0, 500, 1000, 1500, 2000 → 0, 200, 200 (again), 200, 200; 2500 → 2500.
+    expect(times(c)).toEqual([0, 200, 2500]);
+    expect(c.map((x) => x.target)).toEqual([0, 500, 2500]);
+  });
+
+  it('rejects ss at or past the end', () => {
+    expect(() => selectInter(fps25, opts({ ss: 5000 }), facts25)).toThrow(expect.objectContaining({ code: 'START_PAST_END', param: 'ss' }));
+    expect(() => selectInter(fps25, opts({ ss: 4999 }), facts25)).not.toThrow();
+  });
+});
+
+describe('key (SPEC §3.2)', () => {
+  it('takes every key frame at or after ss, up to num', () => {
+    expect(times(selectKey(fps25, opts({ m: 'key' }), facts25))).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(times(selectKey(fps25, opts({ m: 'key', ss: 1000 }), facts25))).toEqual([1000, 2000, 3000, 4000]);
+    expect(times(selectKey(fps25, opts({ m: 'key', ss: 1001, num: 2 }), facts25))).toEqual([2000, 3000]);
+  });
+
+  it('ignores inter and rejects ss past the end', () => {
+    expect(selectKey(fps25, opts({ m: 'key', inter: 2000 }), facts25)).toHaveLength(5);
+    expect(() => selectKey(fps25, opts({ m: 'key', ss: 6000 }), facts25)).toThrow(expect.objectContaining({ code: 'START_PAST_END' }));
+  });
+});
+
+describe('avg (SPEC §3.3)', () => {
+  it('spreads num targets over [ss, end) without rounding them', () => {
+    expect(avgTargets({ ss: 0, num: 4 }, facts25)).toEqual([0, 1250, 2500, 3750]);
+    expect(avgTargets({ ss: 1000, num: 3 }, facts25)).toEqual([1000, 1000 + 4000 / 3, 1000 + 8000 / 3]);
+  });
+
+  it('captures the frame on screen at each target', () => {
+    // 1000 + 1333.33 = 2333.33 → frame 2320; 3666.67 → 3640.
+    expect(times(selectAvg(fps25, opts({ m: 'avg', num: 3, ss: 1000 }), facts25))).toEqual([1000, 2320, 3640]);
+  });
+
+  it('defaults to one full sheet (tw·th)', () => {
+    expect(selectAvg(cfr(1000, 10), opts({ m: 'avg', tw: 3, th: 2 }), { durationMs: 10000, frameIntervalMs: 10 })).toHaveLength(6);
+  });
+
+  it('captures fewer frames than num when the video has fewer, never a frame twice', () => {
+    const few = cfr(4, 250);
+    const c = selectAvg(few, opts({ m: 'avg', num: 10 }), { durationMs: 1000, frameIntervalMs: 250 });
+    expect(times(c)).toEqual([0, 250, 500, 750]);
+  });
+});
+
+describe('dhash candidates and dispatch', () => {
+  it('refuses to pick dhash frames without hashes', () => {
+    expect(() => selectFrames(fps25, opts({ m: 'dhash' }), facts25)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+describe('FramePicker (streaming)', () => {
+  it('settles a target once a later frame arrives, and exposes the next target and done', () => {
+    const p = new FramePicker([100, 200], { ss: 0, limit: 0 });
+    expect(p.nextTarget).toBe(100);
+    expect(p.push({ time: 0, key: true })).toEqual([]);
+    expect(p.push({ time: 90, key: false })).toEqual([]);
+    expect(p.push({ time: 150, key: false })).toEqual([{ target: 100, time: 90, key: false }]);
+    expect(p.nextTarget).toBe(200);
+    expect(p.done).toBe(false);
+    expect(p.end()).toEqual([{ target: 200, time: 150, key: false }]);
+    expect(p.done).toBe(true);
+    expect(p.nextTarget).toBeUndefined();
+  });
+
+  it('is done after limit captures, so the decoder can stop', () => {
+    const p = new FramePicker('every', { ss: 50, limit: 2 });
+    expect(p.push({ time: 0, key: true })).toEqual([]);
+    expect(p.push({ time: 50, key: false })).toHaveLength(1);
+    expect(p.push({ time: 60, key: false })).toHaveLength(1);
+    expect(p.done).toBe(true);
+    expect(p.push({ time: 70, key: false })).toEqual([]);
+  });
+
+  it('matches an independent reference for random frame lists and targets', () => {
+    const input = fc.record({
+      gaps: fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 60 }),
+      targets: fc.uniqueArray(fc.integer({ min: 0, max: 20000 }), { maxLength: 30 }),
+      ss: fc.integer({ min: 0, max: 5000 }),
+      limit: fc.integer({ min: 0, max: 10 }),
+    });
+    fc.assert(
+      fc.property(input, ({ gaps, targets, ss, limit }) => {
+        let t = 0;
+        const frames: FrameInfo[] = [{ time: 0, key: true }, ...gaps.map((g) => ({ time: (t += g), key: false }))];
+        const sorted = [...targets].sort((a, b) => a - b).filter((x) => x >= ss);
+        // Reference: for each target, the last frame ≤ target (or, when that is before ss, the first ≥ ss).
+        const expected: number[] = [];
+        for (const target of sorted) {
+          const onScreen = [...frames].reverse().find((f) => f.time <= target);
+          const frame = onScreen && onScreen.time >= ss ? onScreen : frames.find((f) => f.time >= ss);
+          if (frame && !expected.includes(frame.time) && (limit === 0 || expected.length < limit)) expected.push(frame.time);
+        }
+        const picker = new FramePicker(sorted, { ss, limit });
+        const got: Capture[] = [];
+        for (const f of frames) got.push(...picker.push(f));
+        got.push(...picker.end());
+        expect(times(got)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
