@@ -31,6 +31,7 @@ export default defineConfig(({ mode }) => {
       mode === 'lib'
         ? {
             outDir: 'dist/lib',
+            copyPublicDir: false,
             emptyOutDir: true,
             sourcemap: true,
             target: 'es2022',
