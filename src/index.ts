@@ -73,10 +73,18 @@ export interface GenerateInit {
   coreBaseUrl?: string | URL;
   /** Use the multi-thread core (requires a cross-origin isolated page). Default false: see the README's performance notes. */
   multiThread?: boolean;
+  /**
+   * Inputs larger than this many bytes are read in place (mounted) instead of copied into the decoder's memory:
+   * slower reads, but a file of any size fits. Default 256 MiB; integer ≥ 0.
+   */
+  memfsLimit?: number;
 }
 
 /** Anything a video can be read from; a string is a URL. */
 export type SpriteInput = Blob | File | ArrayBuffer | URL | string;
+
+/** Default of {@link GenerateInit.memfsLimit}: 256 MiB. */
+const DEFAULT_MEMFS_LIMIT = 256 * 1024 * 1024;
 
 function abortError(): DOMException {
   return new DOMException('The sprite job was cancelled.', 'AbortError');
@@ -118,13 +126,23 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
   if (signal?.aborted) throw abortError();
 
+  if (init.memfsLimit !== undefined && !(Number.isSafeInteger(init.memfsLimit) && init.memfsLimit >= 0)) {
+    throw new SpriteError('INVALID_OPTION', `memfsLimit must be an integer ≥ 0 (bytes); got ${String(init.memfsLimit)}.`, { param: 'memfsLimit' });
+  }
   const coreBaseUrl = new URL(init.coreBaseUrl ?? 'ffmpeg/', globalThis.document?.baseURI ?? globalThis.location?.href).href;
   const toSheet = (s: SpriteSheet): SpriteSheet => ({ index: s.index, name: s.name, width: s.width, height: s.height, blob: s.blob, tiles: s.tiles });
   const sheets: SpriteSheet[] = [];
   let summary;
   try {
     summary = await runInWorker(
-      { input: blob, options: resolved, nameTemplate: template, coreBaseUrl, multiThread: init.multiThread ?? false },
+      {
+        input: blob,
+        options: resolved,
+        nameTemplate: template,
+        coreBaseUrl,
+        multiThread: init.multiThread ?? false,
+        memfsLimitBytes: init.memfsLimit ?? DEFAULT_MEMFS_LIMIT,
+      },
       (event) => {
         if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });
         else {

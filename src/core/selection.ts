@@ -165,6 +165,22 @@ export function selectAvg(frames: readonly FrameInfo[], opts: ResolvedOptions, f
   return pick(frames, avgTargets(opts, facts), opts.ss, opts.num);
 }
 
+/**
+ * Targets of a truncated file that fell in the part that is gone — from the last frame's end (`facts.durationMs`) to
+ * where the header says the video ends (`claimedEndMs`) — so a job can say how many it could not capture.
+ * Only `inter` and `dhash` aim at fixed times; `avg` spreads over, and `key` lists, what exists, so they lose none.
+ * A `num` limit already met by the `captured` frames loses nothing either.
+ */
+export function lostTargets(opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | 'num'>, facts: SelectionFacts, claimedEndMs: number, captured: number): number {
+  if (opts.m !== 'inter' && opts.m !== 'dhash') return 0;
+  const step = opts.inter === 0 || opts.inter < facts.frameIntervalMs ? facts.frameIntervalMs : opts.inter;
+  if (!(step > 0)) return 0;
+  const first = Math.max(0, Math.ceil((facts.durationMs - opts.ss) / step));
+  let lost = 0;
+  for (let i = first; opts.ss + i * step < claimedEndMs; i++) lost++;
+  return opts.num > 0 ? Math.max(0, Math.min(lost, opts.num - captured)) : lost;
+}
+
 /** Dispatches on `opts.m`. `dhash` needs each candidate's hash: take candidates with selectInter and use DhashSelector. */
 export function selectFrames(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
   switch (opts.m) {

@@ -12,29 +12,33 @@ export const MAX_FRAMES_PER_EXEC = 48;
 /** Half-width of the pts match window, in s: far below any frame spacing, far above printing noise. */
 const PTS_EPSILON_S = 0.0005;
 
-/** One exec's worth of captures: frame times in ms from the first frame, ascending. */
+/** One exec's worth of captures: frame times in ms from the first frame, ascending, and where to start decoding. */
 export interface ExtractChunk {
   times: number[];
+  /**
+   * The key frame at or before the first time (ms): decoding must start there. Seeking anywhere else starts the
+   * decoder without its references (grey or garbled pictures in streams whose only key frame is the first).
+   */
+  seekMs: number;
 }
 
 /** Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. */
 export function planChunks(times: readonly number[], keyTimes: readonly number[], keyOnly: boolean): ExtractChunk[] {
   const chunks: ExtractChunk[] = [];
-  let current: number[] = [];
+  let current: ExtractChunk | null = null;
   let k = 0;
   for (const t of times) {
     while (k + 1 < keyTimes.length && keyTimes[k + 1]! <= t) k++;
     const keyBefore = keyTimes[k] !== undefined && keyTimes[k]! <= t ? keyTimes[k]! : 0;
-    const prev = current[current.length - 1];
+    const prev = current?.times[current.times.length - 1];
     // Key frames only decode key frames: skipping between them costs nothing, so only the count splits.
     const farApart = !keyOnly && prev !== undefined && keyBefore - prev > SEEK_GAP_MS;
-    if (current.length >= MAX_FRAMES_PER_EXEC || farApart) {
-      chunks.push({ times: current });
-      current = [];
+    if (!current || current.times.length >= MAX_FRAMES_PER_EXEC || farApart) {
+      current = { times: [], seekMs: keyBefore };
+      chunks.push(current);
     }
-    current.push(t);
+    current.times.push(t);
   }
-  if (current.length) chunks.push({ times: current });
   return chunks;
 }
 
@@ -79,8 +83,8 @@ export function filterChain(absTimes: readonly number[], ctx: ExtractContext): s
 /** The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). */
 export function chunkArgs(chunk: ExtractChunk, ctx: ExtractContext, fromStart = false): string[] {
   const absTimes = chunk.times.map((t) => ctx.startSec + t / 1000);
-  // The demuxer seeks to the key frame at or before this point; select then picks by exact pts, so no trimming.
-  const seek = absTimes[0]! - ctx.formatStartSec - 0.002;
+  // Just before the key frame, so the demuxer lands on it; select then picks by exact pts, so no trimming is needed.
+  const seek = chunk.seekMs > 0 ? ctx.startSec + chunk.seekMs / 1000 - ctx.formatStartSec - 0.002 : 0;
   const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
   if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', seconds(seek));

@@ -9,6 +9,11 @@ export interface ProbeResult {
   stream: StreamInfo;
   table: FrameTable;
   source: VideoSourceInfo;
+  /**
+   * Set when the file ends before its header says it should (a cut download): how long the header claims the video
+   * is, in ms from the first frame. Frames past `table.durationMs` cannot be had.
+   */
+  truncatedFromMs: number | null;
 }
 
 /** One extracted frame: RGBA pixels of exactly `placement.crop` size, and the frame's time (ms from the first frame). */

@@ -4,7 +4,7 @@ import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
 import { planGeometry } from '../core/geometry.js';
 import { sheetFileName } from '../core/names.js';
-import { selectFrames, selectInter, type Capture } from '../core/selection.js';
+import { lostTargets, selectFrames, selectInter, type Capture } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSheet, EngineSummary, SpritePhase } from '../protocol/engine-api.js';
@@ -44,7 +44,7 @@ export async function runJob(
     progress('load', 1);
     const probe = await source.probe();
     progress('probe', 1);
-    const { table, source: info } = probe;
+    const { table, source: info, truncatedFromMs } = probe;
     const facts = { durationMs: table.durationMs, frameIntervalMs: table.frameIntervalMs };
     const display = displaySize(info);
     const geometry = planGeometry(opts, display);
@@ -52,6 +52,7 @@ export async function runJob(
     // dhash candidates are taken like inter captures; the others are final choices already.
     const captures: Capture[] = opts.m === 'dhash' ? selectInter(table.frames, opts, facts) : selectFrames(table.frames, opts, facts);
     const times = captures.map((c) => c.time);
+    const lost = truncatedFromMs === null ? 0 : lostTargets(opts, facts, truncatedFromMs, captures.length);
 
     const compositor = new SheetCompositor(layout, placement, opts.f, opts.q);
     const sheets: EngineSheet[] = [];
@@ -128,8 +129,8 @@ export async function runJob(
       sheetHeight: layout.height,
       sheets: sheets.map(({ blob: _blob, ...rest }) => rest),
       tiles,
-      missed: times.length - received,
-      planned: times.length,
+      missed: times.length - received + lost,
+      planned: times.length + lost,
     };
   } finally {
     await source.close();

@@ -23,6 +23,8 @@ export interface StreamInfo {
   /** The container's start time in s: ffmpeg's input `-ss` counts from here. */
   formatStartSec: number;
   formatName: string;
+  /** Where the header says the video ends, in s on the container's timeline (stream duration, else the file's); null if unknown. */
+  claimedEndSec: number | null;
 }
 
 interface ProbeStream {
@@ -34,6 +36,8 @@ interface ProbeStream {
   sample_aspect_ratio?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
+  start_time?: string;
+  duration?: string;
   disposition?: { attached_pic?: number };
   side_data_list?: { rotation?: number }[];
   tags?: { rotate?: string };
@@ -61,7 +65,7 @@ function normaliseRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
  * has streams but no video (cover art does not count).
  */
 export function parseStreamInfo(json: string): StreamInfo {
-  let data: { streams?: ProbeStream[]; format?: { format_name?: string; start_time?: string } };
+  let data: { streams?: ProbeStream[]; format?: { format_name?: string; start_time?: string; duration?: string } };
   try {
     data = JSON.parse(json) as typeof data;
   } catch {
@@ -69,6 +73,13 @@ export function parseStreamInfo(json: string): StreamInfo {
   }
   if (!data.format && !data.streams?.length) {
     throw new SpriteError('NOT_A_VIDEO', 'The file is not a video the decoder recognises (no known container format).');
+  }
+  const formatName = data.format?.format_name ?? 'unknown';
+  // ffmpeg opens still images (png_pipe, image2…) and text (tty) as one-frame "videos": not what a sprite is made of.
+  if (/(^|,)(image2|tty)(,|$)|_pipe$/.test(formatName)) {
+    throw new SpriteError('NOT_A_VIDEO', `The file is ${formatName === 'tty' ? 'text' : 'a still image'} (${formatName}), not a video.`, {
+      details: { format: formatName },
+    });
   }
   const video = (data.streams ?? []).find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   if (!video || typeof video.index !== 'number') {
@@ -79,7 +90,7 @@ export function parseStreamInfo(json: string): StreamInfo {
       { details: { streams: kinds } },
     );
   }
-  if (!video.width || !video.height) {
+  if (!video.codec_name || video.codec_name === 'none' || !video.width || !video.height) {
     throw new SpriteError('UNSUPPORTED_CODEC', `The video stream (${video.codec_name ?? 'unknown codec'}) has no frame size the decoder can read.`, {
       details: { codec: video.codec_name ?? null },
     });
@@ -88,6 +99,8 @@ export function parseStreamInfo(json: string): StreamInfo {
   const sar: [number, number] = sarNum && sarDen && sarNum > 0 && sarDen > 0 ? [sarNum, sarDen] : [1, 1];
   // avg_frame_rate is the real mean; r_frame_rate is a time-base guess that is absurd for VFR (e.g. 57600/1).
   const fps = ratio(video.avg_frame_rate) || ratio(video.r_frame_rate);
+  const streamEnd = Number(video.start_time) + Number(video.duration);
+  const formatEnd = (Number(data.format?.start_time) || 0) + Number(data.format?.duration);
   return {
     index: video.index,
     codec: video.codec_name ?? 'unknown',
@@ -97,7 +110,8 @@ export function parseStreamInfo(json: string): StreamInfo {
     rotation: normaliseRotation(video),
     frameIntervalMs: fps > 0 && fps < 1000 ? 1000 / fps : 0,
     formatStartSec: Number(data.format?.start_time) || 0,
-    formatName: data.format?.format_name ?? 'unknown',
+    formatName,
+    claimedEndSec: Number.isFinite(streamEnd) ? streamEnd : Number.isFinite(formatEnd) ? formatEnd : null,
   };
 }
 
@@ -144,7 +158,7 @@ export interface FrameTable {
   startSec: number;
   /** Frames in presentation order, times in ms from startSec. */
   frames: FrameInfo[];
-  /** Where the last frame ends, from the first frame, in ms. */
+  /** Where the last frame ends, from the first frame, in whole ms. */
   durationMs: number;
   /** Nominal frame interval in ms (the stream's rate, else the median gap). */
   frameIntervalMs: number;
@@ -170,7 +184,9 @@ export function buildFrameTable(rows: readonly PacketRow[], nominalIntervalMs: n
   return {
     startSec,
     frames,
-    durationMs: roundMs(frames[frames.length - 1]!.time + lastDuration),
+    // Whole ms, like every parameter: sums of rounded frame times carry µs noise that would let a target at exactly
+    // the end (5000 vs 5000.001) count as "before the end".
+    durationMs: Math.round(frames[frames.length - 1]!.time + lastDuration),
     frameIntervalMs: interval,
   };
 }

@@ -15,6 +15,8 @@ export interface EngineJob {
   coreBaseUrl: string;
   /** Use the multi-thread core. */
   multiThread: boolean;
+  /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
+  memfsLimitBytes: number;
 }
 
 /** The phases a job goes through, in order. */

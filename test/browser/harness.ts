@@ -1,5 +1,6 @@
 // Exposes the public API to the Playwright specs, plus helpers to read results back as plain data.
 
+import { FFmpeg } from '@ffmpeg/ffmpeg';
 import * as api from '../../src/index.js';
 
 async function blobPixels(blob: Blob): Promise<{ width: number; height: number; data: number[] }> {
@@ -26,9 +27,24 @@ async function fixture(name: string): Promise<File> {
   return new File([await response.blob()], name);
 }
 
+type HarnessInput = api.SpriteInput | { fixture: string } | { generated: string } | { bytes: number[]; name: string };
+
+async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
+  if (input instanceof Blob || input instanceof ArrayBuffer || input instanceof URL || typeof input === 'string') return input;
+  if ('fixture' in input) return fixture(input.fixture);
+  if ('generated' in input) return generated[input.generated]!;
+  return new File([new Uint8Array(input.bytes)], input.name);
+}
+
 /** Runs a job and returns everything as structured-clone-friendly data (blobs summarised). */
-async function run(input: api.SpriteInput | { fixture: string }, options: api.SpriteOptions | string, extra: { abortAfterMs?: number; abortAtFraction?: number } = {}) {
-  const source = typeof input === 'object' && input !== null && 'fixture' in input ? await fixture(input.fixture) : input;
+async function run(
+  input: HarnessInput,
+  options: api.SpriteOptions | string,
+  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number } = {},
+) {
+  const source = await resolveInput(input);
+  let aborted = false;
+  let eventsAfterAbort = 0;
   const progress: api.SpriteProgress[] = [];
   const sheetsSeen: number[] = [];
   const controller = new AbortController();
@@ -37,11 +53,19 @@ async function run(input: api.SpriteInput | { fixture: string }, options: api.Sp
     const result = await api.generateSprites(source, options, {
       coreBaseUrl: new URL('/ffmpeg/', location.origin),
       signal: controller.signal,
+      ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
       onProgress: (p) => {
+        if (aborted) eventsAfterAbort++;
         progress.push(p);
-        if (extra.abortAtFraction !== undefined && p.fraction >= extra.abortAtFraction) controller.abort();
+        if (extra.abortAtFraction !== undefined && p.fraction >= extra.abortAtFraction && !aborted) {
+          aborted = true;
+          controller.abort();
+        }
       },
-      onSheet: (s) => sheetsSeen.push(s.index),
+      onSheet: (s) => {
+        if (aborted) eventsAfterAbort++;
+        sheetsSeen.push(s.index);
+      },
     });
     (window as unknown as { lastResult: api.SpriteResult }).lastResult = result;
     return {
@@ -61,7 +85,9 @@ async function run(input: api.SpriteInput | { fixture: string }, options: api.Sp
     };
   } catch (e) {
     const err = e as { name?: string; code?: string; param?: string; message?: string };
-    return { ok: false as const, name: err.name, code: err.code, param: err.param, message: err.message, isSpriteError: e instanceof api.SpriteError, isDomException: e instanceof DOMException, progress };
+    // Anything the stopped job still sent would arrive within this pause.
+    if (aborted) await new Promise((r) => setTimeout(r, 1000));
+    return { ok: false as const, name: err.name, code: err.code, param: err.param, message: err.message, isSpriteError: e instanceof api.SpriteError, isDomException: e instanceof DOMException, progress, eventsAfterAbort };
   }
 }
 
@@ -82,6 +108,47 @@ async function referencePixels(name: string) {
   return blobPixels(await (await fetch(`/fixtures/${name}`)).blob());
 }
 
+/**
+ * Makes a test input at test time with ffmpeg.wasm's own encoders (no CLI needed): `args` are ffmpeg arguments
+ * writing `/out.<ext>`. The result is kept in `generated[name]` for `run({ generated: name })`.
+ */
+const generated: Record<string, File> = {};
+async function generate(name: string, args: string[]): Promise<{ size: number; log: string[] }> {
+  const ffmpeg = new FFmpeg();
+  const log: string[] = [];
+  ffmpeg.on('log', ({ message }) => log.push(message));
+  await ffmpeg.load({ coreURL: `${location.origin}/ffmpeg/st/ffmpeg-core.js`, wasmURL: `${location.origin}/ffmpeg/st/ffmpeg-core.wasm` });
+  const out = args[args.length - 1]!;
+  await ffmpeg.exec(['-loglevel', 'info', ...args]);
+  const data = (await ffmpeg.readFile(out)) as Uint8Array;
+  ffmpeg.terminate();
+  generated[name] = new File([data.slice()], name);
+  return { size: data.length, log: log.slice(-20) };
+}
+
+/** Patches bytes of a fixture (first occurrence of `find` replaced by `replace`, same length) into `generated[name]`. */
+async function patch(name: string, fixtureName: string, find: string, replace: string): Promise<boolean> {
+  const bytes = new Uint8Array(await (await fixture(fixtureName)).arrayBuffer());
+  const needle = new TextEncoder().encode(find);
+  for (let i = 0; i + needle.length <= bytes.length; i++) {
+    if (needle.every((b, j) => bytes[i + j] === b)) {
+      bytes.set(new TextEncoder().encode(replace), i);
+      generated[name] = new File([bytes], name);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Overwrites `length` bytes at `fraction` of a fixture with pseudo-random noise into `generated[name]`. */
+async function corrupt(name: string, fixtureName: string, fraction: number, length: number): Promise<void> {
+  const bytes = new Uint8Array(await (await fixture(fixtureName)).arrayBuffer());
+  let seed = 12345;
+  const from = Math.floor(bytes.length * fraction);
+  for (let i = from; i < Math.min(bytes.length, from + length); i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  generated[name] = new File([bytes], name);
+}
+
 /** What the specs call through `window.harness`. */
-export const harness = { run, tilePixels, sheetPixels, referencePixels, fixture, api };
+export const harness = { run, tilePixels, sheetPixels, referencePixels, fixture, generate, patch, corrupt, api };
 Object.assign(window, { harness, harnessReady: true });

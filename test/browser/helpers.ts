@@ -45,8 +45,22 @@ export async function openHarness(page: Page): Promise<void> {
 /** The plain-data result of harness.run (see harness.ts). */
 export type RunResult = Awaited<ReturnType<Window['harness']['run']>>;
 
-export async function run(page: Page, fixture: string, options: object | string, extra: object = {}): Promise<RunResult> {
-  return page.evaluate(([f, o, e]) => window.harness.run({ fixture: f }, o as never, e), [fixture, options, extra] as const);
+/** Runs a job in the page; a string input is a fixture name, an object is passed to harness.run as is. */
+export async function run(page: Page, input: string | object, options: object | string, extra: object = {}): Promise<RunResult> {
+  const source = typeof input === 'string' ? { fixture: input } : input;
+  return page.evaluate(([i, o, e]) => window.harness.run(i as never, o as never, e), [source, options, extra] as const);
+}
+
+/** Reference frames made by the CLI (tools/fixture-facts.mjs): fixture, frame number and time (ms from first frame). */
+export const REFS = (FACTS as unknown as { _refs: Record<string, { fixture: string; n: number; time: number }> })._refs;
+
+/** PSNR of a tile of the last result against a reference PNG, both read back through the browser's decoder. */
+export async function tilePsnr(page: Page, tile: { sheet: number; x: number; y: number; w: number; h: number }, ref: string): Promise<number> {
+  const [mine, theirs] = await page.evaluate(
+    async ([t, r]) => [await window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), (await window.harness.referencePixels(`ref/${r}.png`)).data],
+    [tile, ref] as const,
+  );
+  return psnr(mine, theirs);
 }
 
 /** Times (ms) must match to within float noise: the library rounds to the microsecond. */

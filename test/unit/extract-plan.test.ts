@@ -15,13 +15,13 @@ const ctx: ExtractContext = {
 
 describe('planChunks', () => {
   it('keeps captures with no key frame between them in one exec (sequential decoding is cheapest)', () => {
-    expect(planChunks([0, 500, 1000, 1500], [0], false)).toEqual([{ times: [0, 500, 1000, 1500] }]);
+    expect(planChunks([0, 500, 1000, 1500], [0], false)).toEqual([{ times: [0, 500, 1000, 1500], seekMs: 0 }]);
   });
 
   it('starts a new exec when a key frame lets the decoder skip more than SEEK_GAP_MS', () => {
     const keys = [0, 2000, 4000, 6000, 8000, 10000];
     const chunks = planChunks([0, 10000], keys, false);
-    expect(chunks).toEqual([{ times: [0] }, { times: [10000] }]);
+    expect(chunks).toEqual([{ times: [0], seekMs: 0 }, { times: [10000], seekMs: 10000 }]);
     // A key frame close after the previous capture does not pay for a new exec.
     expect(planChunks([0, SEEK_GAP_MS - 10], [0, SEEK_GAP_MS - 20], false)).toHaveLength(1);
   });
@@ -39,8 +39,15 @@ describe('planChunks', () => {
 });
 
 describe('filterChain and chunkArgs', () => {
+  it('starts each exec at the key frame before its first capture, and never mid-GOP', () => {
+    expect(planChunks([3000, 9500], [0, 2000, 4000, 6000, 8000], false)).toEqual([{ times: [3000], seekMs: 2000 }, { times: [9500], seekMs: 8000 }]);
+    // A stream whose only key frame is the first decodes from the start, however late the capture.
+    expect(planChunks([4166], [0], false)).toEqual([{ times: [4166], seekMs: 0 }]);
+    expect(chunkArgs({ times: [4166], seekMs: 0 }, ctx)).not.toContain('-ss');
+  });
+
   it('selects exact absolute pts before scaling, and seeks relative to the container start', () => {
-    const args = chunkArgs({ times: [1000, 2000] }, ctx);
+    const args = chunkArgs({ times: [1000, 2000], seekMs: 1000 }, ctx);
     const vf = args[args.indexOf('-vf') + 1]!;
     expect(vf.startsWith("select='lt(abs(t-2.400000)\\,0.0005)+lt(abs(t-3.400000)\\,0.0005)'")).toBe(true);
     expect(vf).toContain('scale=160:90:flags=area');
@@ -52,12 +59,12 @@ describe('filterChain and chunkArgs', () => {
   });
 
   it('drops the seek for the first frame and when asked to read from the start', () => {
-    expect(chunkArgs({ times: [0] }, ctx)).not.toContain('-ss');
-    expect(chunkArgs({ times: [5000] }, ctx, true)).not.toContain('-ss');
+    expect(chunkArgs({ times: [0], seekMs: 0 }, ctx)).not.toContain('-ss');
+    expect(chunkArgs({ times: [5000], seekMs: 4000 }, ctx, true)).not.toContain('-ss');
   });
 
   it('decodes key frames only in key mode', () => {
-    const args = chunkArgs({ times: [0] }, { ...ctx, keyOnly: true });
+    const args = chunkArgs({ times: [0], seekMs: 0 }, { ...ctx, keyOnly: true });
     expect(args.slice(args.indexOf('-skip_frame'), args.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'nokey']);
     expect(args.indexOf('-skip_frame')).toBeLessThan(args.indexOf('-i'));
   });

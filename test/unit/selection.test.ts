@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import {
   avgTargets,
+  lostTargets,
   FramePicker,
   interTargets,
   selectAvg,
@@ -178,5 +179,20 @@ describe('FramePicker (streaming)', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('lostTargets (truncated files)', () => {
+  const facts = { durationMs: 5000, frameIntervalMs: 40 }; // the file ends at 5 s, its header says 8 s
+  it('counts the inter targets between the real end and the claimed end', () => {
+    expect(lostTargets(opts({ inter: 1000 }), facts, 8000, 5)).toBe(3); // 5000, 6000, 7000
+    expect(lostTargets(opts({ inter: 1500, ss: 500 }), facts, 8000, 3)).toBe(2); // 500+3·1500 = 5000, 6500
+    expect(lostTargets(opts({ inter: 0 }), facts, 5400, 125)).toBe(10); // every frame: 5000…5360
+  });
+  it('respects num, and counts nothing for avg and key', () => {
+    expect(lostTargets(opts({ inter: 1000, num: 6 }), facts, 8000, 5)).toBe(1);
+    expect(lostTargets(opts({ inter: 1000, num: 5 }), facts, 8000, 5)).toBe(0);
+    expect(lostTargets(opts({ m: 'avg' }), facts, 8000, 36)).toBe(0);
+    expect(lostTargets(opts({ m: 'key' }), facts, 8000, 5)).toBe(0);
   });
 });
