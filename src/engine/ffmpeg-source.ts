@@ -31,6 +31,8 @@ export interface FfmpegSourceOptions {
 }
 
 const INPUT_DIR = '/input';
+/** A showinfo line describing one frame (not its config or side-data lines). */
+const SHOWINFO_FRAME = /Parsed_showinfo.*\bn:\s*\d+\s+pts:/;
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
 const OUTPUT = '/frames.rgba';
@@ -54,6 +56,8 @@ function classify(log: readonly string[], fallback: SpriteError): SpriteError {
 export class FfmpegSource implements FrameSource {
   private readonly ffmpeg = new FFmpeg();
   private log: string[] = [];
+  /** Called for each frame showinfo reports while an exec runs: live progress inside one long exec. */
+  private onFrameLogged: (() => void) | null = null;
   private inputPath = '';
   private mounted = false;
   private probed?: { stream: StreamInfo; table: FrameTable };
@@ -63,6 +67,7 @@ export class FfmpegSource implements FrameSource {
       // Bounded: a long exec logs a few lines per frame and only the recent ones explain a failure.
       if (this.log.length > 4000) this.log.splice(0, 2000);
       this.log.push(message);
+      if (this.onFrameLogged && SHOWINFO_FRAME.test(message)) this.onFrameLogged();
     });
   }
 
@@ -161,6 +166,8 @@ export class FfmpegSource implements FrameSource {
     const frameBytes = width * height * 4;
     let handled = 0;
     for (const chunk of planChunks(req.times, keyTimes, req.keyOnly)) {
+      let logged = 0;
+      this.onFrameLogged = () => onProgress?.(handled + Math.min(++logged, chunk.times.length));
       let got = await this.extract(chunkArgs(chunk, ctx), frameBytes);
       // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
       if (got.length < chunk.times.length && chunkArgs(chunk, ctx).includes('-ss')) {
@@ -175,6 +182,7 @@ export class FfmpegSource implements FrameSource {
       handled += chunk.times.length;
       onProgress?.(handled);
     }
+    this.onFrameLogged = null;
   }
 
   /** Runs one exec and splits its raw output into frames, each paired with the pts showinfo printed for it. */

@@ -1,0 +1,140 @@
+// Bad input ends quickly in a typed error (SPEC §7); cancellation really stops a job; progress only grows.
+
+import { expect, test } from '@playwright/test';
+import { expectTimes, FACTS, frameAt, openHarness, relativeMs, run, type RunResult } from './helpers.js';
+
+test.beforeEach(async ({ page }) => openHarness(page));
+
+function expectError(r: RunResult, code: string, param?: string): void {
+  expect(r.ok, JSON.stringify(r)).toBe(false);
+  if (r.ok) return;
+  expect(r.isSpriteError).toBe(true);
+  expect(r.code).toBe(code);
+  if (param !== undefined) expect(r.param).toBe(param);
+  expect(r.message).toBeTruthy();
+}
+
+test('zero bytes: EMPTY_INPUT before any engine starts', async ({ page }) => {
+  const r = await run(page, { bytes: [], name: 'empty.mp4' }, { f: 'jpg' });
+  expectError(r, 'EMPTY_INPUT');
+  if (!r.ok) expect(r.progress).toEqual([]);
+});
+
+test('not a video: text, random bytes and a still image are NOT_A_VIDEO', async ({ page }) => {
+  const text = Array.from(new TextEncoder().encode('hello, this is a text file and not a video\n'));
+  expectError(await run(page, { bytes: text, name: 'notes.txt' }, { f: 'jpg' }), 'NOT_A_VIDEO');
+  let seed = 7;
+  const noise = Array.from({ length: 20000 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+  expectError(await run(page, { bytes: noise, name: 'noise.mp4' }, { f: 'jpg' }), 'NOT_A_VIDEO');
+  const png = await page.evaluate(async () => Array.from(new Uint8Array(await (await window.harness.fixture('ref/bbb-n48-stretch-160x90.png')).arrayBuffer())));
+  const image = await run(page, { bytes: png, name: 'picture.png' }, { f: 'jpg' });
+  expectError(image, 'NOT_A_VIDEO');
+  if (!image.ok) expect(image.message).toMatch(/image/);
+});
+
+test('audio only: NO_VIDEO_STREAM naming what the file holds', async ({ page }) => {
+  const r = await run(page, 'opus_webm_audio-only_chime.webm', { f: 'jpg' });
+  expectError(r, 'NO_VIDEO_STREAM');
+  if (!r.ok) expect(r.message).toContain('audio');
+});
+
+test('a codec the decoder does not know: UNSUPPORTED_CODEC', async ({ page }) => {
+  // The Matroska codec ID V_VP9 renamed to an unknown V_QQ9: the container opens, the stream cannot be decoded.
+  expect(await page.evaluate(() => window.harness.patch('unknown-codec.webm', 'vp9-opus_webm_320x180_bbb.webm', 'V_VP9', 'V_QQ9'))).toBe(true);
+  expectError(await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' }), 'UNSUPPORTED_CODEC');
+});
+
+test('truncated: the frames that exist are captured and the result counts the lost targets', async ({ page }) => {
+  const file = 'TRUNC50_vp8_webm_rocket-launch.webm'; // header says 8.087 s, data ends after 5.1 s
+  const r = await run(page, file, { f: 'jpg', sw: 64, sh: 36, inter: 1000 });
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  if (!r.ok) return;
+  const times = relativeMs(FACTS[file]!);
+  expectTimes(r.tiles.map((t) => t.time), [0, 1000, 2000, 3000, 4000, 5000].map((t) => frameAt(times, t)));
+  // Targets at 6 s, 7 s and 8 s fall in the missing part.
+  expect(r.missed).toBe(3);
+  expect(r.manifest.missed).toBe(3);
+});
+
+test('corrupt data in the middle: the job ends promptly, with frames or a typed error, never a hang', async ({ page }) => {
+  await page.evaluate(() => window.harness.corrupt('corrupt.mp4', 'h264-aac_fmp4_320x180_bbb.mp4', 0.5, 40000));
+  const started = Date.now();
+  const r = await run(page, { generated: 'corrupt.mp4' }, { f: 'jpg', sw: 64, sh: 36, inter: 500 });
+  expect(Date.now() - started).toBeLessThan(60_000);
+  if (r.ok) {
+    expect(r.tiles.length).toBeGreaterThan(0);
+    expect(r.tiles.length + r.missed).toBe(10);
+  } else {
+    expect(r.isSpriteError, JSON.stringify(r)).toBe(true);
+  }
+});
+
+test('ss at or past the end: START_PAST_END on ss, with the video\'s length in the message', async ({ page }) => {
+  const r = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg', ss: 5000 });
+  expectError(r, 'START_PAST_END', 'ss');
+  if (!r.ok) expect(r.message).toContain('5000');
+});
+
+test('a bad parameter fails before decoding; a sheet too large fails once the source size is known', async ({ page }) => {
+  const bad = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg', tw: 0 });
+  expectError(bad, 'INVALID_OPTION', 'tw');
+  if (!bad.ok) expect(bad.progress).toEqual([]);
+  const badString = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', 'video/sprite,f_jpg,sww_3');
+  expectError(badString, 'INVALID_PROCESS_STRING', 'sww');
+  // 100 columns of 200 % of 320 px: 64 000 px wide, known only after the probe.
+  const large = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg', psw: 200, tw: 100 });
+  expectError(large, 'SHEET_TOO_LARGE', 'tw');
+  if (!large.ok) expect(large.message).toMatch(/64202 × .* px/);
+});
+
+test('cancel mid-job: AbortError, nothing arrives afterwards, and the next job succeeds', async ({ page }) => {
+  const file = 'theora_ogv_214x160_calais-1906-film.ogv';
+  const cancelled = await run(page, file, { f: 'jpg', sw: 64, sh: 48, tw: 4, th: 4 }, { abortAtFraction: 0.3 });
+  expect(cancelled.ok).toBe(false);
+  if (!cancelled.ok) {
+    expect(cancelled.name).toBe('AbortError');
+    expect(cancelled.isDomException).toBe(true);
+    expect(cancelled.eventsAfterAbort).toBe(0);
+    expect(cancelled.progress.at(-1)!.fraction).toBeLessThan(1);
+  }
+  const next = await run(page, file, { f: 'jpg', sw: 64, sh: 48, inter: 5000 });
+  expect(next.ok, JSON.stringify(next)).toBe(true);
+  if (next.ok) expect(next.tiles).toHaveLength(4);
+});
+
+test('an already-aborted signal rejects at once with AbortError', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const controller = new AbortController();
+    controller.abort();
+    try {
+      await window.harness.api.generateSprites(await window.harness.fixture('h264-aac_fmp4_320x180_bbb.mp4'), { f: 'jpg' }, { signal: controller.signal });
+      return 'resolved';
+    } catch (e) {
+      return e instanceof DOMException ? e.name : String(e);
+    }
+  });
+  expect(r).toBe('AbortError');
+});
+
+test('progress goes load → probe → decode → encode, never decreases, and ends at 1', async ({ page }) => {
+  const r = await run(page, 'theora_ogv_214x160_calais-1906-film.ogv', { f: 'jpg', sw: 64, sh: 48, inter: 500, tw: 5, th: 2 });
+  expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+  if (!r.ok) return;
+  const fractions = r.progress.map((p) => p.fraction);
+  fractions.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(i ? fractions[i - 1]! : 0));
+  expect(fractions.at(-1)).toBe(1);
+  const phases = [...new Set(r.progress.map((p) => p.phase))];
+  expect(phases.slice(0, 3)).toEqual(['load', 'probe', 'decode']);
+  expect(phases).toContain('encode');
+  // Sheets arrive while decoding goes on, not all at the end.
+  expect(r.sheetsSeen).toEqual([0, 1, 2, 3]);
+  expect(r.progress.filter((p) => p.phase === 'decode').length).toBeGreaterThan(2);
+});
+
+test('a file mounted in place (WORKERFS) gives the same result as one copied into memory', async ({ page }) => {
+  const options = { f: 'jpg', sw: 64, sh: 36, inter: 1000 };
+  const copied = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', options);
+  const mounted = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', options, { memfsLimit: 0 });
+  expect(copied.ok && mounted.ok, JSON.stringify(mounted).slice(0, 300)).toBe(true);
+  if (copied.ok && mounted.ok) expect(mounted.tiles).toEqual(copied.tiles);
+});
