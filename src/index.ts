@@ -69,10 +69,8 @@ export interface GenerateInit {
   onProgress?: (progress: SpriteProgress) => void;
   /** Called with each sheet as soon as it is encoded, before the job ends. */
   onSheet?: (sheet: SpriteSheet) => void;
-  /** URL of the folder the ffmpeg cores are served from (holding `st/` and `mt/`). Default: `ffmpeg/` under the page's base URL. */
+  /** URL of the folder the ffmpeg core is served from (holding `st/ffmpeg-core.js` and `st/ffmpeg-core.wasm`). Default: `ffmpeg/` under the page's base URL. */
   coreBaseUrl?: string | URL;
-  /** Use the multi-thread core (requires a cross-origin isolated page). Default false: see the README's performance notes. */
-  multiThread?: boolean;
   /**
    * Inputs larger than this many bytes are read in place (mounted) instead of copied into the decoder's memory:
    * slower reads, but a file of any size fits. Default 256 MiB; integer ≥ 0.
@@ -140,7 +138,6 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
         options: resolved,
         nameTemplate: template,
         coreBaseUrl,
-        multiThread: init.multiThread ?? false,
         memfsLimitBytes: init.memfsLimit ?? DEFAULT_MEMFS_LIMIT,
       },
       (event) => {

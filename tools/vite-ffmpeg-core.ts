@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 
-/** URL prefix the engine loads the cores from: `/ffmpeg/st/…` (single thread) and `/ffmpeg/mt/…` (multi thread). */
+/** URL prefix the engine loads the core from: `/ffmpeg/st/…` (the single-thread core; see ARCHITECTURE.md for mt). */
 export const FFMPEG_BASE = 'ffmpeg';
 
 const require = createRequire(import.meta.url);
@@ -29,7 +29,6 @@ function coreFiles(): Map<string, string> {
     for (const name of names) files.set(`${dir}/${name}`, join(root, name));
   };
   add('@ffmpeg/core', 'st', ['ffmpeg-core.js', 'ffmpeg-core.wasm']);
-  add('@ffmpeg/core-mt', 'mt', ['ffmpeg-core.js', 'ffmpeg-core.wasm', 'ffmpeg-core.worker.js']);
   return files;
 }
 

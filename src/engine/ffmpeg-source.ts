@@ -21,11 +21,12 @@ import {
  */
 export const MEMFS_LIMIT_BYTES = 256 * 1024 * 1024;
 
-/** Where the cores are served, e.g. `https://host/ffmpeg/` (holding `st/` and `mt/`). */
+/**
+ * Where the core is served, e.g. `https://host/ffmpeg/` (holding `st/`). Only the single-thread core is used: the
+ * multi-thread one, started from our engine worker, hung or crashed the page in Chromium 156 (measured 2026-11-24).
+ */
 export interface FfmpegSourceOptions {
   coreBaseUrl: string;
-  /** Use the multi-thread core (needs cross-origin isolation). */
-  multiThread: boolean;
   /** Inputs larger than this (bytes) are mounted with WORKERFS; default {@link MEMFS_LIMIT_BYTES}. */
   memfsLimitBytes?: number;
 }
@@ -74,13 +75,9 @@ export class FfmpegSource implements FrameSource {
   /** Loads the core and makes `input` readable by it. */
   static async open(input: Blob, options: FfmpegSourceOptions): Promise<FfmpegSource> {
     const source = new FfmpegSource();
-    const dir = `${options.coreBaseUrl.replace(/\/?$/, '/')}${options.multiThread ? 'mt' : 'st'}/`;
+    const dir = `${options.coreBaseUrl.replace(/\/?$/, '/')}st/`;
     try {
-      await source.ffmpeg.load({
-        coreURL: `${dir}ffmpeg-core.js`,
-        wasmURL: `${dir}ffmpeg-core.wasm`,
-        ...(options.multiThread ? { workerURL: `${dir}ffmpeg-core.worker.js` } : {}),
-      });
+      await source.ffmpeg.load({ coreURL: `${dir}ffmpeg-core.js`, wasmURL: `${dir}ffmpeg-core.wasm` });
     } catch (cause) {
       throw new SpriteError('ENGINE_FAILED', `The ffmpeg core could not be loaded from ${dir}: ${String(cause)}`, { cause });
     }

@@ -9,7 +9,7 @@ import { runJob } from './job.js';
 const api: EngineApi = {
   async run(job: EngineJob, onEvent: (event: EngineEvent) => void) {
     try {
-      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, multiThread: job.multiThread, memfsLimitBytes: job.memfsLimitBytes }), (e) => {
+      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, memfsLimitBytes: job.memfsLimitBytes }), (e) => {
         // Fire and forget: awaiting the main thread per event would serialise decoding behind it.
         void onEvent(e);
       });

@@ -11,10 +11,8 @@ export interface EngineJob {
   options: ResolvedOptions;
   /** Sheet file-name template (SPEC §5). */
   nameTemplate: string;
-  /** Absolute URL of the folder holding the ffmpeg cores (`st/`, `mt/`). */
+  /** Absolute URL of the folder holding the ffmpeg core (`st/`). */
   coreBaseUrl: string;
-  /** Use the multi-thread core. */
-  multiThread: boolean;
   /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
   memfsLimitBytes: number;
 }
