@@ -21,6 +21,8 @@ export default defineConfig(({ mode }) => {
   if (mode !== 'lib') plugins.push(ffmpegCore());
   if (mode === 'e2e' || mode === 'development') plugins.push(staticDir('/fixtures/', resolve(root, 'test/fixtures')));
   return {
+    // Pages are real files (index.html, the test harness): unknown paths are 404s, not the index page.
+    appType: 'mpa',
     plugins,
     server: { headers: isolation },
     preview: { headers: isolation },

@@ -98,9 +98,11 @@ async function toBlob(input: SpriteInput, signal?: AbortSignal): Promise<Blob> {
       response = await fetch(url, signal ? { signal } : {});
     } catch (cause) {
       if (signal?.aborted) throw abortError();
-      throw new SpriteError('NOT_A_VIDEO', `The video at ${url.href} could not be fetched: ${String(cause)}`, { param: 'input', cause });
+      throw new SpriteError('FETCH_FAILED', `The video at ${url.href} could not be fetched: ${String(cause)}`, { param: 'input', cause });
     }
-    if (!response.ok) throw new SpriteError('NOT_A_VIDEO', `The video at ${url.href} could not be fetched (HTTP ${response.status}).`, { param: 'input' });
+    if (!response.ok) {
+      throw new SpriteError('FETCH_FAILED', `The video at ${url.href} could not be fetched (HTTP ${response.status}).`, { param: 'input', details: { status: response.status } });
+    }
     const name = decodeURIComponent(url.pathname.split('/').pop() || 'input.bin');
     return new File([await response.blob()], name);
   }

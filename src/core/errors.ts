@@ -7,6 +7,7 @@
  * - `INVALID_PROCESS_STRING`: a process string cannot be parsed (`details.token` holds the offending part).
  * - `SHEET_TOO_LARGE`: the computed sheet exceeds 16384 px on a side.
  * - `START_PAST_END`: `ss` is at or past the end of the video.
+ * - `FETCH_FAILED`: a URL input could not be downloaded (network error or HTTP status).
  * - `EMPTY_INPUT`: the input has zero bytes.
  * - `NOT_A_VIDEO`: the input is not a media file the decoder recognises.
  * - `NO_VIDEO_STREAM`: the file is media but holds no video stream (audio only).
@@ -20,6 +21,7 @@ export const SPRITE_ERROR_CODES = [
   'INVALID_PROCESS_STRING',
   'SHEET_TOO_LARGE',
   'START_PAST_END',
+  'FETCH_FAILED',
   'EMPTY_INPUT',
   'NOT_A_VIDEO',
   'NO_VIDEO_STREAM',

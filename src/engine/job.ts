@@ -19,14 +19,17 @@ const WEIGHTS: Record<SpritePhase, [number, number]> = {
   encode: [0.97, 1],
 };
 
+/** Sends an event to the main thread; the promise settles once it has been delivered. */
+export type Emit = (e: EngineEvent) => Promise<void>;
+
 /** Reports progress that only ever grows, whatever order the phases report in. */
-function progressReporter(emit: (e: EngineEvent) => void): (phase: SpritePhase, fraction: number) => void {
+function progressReporter(emit: Emit): (phase: SpritePhase, fraction: number) => Promise<void> {
   let last = 0;
   return (phase, fraction) => {
     const [from, to] = WEIGHTS[phase];
     const overall = Math.max(last, from + (to - from) * Math.min(1, Math.max(0, fraction)));
     last = overall;
-    emit({ type: 'progress', phase, fraction: overall });
+    return emit({ type: 'progress', phase, fraction: overall });
   };
 }
 
@@ -34,7 +37,7 @@ function progressReporter(emit: (e: EngineEvent) => void): (phase: SpritePhase, 
 export async function runJob(
   job: EngineJob,
   openSource: () => Promise<FrameSource>,
-  emit: (e: EngineEvent) => void,
+  emit: Emit,
 ): Promise<EngineSummary> {
   const progress = progressReporter(emit);
   const opts = job.options;
@@ -83,7 +86,8 @@ export async function runJob(
       };
       sheetTiles = [];
       sheets.push(sheet);
-      emit({ type: 'sheet', sheet });
+      // Awaited: sheets must reach the caller before the job's result, which travels on another channel.
+      await emit({ type: 'sheet', sheet });
     };
 
     let received = 0;
@@ -120,7 +124,8 @@ export async function runJob(
       });
     }
     if (sheetTiles.length > 0) await closeSheet(Math.floor((placed - 1) / layout.perSheet));
-    progress('encode', 1);
+    // Awaited for the same reason: the last report (1) arrives before the result, never after.
+    await progress('encode', 1);
     return {
       source: info,
       display,

@@ -9,10 +9,11 @@ import { runJob } from './job.js';
 const api: EngineApi = {
   async run(job: EngineJob, onEvent: (event: EngineEvent) => void) {
     try {
-      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, memfsLimitBytes: job.memfsLimitBytes }), (e) => {
-        // Fire and forget: awaiting the main thread per event would serialise decoding behind it.
-        void onEvent(e);
-      });
+      // onEvent is a comlink proxy: calling it returns a promise that settles once the main thread has the event.
+      // runJob awaits only sheets and the final report; waiting on every progress tick would stall decoding.
+      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, memfsLimitBytes: job.memfsLimitBytes }), (e) =>
+        Promise.resolve(onEvent(e)),
+      );
     } catch (e) {
       // Structured clone keeps only plain data; the client rebuilds the SpriteError from it.
       const error = e instanceof SpriteError ? e : new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`);

@@ -52,5 +52,5 @@ export interface EngineSummary {
 
 /** The worker's API (exposed with comlink). Errors come back as {@link SpriteErrorData} in a rejected promise. */
 export interface EngineApi {
-  run(job: EngineJob, onEvent: (event: EngineEvent) => void): Promise<EngineSummary | { error: SpriteErrorData }>;
+  run(job: EngineJob, onEvent: (event: EngineEvent) => void | Promise<void>): Promise<EngineSummary | { error: SpriteErrorData }>;
 }

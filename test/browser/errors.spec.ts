@@ -138,3 +138,23 @@ test('a file mounted in place (WORKERFS) gives the same result as one copied int
   expect(copied.ok && mounted.ok, JSON.stringify(mounted).slice(0, 300)).toBe(true);
   if (copied.ok && mounted.ok) expect(mounted.tiles).toEqual(copied.tiles);
 });
+
+test('inputs: a URL string, a URL object and an ArrayBuffer work like a File; a missing URL is FETCH_FAILED', async ({ page }) => {
+  const options = { f: 'jpg', sw: 64, sh: 36, inter: 2000 };
+  const results = await page.evaluate(async (o) => {
+    const url = `${location.origin}/fixtures/h264-aac_fmp4_320x180_bbb.mp4`;
+    const buffer = await (await fetch(url)).arrayBuffer();
+    const times = async (input: unknown) => (await window.harness.api.generateSprites(input as never, o as never, { coreBaseUrl: '/ffmpeg/' })).tiles.map((t) => t.time);
+    let missing = '';
+    try {
+      await window.harness.api.generateSprites(`${location.origin}/fixtures/nope.mp4`, o as never, { coreBaseUrl: '/ffmpeg/' });
+    } catch (e) {
+      missing = `${(e as { code?: string }).code} ${(e as Error).message}`;
+    }
+    return { string: await times(url), object: await times(new URL(url)), buffer: await times(buffer), missing };
+  }, options);
+  expect(results.string).toEqual([0, 2000, 4000]);
+  expect(results.object).toEqual([0, 2000, 4000]);
+  expect(results.buffer).toEqual([0, 2000, 4000]);
+  expect(results.missing).toMatch(/^FETCH_FAILED .*404/);
+});
