@@ -1,81 +1,167 @@
-// The upload page: picks a video (or the bundled sample), runs the library's public API, shows and offers the results.
+// The upload page: pick a video (or the sample), set parameters, watch progress, see sheets, scrub, download.
+// It uses only the library's public API, like any other app would.
 
-import { generateSprites, SpriteError, type SpriteResult } from '../index.js';
+import { generateSprites, SpriteError, type SpriteProgress, type SpriteResult } from '../index.js';
+import { showDownloads } from './downloads.js';
+import { ParamsForm } from './form.js';
+import { showScrubber } from './scrubber.js';
+import { addSheet } from './sheets-view.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const processInput = $<HTMLInputElement>('process');
-const processError = $<HTMLSpanElement>('process-error');
+const form = new ParamsForm($('fields'), $<HTMLTextAreaElement>('process'), $('process-error'));
+const fileInput = $<HTMLInputElement>('file');
+const fileError = $('file-error');
 const progress = $<HTMLProgressElement>('progress');
-const status = $<HTMLSpanElement>('status');
-const sheets = $<HTMLElement>('sheets');
-const downloads = $<HTMLElement>('downloads');
+const status = $('status');
+const announce = $('announce');
+const sheetsHost = $('sheets');
 const cancel = $<HTMLButtonElement>('cancel');
-let controller: AbortController | null = null;
-const urls: string[] = [];
+const runButton = $<HTMLButtonElement>('run');
+const SAMPLE = new URL(`${import.meta.env.BASE_URL}sample/big-buck-bunny-320x180.mp4`, location.origin);
 
-function link(name: string, blob: Blob): HTMLAnchorElement {
-  const a = document.createElement('a');
-  const url = URL.createObjectURL(blob);
-  urls.push(url);
-  a.href = url;
-  a.download = name;
-  a.textContent = name;
-  return a;
-}
+let current: { controller: AbortController; urls: string[] } | null = null;
+let lastInput: Blob | null = null;
 
-function showDownloads(result: SpriteResult): void {
-  const base = result.vttName.replace(/\.vtt$/, '');
-  const items = [
-    ...result.sheets.map((s) => link(s.name, s.blob)),
-    link(result.vttName, new Blob([result.vtt], { type: 'text/vtt' })),
-    link(`${base}.json`, new Blob([JSON.stringify(result.manifest, null, 2)], { type: 'application/json' })),
-    link(`${base}-storyboard.json`, new Blob([JSON.stringify(result.storyboard, null, 2)], { type: 'application/json' })),
-  ];
-  downloads.replaceChildren('Download: ', ...items.flatMap((a, i) => (i ? [' · ', a] : [a])));
-}
+const PHASES: Record<SpriteProgress['phase'], string> = {
+  load: 'Loading the decoder',
+  probe: 'Reading the video',
+  decode: 'Taking frames',
+  encode: 'Encoding sheets',
+};
 
-async function run(input: Blob | string): Promise<void> {
-  controller?.abort();
-  for (const url of urls.splice(0)) URL.revokeObjectURL(url);
-  sheets.replaceChildren();
-  downloads.replaceChildren();
-  processError.textContent = '';
-  controller = new AbortController();
-  cancel.disabled = false;
-  status.textContent = 'Starting…';
-  try {
-    const result = await generateSprites(input, processInput.value, {
-      coreBaseUrl: new URL(`${import.meta.env.BASE_URL}ffmpeg/`, location.origin),
-      signal: controller.signal,
-      onProgress: (p) => {
-        progress.value = p.fraction;
-        status.textContent = `${p.phase} ${Math.round(p.fraction * 100)}%`;
-      },
-      onSheet: (sheet) => {
-        const img = document.createElement('img');
-        const url = URL.createObjectURL(sheet.blob);
-        urls.push(url);
-        img.src = url;
-        img.alt = `Sprite sheet ${sheet.index + 1} (${sheet.tiles.length} frames)`;
-        sheets.append(img);
-      },
-    });
-    status.textContent = `Done: ${result.tiles.length} frames on ${result.sheets.length} sheet(s)${result.missed ? `, ${result.missed} could not be decoded` : ''}.`;
-    showDownloads(result);
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') status.textContent = 'Cancelled.';
-    else if (e instanceof SpriteError && (e.code === 'INVALID_OPTION' || e.code === 'INVALID_PROCESS_STRING')) {
-      processError.textContent = e.message;
-      status.textContent = 'Fix the parameters and try again.';
-    } else status.textContent = e instanceof Error ? e.message : String(e);
-  } finally {
-    cancel.disabled = true;
+/** Plain words for each error, and where it belongs on the page. */
+function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: string } {
+  if (!(e instanceof SpriteError)) return { where: 'status', text: `Something went wrong: ${e instanceof Error ? e.message : String(e)}` };
+  switch (e.code) {
+    case 'EMPTY_INPUT':
+      return { where: 'file', text: 'This file is empty. Choose another one.' };
+    case 'NOT_A_VIDEO':
+      return { where: 'file', text: `This is not a video we can read. ${e.message}` };
+    case 'NO_VIDEO_STREAM':
+      return { where: 'file', text: `This file has sound but no picture. ${e.message}` };
+    case 'UNSUPPORTED_CODEC':
+      return { where: 'file', text: `The video inside this file uses a format the decoder does not know. ${e.message}` };
+    case 'DECODE_FAILED':
+      return { where: 'file', text: `The video could not be decoded; the file may be damaged. ${e.message}` };
+    case 'FETCH_FAILED':
+      return { where: 'file', text: e.message };
+    case 'INVALID_OPTION':
+    case 'INVALID_PROCESS_STRING':
+    case 'SHEET_TOO_LARGE':
+    case 'START_PAST_END':
+      return { where: 'params', text: e.message };
+    default:
+      return { where: 'status', text: e.message };
   }
 }
 
-$<HTMLButtonElement>('sample').addEventListener('click', () => void run(new URL('sample/big-buck-bunny-320x180.mp4', document.baseURI).href));
-$<HTMLInputElement>('file').addEventListener('change', (event) => {
-  const file = (event.target as HTMLInputElement).files?.[0];
+function reset(): void {
+  for (const url of current?.urls ?? []) URL.revokeObjectURL(url);
+  sheetsHost.replaceChildren();
+  for (const id of ['downloads', 'scrub', 'sheet-tools']) $(id).hidden = true;
+  fileError.textContent = '';
+  progress.value = 0;
+}
+
+async function run(input: Blob | URL): Promise<void> {
+  if (form.validate()) {
+    status.textContent = 'Fix the parameters marked above, then try again.';
+    return;
+  }
+  current?.controller.abort();
+  reset();
+  const job = { controller: new AbortController(), urls: [] as string[] };
+  current = job;
+  const sheetUrls = new Map<string, string>();
+  const started = performance.now();
+  let lastPhase = '';
+  cancel.disabled = false;
+  runButton.disabled = true;
+  status.textContent = 'Starting…';
+  // On a phone the results are a long way down; bring them into view without moving keyboard focus.
+  $('results').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  try {
+    const blob = input instanceof Blob ? input : await (await fetch(input)).blob();
+    lastInput = blob;
+    const result: SpriteResult = await generateSprites(blob, form.processString(), {
+      signal: job.controller.signal,
+      coreBaseUrl: new URL(`${import.meta.env.BASE_URL}ffmpeg/`, location.origin),
+      onProgress: (p) => {
+        progress.value = p.fraction;
+        const elapsed = (performance.now() - started) / 1000;
+        // Only once a tenth is done does the rate say anything about the rest.
+        const left = p.fraction > 0.1 && p.fraction < 1 ? ` — about ${Math.max(1, Math.round((elapsed / p.fraction) * (1 - p.fraction)))} s left` : '';
+        status.textContent = `${PHASES[p.phase]}: ${Math.round(p.fraction * 100)}%${left}`;
+        if (p.phase !== lastPhase) {
+          lastPhase = p.phase;
+          announce.textContent = `${PHASES[p.phase]}…`;
+        }
+      },
+      onSheet: (sheet) => {
+        const url = URL.createObjectURL(sheet.blob);
+        job.urls.push(url);
+        sheetUrls.set(sheet.name, url);
+        addSheet(sheetsHost, sheet, url);
+        $('sheet-tools').hidden = false;
+      },
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    job.urls.push(...showDownloads($('downloads'), result));
+    $('scrub').hidden = false;
+    // "Done" only once everything is in place: the scrub bar waits for the player to know the video's size.
+    await showScrubber($('scrub'), blob, result.vtt, result.source.durationMs, sheetUrls);
+    const missed = result.missed ? ` ${result.missed} frame(s) could not be decoded (the file seems cut short).` : '';
+    status.textContent = `Done in ${seconds} s: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).${missed}`;
+    announce.textContent = status.textContent;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') {
+      status.textContent = 'Cancelled.';
+    } else {
+      const { where, text } = explain(e);
+      if (where === 'file') fileError.textContent = text;
+      else if (where === 'params' && e instanceof SpriteError) form.showError(e);
+      status.textContent = where === 'status' ? text : 'Stopped: see the message above.';
+    }
+    announce.textContent = status.textContent;
+  } finally {
+    if (current === job) {
+      cancel.disabled = true;
+      runButton.disabled = false;
+    }
+  }
+}
+
+$('sample').addEventListener('click', () => void run(SAMPLE));
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
   if (file) void run(file);
 });
-cancel.addEventListener('click', () => controller?.abort());
+$('params').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const file = fileInput.files?.[0];
+  void run(file ?? lastInput ?? SAMPLE);
+});
+cancel.addEventListener('click', () => current?.controller.abort());
+
+const drop = $('drop');
+for (const type of ['dragenter', 'dragover'] as const) {
+  drop.addEventListener(type, (event) => {
+    event.preventDefault();
+    drop.classList.add('over');
+  });
+}
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('over');
+  const file = event.dataTransfer?.files[0];
+  if (file) void run(file);
+});
+
+const zoom = $<HTMLButtonElement>('zoom');
+zoom.addEventListener('click', () => {
+  const real = zoom.getAttribute('aria-pressed') !== 'true';
+  zoom.setAttribute('aria-pressed', String(real));
+  zoom.textContent = real ? 'Fit sheets to the page' : 'Show sheets at real size';
+  sheetsHost.classList.toggle('real-size', real);
+});

@@ -1,0 +1,144 @@
+// The upload page, driven as a person would: sample run, own file, parameters ↔ process string, cancel, errors,
+// ZIP download, and the seek-bar thumbnail. A screenshot of the finished page is kept under test-results/.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
+
+const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', name);
+const status = (page: Page) => page.locator('#status');
+
+async function done(page: Page): Promise<void> {
+  await expect(status(page)).toHaveText(/^Done in/, { timeout: 90_000 });
+}
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => console.log('pageerror:', e.message));
+  await page.goto('/');
+});
+
+test('one click on the sample shows sheets, downloads and a scrub bar', async ({ page }) => {
+  await expect(page.getByText('Nothing is uploaded')).toBeVisible();
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  await expect(status(page)).toContainText('10 frames on 1 sheet');
+  const sheet = page.getByRole('img', { name: /Sprite sheet 1: 10 frames/ });
+  await expect(sheet).toBeVisible();
+  expect(await sheet.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2 * 2 + 5 * 160 + 4 * 2);
+  // Each tile's time is on the grid (hover title).
+  await expect(page.locator('svg.grid rect')).toHaveCount(10);
+  await expect(page.locator('svg.grid rect title').nth(1)).toHaveText('0:00.500');
+  await expect(page.getByRole('link', { name: 'sprite.vtt' })).toBeVisible();
+  await expect(page.locator('video.player')).toBeVisible();
+  await page.screenshot({ path: 'test-results/page-finished.png', fullPage: true });
+});
+
+test('a file chosen through the file input', async ({ page }) => {
+  await page.locator('#file').setInputFiles(fixture('vp9-opus_webm_320x180_bbb.webm'));
+  await done(page);
+  await expect(page.locator('figure.sheet')).toHaveCount(1);
+});
+
+test('a parameter change shows in the process string, and a pasted string fills the form', async ({ page }) => {
+  const processBox = page.getByLabel(/Process string/);
+  await page.getByLabel('Columns').fill('7');
+  await expect(processBox).toHaveValue(/,tw_7(,|$)/);
+  await page.getByLabel('Mode').selectOption('key');
+  await expect(processBox).toHaveValue(/m_key/);
+  await expect(page.getByLabel('Interval (ms)')).toBeDisabled();
+  await expect(page.getByLabel('Change threshold (%)')).toBeDisabled();
+  await page.getByLabel('Mode').selectOption('dhash');
+  await expect(page.getByLabel('Change threshold (%)')).toBeEnabled();
+
+  await processBox.fill('video/sprite,f_png,m_avg,psw_10,psh_10,scaletype_fit,tw_10,th_10,pad_4,margin_5');
+  await expect(page.getByLabel('Mode')).toHaveValue('avg');
+  await expect(page.getByLabel('Format')).toHaveValue('png');
+  await expect(page.getByLabel('Cell width (%)')).toHaveValue('10');
+  await expect(page.getByLabel('Scale')).toHaveValue('fit');
+  await expect(page.getByLabel('Quality')).toBeDisabled(); // png has no quality
+  await expect(page.getByLabel(/percent of the video/)).toBeChecked();
+
+  // The library's own message appears next to the field at fault, and in the string box for a bad string.
+  await page.getByLabel('Columns').fill('101');
+  await expect(page.locator('#opt-tw-error')).toContainText('tw must be an integer from 1 to 100');
+  await expect(page.getByLabel('Columns')).toHaveAttribute('aria-invalid', 'true');
+  await processBox.fill('video/sprite,f_jpg,sww_3');
+  await expect(page.locator('#process-error')).toContainText('sww');
+});
+
+test('cancel a running job, then run another to the end', async ({ page }) => {
+  await page.locator('#file').setInputFiles(fixture('theora_ogv_214x160_calais-1906-film.ogv'));
+  await page.getByLabel('Interval (ms)').fill('0');
+  // Restart the job with the new interval (every one of 288 frames): long enough to cancel.
+  await page.getByRole('button', { name: 'Make sprites' }).click();
+  await expect(status(page)).toContainText('Taking frames', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(status(page)).toHaveText('Cancelled.');
+  await page.getByLabel('Interval (ms)').fill('5000');
+  await page.getByRole('button', { name: 'Make sprites' }).click();
+  await done(page);
+  await expect(status(page)).toContainText('4 frames');
+});
+
+test('a file that is not a video gets a plain message next to the file picker', async ({ page }) => {
+  await page.locator('#file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some text, not a video\n') });
+  await expect(page.locator('#file-error')).toContainText('This is not a video we can read');
+  await page.locator('#file').setInputFiles(fixture('opus_webm_audio-only_chime.webm'));
+  await expect(page.locator('#file-error')).toContainText('sound but no picture');
+});
+
+test('a sheet too large is explained next to the parameters', async ({ page }) => {
+  await page.getByLabel('Cell width (px)').fill('4000');
+  await page.getByLabel('Columns').fill('10');
+  await expect(page.locator('#opt-tw-error')).toContainText('16384 px limit');
+  await expect(page.getByRole('button', { name: 'Make sprites' })).toBeEnabled();
+});
+
+test('the ZIP holds every sheet, the VTT, the manifest and the storyboard', async ({ page }) => {
+  await page.getByLabel(/Process string/).fill('video/sprite,f_png,sw_64,sh_36,inter_1000,tw_2,th_2|sys/saveas,b_Yg,o_dGh1bWJzLXtpbmRleH0ue2F1dG9leHR9');
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /as ZIP/ }).click()]);
+  expect(download.suggestedFilename()).toBe('thumbs.zip');
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  expect(Object.keys(entries).sort()).toEqual(['thumbs-0.png', 'thumbs-1.png', 'thumbs.json', 'thumbs.storyboard.json', 'thumbs.vtt']);
+  expect([...entries['thumbs-0.png']!.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+  const vtt = new TextDecoder().decode(entries['thumbs.vtt']);
+  expect(vtt).toContain('thumbs-1.png#xywh=');
+  const manifest = JSON.parse(new TextDecoder().decode(entries['thumbs.json'])) as { tiles: unknown[] };
+  expect(manifest.tiles).toHaveLength(5);
+});
+
+test('hovering the seek bar shows the thumbnail of the tile on screen at that time', async ({ page }) => {
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  const range = page.locator('#scrub-range');
+  const duration = Number(await range.getAttribute('max'));
+  for (const fraction of [0.05, 0.37, 0.81]) {
+    const box = (await range.boundingBox())!;
+    await range.hover({ position: { x: box.width * fraction, y: box.height / 2 } });
+    const thumb = page.locator('.preview .thumb');
+    await expect(thumb).toBeVisible();
+    // Tiles every 500 ms, 160 × 90, five per row with 2 px padding and margin.
+    const k = Math.floor((fraction * duration * 1000) / 500);
+    const x = 2 + (k % 5) * 162;
+    const y = 2 + Math.floor(k / 5) * 92;
+    await expect(thumb).toHaveAttribute('data-xywh', `${x},${y},160,90`);
+    await expect(thumb).toHaveCSS('background-position', `-${x}px -${y}px`);
+    expect(await thumb.evaluate((el) => getComputedStyle(el).backgroundImage)).toContain('blob:');
+  }
+  // Keyboard: focus and arrow keys move the preview too.
+  await range.focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('.preview .thumb')).toHaveAttribute('data-xywh', `${2 + 4 * 162},94,160,90`);
+});
+
+test('usable on a phone-sized screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/page-phone.png', fullPage: true });
+});
