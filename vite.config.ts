@@ -19,7 +19,9 @@ const isolation = {
 export default defineConfig(({ mode }) => {
   const plugins: Plugin[] = [];
   if (mode !== 'lib') plugins.push(ffmpegCore());
-  if (mode === 'e2e' || mode === 'development') plugins.push(staticDir('/fixtures/', resolve(root, 'test/fixtures')));
+  if (mode === 'e2e' || mode === 'development') {
+    plugins.push(staticDir('/fixtures/', resolve(root, 'test/fixtures')), staticDir('/bench-inputs/', resolve(root, 'bench/.cache')));
+  }
   return {
     // Pages are real files (index.html, the test harness): unknown paths are 404s, not the index page.
     appType: 'mpa',
@@ -51,7 +53,7 @@ export default defineConfig(({ mode }) => {
             rollupOptions: {
               input: {
                 index: resolve(root, 'index.html'),
-                ...(mode === 'e2e' ? { harness: resolve(root, 'test/browser/harness.html') } : {}),
+                ...(mode === 'e2e' ? { harness: resolve(root, 'test/browser/harness.html'), bench: resolve(root, 'bench/page.html') } : {}),
               } as Record<string, string>,
             },
           },

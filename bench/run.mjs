@@ -1,2 +1,200 @@
-// The benchmark lands with its own issue; until then this says so instead of pretending to measure.
-console.log('npm run bench: not yet — the benchmark (ours vs the ffmpeg CLI and plain ffmpeg.wasm) is a later issue.');
+// `npm run bench`: our speed and memory against the tools people would use instead, measured in the same run.
+// Needs Debian's ffmpeg and chromium (apt-get install ffmpeg chromium). Inputs are generated once into bench/.cache/.
+// Prints a table and writes bench/results/<timestamp>.json. Targets are reported, never asserted.
+
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const root = join(import.meta.dirname, '..');
+const cache = join(root, 'bench', '.cache');
+const work = join(cache, 'work');
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const PORT = 4180;
+
+function need(cmd) {
+  if (spawnSync(cmd, ['-version']).status !== 0 && spawnSync('which', [cmd]).status !== 0) {
+    console.error(`npm run bench needs ${cmd}: apt-get install -y ffmpeg chromium`);
+    process.exit(2);
+  }
+}
+need('ffmpeg');
+const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+// Inputs, generated once. (1): 120 s 720p30 H.264 with B-frames, key every 2 s, noisy so it does not compress away.
+// (2): 300 s 1080p30 H.264 with a strict 250-frame GOP.
+const INPUTS = {
+  in1: { file: 'in1-720p-120s.mp4', duration: 120, args: ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=120', '-vf', 'noise=alls=6:allf=t', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p'] },
+  in2: { file: 'in2-1080p-300s.mp4', duration: 300, args: ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=300', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'] },
+};
+mkdirSync(cache, { recursive: true });
+for (const [name, input] of Object.entries(INPUTS)) {
+  const path = join(cache, input.file);
+  if (!existsSync(path)) {
+    console.log(`generating ${name} (${input.file})…`);
+    execFileSync('ffmpeg', ['-v', 'error', ...input.args, '-y', `${path}.part.mp4`], { stdio: 'inherit' });
+    execFileSync('mv', [`${path}.part.mp4`, path]);
+  }
+}
+const path = (name) => join(cache, INPUTS[name].file);
+const url = (name) => `/bench-inputs/${INPUTS[name].file}`;
+
+// The jobs of the issue, each with the equivalent CLI and ffmpeg.wasm commands.
+const W = 256;
+const H = 144;
+const interTargets = (name, every) => Array.from({ length: Math.ceil(INPUTS[name].duration / every) }, (_, i) => i * every);
+const JOBS = [
+  { id: 'a', title: 'inter 2 s, input 1 (60 tiles)', input: 'in1', options: { f: 'jpg', inter: 2000, sw: W, sh: H, tw: 6, th: 6 }, fps: '1/2', tile: '6x6', targets: interTargets('in1', 2) },
+  { id: 'b', title: 'inter 10 s, input 2 (30 tiles)', input: 'in2', options: { f: 'jpg', inter: 10000, sw: W, sh: H, tw: 6, th: 5 }, fps: '1/10', tile: '6x5', targets: interTargets('in2', 10) },
+  { id: 'c1', title: 'key frames, input 1', input: 'in1', options: { f: 'jpg', m: 'key', sw: W, sh: H, tw: 10, th: 10 }, key: true },
+  { id: 'c2', title: 'key frames, input 2', input: 'in2', options: { f: 'jpg', m: 'key', sw: W, sh: H, tw: 10, th: 10 }, key: true },
+  { id: 'd', title: 'avg 100, input 2', input: 'in2', options: { f: 'jpg', m: 'avg', num: 100, sw: W, sh: H, tw: 10, th: 10 }, fps: '1/3', tile: '10x10', targets: Array.from({ length: 100 }, (_, i) => (i * 300) / 100) },
+  { id: 'e', title: 'dhash 1 s thr 10, input 1', input: 'in1', options: { f: 'jpg', m: 'dhash', inter: 1000, thr: 10, sw: W, sh: H, tw: 10, th: 10 }, fps: '1', tile: '10x10' },
+];
+
+function timed(cmd, args) {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.toString().slice(-500)}`);
+  return performance.now() - t0;
+}
+
+/** The CLI's plain command: decode everything, keep one frame per interval, tile. */
+const cliPlain = (job) => timed('ffmpeg', ['-v', 'error', '-i', path(job.input), '-vf', `fps=${job.fps},scale=${W}:${H},tile=${job.tile}`, '-q:v', '3', 'out%d.jpg']);
+/** The CLI's best exact command: one process, one accurately seeked input per target. */
+const cliExact = (job) => {
+  const args = ['-v', 'error'];
+  job.targets.forEach((t) => args.push('-ss', String(t), '-i', path(job.input)));
+  job.targets.forEach((_, i) => args.push('-map', `${i}:v`, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-q:v', '3', `out${i}.jpg`));
+  return timed('ffmpeg', args);
+};
+/** The CLI's best key-frame command: the decoder skips everything but key frames. */
+const cliKey = (job) => timed('ffmpeg', ['-v', 'error', '-skip_frame', 'nokey', '-i', path(job.input), '-vf', `scale=${W}:${H}`, '-fps_mode', 'passthrough', '-q:v', '3', 'out%d.jpg']);
+const wasmArgs = (job) => job.key
+  ? ['-skip_frame', 'nokey', '-i', '/in.mp4', '-vf', `scale=${W}:${H}`, '-fps_mode', 'passthrough', '-q:v', '3', '/out%d.jpg']
+  : ['-i', '/in.mp4', '-vf', `fps=${job.fps},scale=${W}:${H},tile=${job.tile}`, '-q:v', '3', '/out%d.jpg'];
+
+/** Sum of PSS (bytes) of the browser and all its descendants, from /proc. */
+function browserPss(rootPid) {
+  const children = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(pid);
+    } catch {}
+  }
+  let total = 0;
+  const stack = [String(rootPid)];
+  while (stack.length) {
+    const pid = stack.pop();
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {}
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+
+console.log('building the bench page…');
+execFileSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const server = spawn('npx', ['vite', 'preview', '--mode', 'e2e', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
+try {
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`http://localhost:${PORT}/bench/page.html`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const browser = await chromium.launch({
+    ...(chromiumPath ? { executablePath: chromiumPath } : {}),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const browserPid = browser.process?.()?.pid;
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${PORT}/bench/page.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+
+  const results = [];
+  for (const job of JOBS) {
+    const runs = { ours: [], oursLoad: [], cliPlain: [], cliBest: [], wasmPlain: [], peakPss: 0, tiles: 0 };
+    for (let rep = 0; rep < REPS; rep++) {
+      // Interleaved: each repetition runs every contender once, so drift in the machine hits all alike.
+      let peak = 0;
+      const sampler = browserPid ? setInterval(() => (peak = Math.max(peak, browserPss(browserPid))), 250) : null;
+      const o = await page.evaluate(([u, opts]) => window.bench.ours(u, opts), [url(job.input), job.options]);
+      if (sampler) clearInterval(sampler);
+      runs.ours.push(o.ms);
+      runs.oursLoad.push(o.loadMs);
+      runs.tiles = o.tiles;
+      runs.peakPss = Math.max(runs.peakPss, peak);
+      runs.cliPlain.push(job.key ? NaN : cliPlain(job));
+      runs.cliBest.push(job.key ? cliKey(job) : job.targets ? cliExact(job) : NaN);
+      const w = await page.evaluate(([u, a]) => window.bench.plainWasm(u, a), [url(job.input), wasmArgs(job)]);
+      runs.wasmPlain.push(w.ms);
+      process.stdout.write(`  ${job.id} rep ${rep + 1}/${REPS}: ours ${(o.ms / 1000).toFixed(2)} s\n`);
+    }
+    results.push({
+      id: job.id,
+      title: job.title,
+      tiles: runs.tiles,
+      medians: {
+        ours: median(runs.ours),
+        oursLoad: median(runs.oursLoad),
+        cliPlain: median(runs.cliPlain),
+        cliBest: median(runs.cliBest),
+        wasmPlain: median(runs.wasmPlain),
+      },
+      peakBrowserPssBytes: runs.peakPss,
+      runs,
+    });
+  }
+  const versions = {
+    node: process.version,
+    chromium: browser.version(),
+    ffmpegCli: execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0],
+    ffmpegCore: JSON.parse(readFileSync(join(root, 'node_modules/@ffmpeg/core/package.json'), 'utf8')).version,
+    ffmpegWrapper: JSON.parse(readFileSync(join(root, 'node_modules/@ffmpeg/ffmpeg/package.json'), 'utf8')).version,
+    videoSprite: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+  };
+  await browser.close();
+
+  const s = (ms) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '—');
+  const x = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '—');
+  console.log(`\n${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; medians of ${REPS} interleaved runs (s)\n`);
+  console.log('| job | tiles | ours | of which load | CLI plain | CLI best | wasm plain | ours/CLI plain | ours/CLI best | wasm plain/ours | peak browser PSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const m = r.medians;
+    console.log(`| ${r.id}: ${r.title} | ${r.tiles} | ${s(m.ours)} | ${s(m.oursLoad)} | ${s(m.cliPlain)} | ${s(m.cliBest)} | ${s(m.wasmPlain)} | ${x(m.ours, m.cliPlain)} | ${x(m.ours, m.cliBest)} | ${x(m.wasmPlain, m.ours)} | ${(r.peakBrowserPssBytes / 2 ** 20).toFixed(0)} MiB |`);
+  }
+  const by = Object.fromEntries(results.map((r) => [r.id, r]));
+  const targets = [
+    ['exact inter within 2× of the CLI plain command, input 1', by.a.medians.ours <= 2 * by.a.medians.cliPlain],
+    ['exact inter faster than the CLI plain command, input 2', by.b.medians.ours < by.b.medians.cliPlain],
+    ['key mode within 1.5× of the CLI best key-frame command (both inputs)', by.c1.medians.ours <= 1.5 * by.c1.medians.cliBest && by.c2.medians.ours <= 1.5 * by.c2.medians.cliBest],
+    ['≥ 2× faster than plain ffmpeg.wasm, input 1', by.a.medians.wasmPlain >= 2 * by.a.medians.ours],
+    ['≥ 3× faster than plain ffmpeg.wasm, input 2', by.b.medians.wasmPlain >= 3 * by.b.medians.ours],
+    ['peak browser memory under 1.5 GB on input 2', Math.max(by.b.peakBrowserPssBytes, by.c2.peakBrowserPssBytes, by.d.peakBrowserPssBytes) < 1.5e9],
+  ];
+  console.log('\nTargets:');
+  for (const [name, ok] of targets) console.log(`  ${ok ? 'met   ' : 'MISSED'} ${name}`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const out = join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, memoryBytes: totalmem(), cpu: cpus()[0]?.model }, versions, reps: REPS, results, targets: Object.fromEntries(targets) }, null, 2));
+  console.log(`\nwrote ${out}`);
+} finally {
+  try {
+    process.kill(-server.pid);
+  } catch {}
+}

@@ -25,7 +25,11 @@ export async function runInWorker(job: EngineJob, onEvent: (e: EngineEvent) => v
     });
   });
   try {
-    const result = await Promise.race([api.run(job, proxy(onEvent)), aborted, crashed]);
+    // Events already queued when the worker was terminated would still be delivered: a cancelled job stays silent.
+    const relay = (e: EngineEvent) => {
+      if (!signal?.aborted) onEvent(e);
+    };
+    const result = await Promise.race([api.run(job, proxy(relay)), aborted, crashed]);
     if ('error' in result) throw SpriteError.fromData(result.error);
     return result;
   } finally {

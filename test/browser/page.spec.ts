@@ -68,13 +68,22 @@ test('a parameter change shows in the process string, and a pasted string fills 
 });
 
 test('cancel a running job, then run another to the end', async ({ page }) => {
+  // Hold the decoder's download back, so the job is certainly still running when Cancel is pressed.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/ffmpeg/st/ffmpeg-core.wasm', async (route) => {
+    await held;
+    // The cancelled job's worker is gone by then, and its request with it.
+    await route.continue().catch(() => {});
+  });
   await page.locator('#file').setInputFiles(fixture('theora_ogv_214x160_calais-1906-film.ogv'));
-  await page.getByLabel('Interval (ms)').fill('0');
-  // Restart the job with the new interval (every one of 288 frames): long enough to cancel.
-  await page.getByRole('button', { name: 'Make sprites' }).click();
-  await expect(status(page)).toContainText('Taking frames', { timeout: 30_000 });
+  await expect(status(page)).toContainText('Loading the decoder');
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeEnabled();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(status(page)).toHaveText('Cancelled.');
+  await expect(page.locator('figure.sheet')).toHaveCount(0);
+  release();
+  await page.unroute('**/ffmpeg/st/ffmpeg-core.wasm');
   await page.getByLabel('Interval (ms)').fill('5000');
   await page.getByRole('button', { name: 'Make sprites' }).click();
   await done(page);
