@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SpriteError } from '../../src/core/errors.js';
 import {
   cellBox,
   cellOfFrame,
@@ -15,18 +14,9 @@ import {
 } from '../../src/core/geometry.js';
 import { resolveOptions, type ScaleType, type SpriteOptions } from '../../src/core/options.js';
 import { displaySize, type Size } from '../../src/core/source.js';
+import { errorOf } from './support.js';
 
 const opts = (o: Partial<SpriteOptions> = {}) => resolveOptions({ f: 'jpg', ...o });
-
-function errorOf(fn: () => unknown): SpriteError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpriteError);
-    return e as SpriteError;
-  }
-  throw new Error('expected a SpriteError, nothing was thrown');
-}
 
 const LANDSCAPE: Size = { width: 1920, height: 1080 };
 const PORTRAIT: Size = { width: 720, height: 1280 };

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
 import { OPTION_KEYS, OPTION_RULES, resolveOptions, type OptionKey, type SpriteOptions } from '../../src/core/options.js';
-
-function errorOf(fn: () => unknown): SpriteError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpriteError);
-    return e as SpriteError;
-  }
-  throw new Error('expected a SpriteError, nothing was thrown');
-}
+import { errorOf } from './support.js';
 
 // Every integer row of SPEC §1 with its bounds; `undefined` max = no upper bound.
 const INT_ROWS: [OptionKey, number, number | undefined][] = [

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Flexible, encodeBase64Url } from '../../src/core/base64.js';
-import { SpriteError } from '../../src/core/errors.js';
 import { formatProcess, parseProcess } from '../../src/core/process-string.js';
-
-function errorOf(fn: () => unknown): SpriteError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpriteError);
-    return e as SpriteError;
-  }
-  throw new Error('expected a SpriteError, nothing was thrown');
-}
+import { errorOf } from './support.js';
 
 const TAIL = '|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK';
 const EXAMPLE_1 = `x-oss-async-process=video/sprite,f_jpg,sw_200,sh_150,inter_2000,tw_3,th_3,pad_0,margin_0${TAIL}`;
