@@ -11,7 +11,7 @@ import { buildStoryboard, type Storyboard } from './core/storyboard.js';
 import type { Tile } from './core/tile.js';
 import { writeVtt } from './core/vtt.js';
 import { runInWorker } from './client/run-job.js';
-import type { SpritePhase } from './protocol/engine-api.js';
+import { DEFAULT_MEMFS_LIMIT_BYTES, type SpritePhase } from './protocol/engine-api.js';
 
 export * from './core/index.js';
 export type { SpritePhase } from './protocol/engine-api.js';
@@ -81,9 +81,6 @@ export interface GenerateInit {
 /** Anything a video can be read from; a string is a URL. */
 export type SpriteInput = Blob | File | ArrayBuffer | URL | string;
 
-/** Default of {@link GenerateInit.memfsLimit}: 256 MiB. */
-const DEFAULT_MEMFS_LIMIT = 256 * 1024 * 1024;
-
 function abortError(): DOMException {
   return new DOMException('The sprite job was cancelled.', 'AbortError');
 }
@@ -122,13 +119,13 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
   checkSheetSizeEarly(resolved);
   const template = parsed.saveas?.object ?? DEFAULT_NAME_TEMPLATE;
   checkNameTemplate(template);
+  if (init.memfsLimit !== undefined && !(Number.isSafeInteger(init.memfsLimit) && init.memfsLimit >= 0)) {
+    throw new SpriteError('INVALID_OPTION', `memfsLimit must be an integer ≥ 0 (bytes); got ${String(init.memfsLimit)}.`, { param: 'memfsLimit' });
+  }
   const blob = await toBlob(input, signal);
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
   if (signal?.aborted) throw abortError();
 
-  if (init.memfsLimit !== undefined && !(Number.isSafeInteger(init.memfsLimit) && init.memfsLimit >= 0)) {
-    throw new SpriteError('INVALID_OPTION', `memfsLimit must be an integer ≥ 0 (bytes); got ${String(init.memfsLimit)}.`, { param: 'memfsLimit' });
-  }
   const coreBaseUrl = new URL(init.coreBaseUrl ?? 'ffmpeg/', globalThis.document?.baseURI ?? globalThis.location?.href).href;
   const toSheet = (s: SpriteSheet): SpriteSheet => ({ index: s.index, name: s.name, width: s.width, height: s.height, blob: s.blob, tiles: s.tiles });
   const sheets: SpriteSheet[] = [];
@@ -140,7 +137,7 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
         options: resolved,
         nameTemplate: template,
         coreBaseUrl,
-        memfsLimitBytes: init.memfsLimit ?? DEFAULT_MEMFS_LIMIT,
+        memfsLimitBytes: init.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
       },
       (event) => {
         if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });

@@ -16,19 +16,13 @@ import {
 } from './probe-parse.js';
 
 /**
- * Inputs up to this size are copied into the wasm heap; larger ones are mounted with WORKERFS. Copies read 1.2–2.6×
- * faster (shared notes), but a copy of a large file plus decoder memory would not fit the heap (2 GiB single-thread).
- */
-export const MEMFS_LIMIT_BYTES = 256 * 1024 * 1024;
-
-/**
  * Where the core is served, e.g. `https://host/ffmpeg/` (holding `st/`). Only the single-thread core is used: the
  * multi-thread one, started from our engine worker, hung or crashed the page in Chromium 156 (measured 2026-11-24).
  */
 export interface FfmpegSourceOptions {
   coreBaseUrl: string;
-  /** Inputs larger than this (bytes) are mounted with WORKERFS; default {@link MEMFS_LIMIT_BYTES}. */
-  memfsLimitBytes?: number;
+  /** Inputs larger than this (bytes) are mounted with WORKERFS instead of copied. */
+  memfsLimitBytes: number;
 }
 
 const INPUT_DIR = '/input';
@@ -81,7 +75,7 @@ export class FfmpegSource implements FrameSource {
     } catch (cause) {
       throw new SpriteError('ENGINE_FAILED', `The ffmpeg core could not be loaded from ${dir}: ${String(cause)}`, { cause });
     }
-    await source.attach(input, options.memfsLimitBytes ?? MEMFS_LIMIT_BYTES);
+    await source.attach(input, options.memfsLimitBytes);
     return source;
   }
 

@@ -2,7 +2,7 @@
 
 import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
-import { planGeometry } from '../core/geometry.js';
+import { cellOfFrame, planGeometry } from '../core/geometry.js';
 import { sheetFileName } from '../core/names.js';
 import { lostTargets, selectFrames, selectInter, type Capture } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
@@ -64,8 +64,7 @@ export async function runJob(
     let placed = 0;
 
     const place = (frame: DecodedFrame): Promise<void> | void => {
-      const sheet = Math.floor(placed / layout.perSheet);
-      const k = placed % layout.perSheet;
+      const { sheet, k } = cellOfFrame(layout, placed);
       const rect = compositor.draw(k, frame);
       const tile: Tile = { sheet, ...rect, time: frame.time };
       sheetTiles.push(tile);
@@ -123,7 +122,7 @@ export async function runJob(
         details: { planned: times.length },
       });
     }
-    if (sheetTiles.length > 0) await closeSheet(Math.floor((placed - 1) / layout.perSheet));
+    if (sheetTiles.length > 0) await closeSheet(cellOfFrame(layout, placed - 1).sheet);
     // Awaited for the same reason: the last report (1) arrives before the result, never after.
     await progress('encode', 1);
     return {
