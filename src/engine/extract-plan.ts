@@ -83,8 +83,10 @@ export function filterChain(absTimes: readonly number[], ctx: ExtractContext): s
 /** The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). */
 export function chunkArgs(chunk: ExtractChunk, ctx: ExtractContext, fromStart = false): string[] {
   const absTimes = chunk.times.map((t) => ctx.startSec + t / 1000);
-  // Just before the key frame, so the demuxer lands on it; select then picks by exact pts, so no trimming is needed.
-  const seek = chunk.seekMs > 0 ? ctx.startSec + chunk.seekMs / 1000 - ctx.formatStartSec - 0.002 : 0;
+  // 1 ms past the key frame: the demuxer goes to the key frame at or before the point, so it lands on this one.
+  // (A point just before it would land on the previous key frame and decode a whole extra GOP.) No frame lies within
+  // 1 ms after a key frame, and select then picks by exact pts, so no trimming is needed.
+  const seek = chunk.seekMs > 0 ? ctx.startSec + chunk.seekMs / 1000 - ctx.formatStartSec + 0.001 : 0;
   const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
   if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', seconds(seek));

@@ -151,3 +151,14 @@ test('usable on a phone-sized screen', async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: 'test-results/page-phone.png', fullPage: true });
 });
+
+test('a file the browser cannot play (HEVC in MPEG-TS) still gets a thumbnail timeline', async ({ page }) => {
+  await page.locator('#file').setInputFiles(fixture('hevc-aac_ts_1920x1080_bbb.ts'));
+  await done(page);
+  await expect(page.locator('video.player')).toHaveCount(0);
+  await expect(page.getByText('cannot play this file itself')).toBeVisible();
+  const range = page.locator('#scrub-range');
+  const box = (await range.boundingBox())!;
+  await range.hover({ position: { x: box.width * 0.5, y: box.height / 2 } });
+  await expect(page.locator('.preview .thumb')).toHaveAttribute('data-xywh', /^\d+,\d+,160,90$/);
+});

@@ -52,7 +52,7 @@ describe('filterChain and chunkArgs', () => {
     expect(vf.startsWith("select='lt(abs(t-2.400000)\\,0.0005)+lt(abs(t-3.400000)\\,0.0005)'")).toBe(true);
     expect(vf).toContain('scale=160:90:flags=area');
     expect(vf.endsWith('showinfo')).toBe(true);
-    expect(args[args.indexOf('-ss') + 1]).toBe('0.998000');
+    expect(args[args.indexOf('-ss') + 1]).toBe('1.001000'); // just past the key frame at 1 s
     expect(args[args.indexOf('-frames:v') + 1]).toBe('2');
     expect(args).toContain('-copyts');
     expect(args).toContain('-noautorotate');
