@@ -159,9 +159,10 @@ export class FfmpegSource implements FrameSource {
     for (const chunk of planChunks(req.times, keyTimes, req.keyOnly)) {
       let logged = 0;
       this.onFrameLogged = () => onProgress?.(handled + Math.min(++logged, chunk.times.length));
-      let got = await this.extract(chunkArgs(chunk, ctx), frameBytes);
+      const args = chunkArgs(chunk, ctx);
+      let got = await this.extract(args, frameBytes);
       // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
-      if (got.length < chunk.times.length && chunkArgs(chunk, ctx).includes('-ss')) {
+      if (got.length < chunk.times.length && args.includes('-ss')) {
         const retry = await this.extract(chunkArgs(chunk, ctx, true), frameBytes);
         if (retry.length > got.length) got = retry;
       }
