@@ -5,6 +5,7 @@ import { generateSprites, type SpriteOptions } from '../src/index.js';
 
 const core = { coreURL: `${location.origin}/ffmpeg/st/ffmpeg-core.js`, wasmURL: `${location.origin}/ffmpeg/st/ffmpeg-core.wasm` };
 const inputs = new Map<string, Blob>();
+const lastLog: string[] = [];
 
 /** Downloads an input once, untimed: both sides start from a Blob in memory. */
 async function input(url: string): Promise<Blob> {
@@ -17,21 +18,24 @@ async function input(url: string): Promise<Blob> {
 }
 
 /** Our job, timed from the call to the last sheet; `loadMs` is when the engine had loaded (first non-load phase). */
-async function ours(url: string, options: SpriteOptions) {
+async function ours(url: string, options: SpriteOptions, decoders?: number) {
   const blob = await input(url);
   const t0 = performance.now();
   let loadMs = 0;
+  let probedMs = 0;
   let lastSheetMs = 0;
   const result = await generateSprites(blob, options, {
     coreBaseUrl: '/ffmpeg/',
+    ...(decoders ? { decoders } : {}),
     onProgress: (p) => {
       if (!loadMs && p.phase !== 'load') loadMs = performance.now() - t0;
+      if (!probedMs && (p.phase === 'decode' || p.phase === 'encode')) probedMs = performance.now() - t0;
     },
     onSheet: () => {
       lastSheetMs = performance.now() - t0;
     },
   });
-  return { ms: lastSheetMs || performance.now() - t0, loadMs, tiles: result.tiles.length, sheets: result.sheets.length };
+  return { ms: lastSheetMs || performance.now() - t0, loadMs, probedMs, tiles: result.tiles.length, sheets: result.sheets.length };
 }
 
 /** The plain command in ffmpeg.wasm, as a developer would write it: load, copy the file in, one exec. */
@@ -39,6 +43,12 @@ async function plainWasm(url: string, args: string[]) {
   const blob = await input(url);
   const t0 = performance.now();
   const ffmpeg = new FFmpeg();
+  // The last lines ffmpeg printed, so that a run that hangs or crashes can say where it was.
+  lastLog.length = 0;
+  ffmpeg.on('log', ({ message }) => {
+    lastLog.push(message);
+    if (lastLog.length > 12) lastLog.shift();
+  });
   await ffmpeg.load(core);
   const loadMs = performance.now() - t0;
   await ffmpeg.writeFile('/in.mp4', new Uint8Array(await blob.arrayBuffer()));
@@ -49,4 +59,4 @@ async function plainWasm(url: string, args: string[]) {
   return { ms, loadMs, outputs };
 }
 
-Object.assign(window, { bench: { ours, plainWasm }, benchReady: true });
+Object.assign(window, { bench: { ours, plainWasm, lastLog: () => lastLog.join('\n') }, benchReady: true });

@@ -11,7 +11,7 @@ import { buildStoryboard, type Storyboard } from './core/storyboard.js';
 import type { Tile } from './core/tile.js';
 import { writeVtt } from './core/vtt.js';
 import { runInWorker } from './client/run-job.js';
-import { DEFAULT_MEMFS_LIMIT_BYTES, type SpritePhase } from './protocol/engine-api.js';
+import { DEFAULT_MEMFS_LIMIT_BYTES, defaultDecoders, MAX_DECODERS, type SpritePhase } from './protocol/engine-api.js';
 
 export * from './core/index.js';
 export type { SpritePhase } from './protocol/engine-api.js';
@@ -76,6 +76,11 @@ export interface GenerateInit {
    * slower reads, but a file of any size fits. Default 256 MiB; integer ≥ 0.
    */
   memfsLimit?: number;
+  /**
+   * How many ffmpeg cores decode at once, each in its own worker; extra ones load while the first probes.
+   * Default: the number of logical cores, at most 4; integer 1–8. Use 1 to keep memory lowest.
+   */
+  decoders?: number;
 }
 
 /** Anything a video can be read from; a string is a URL. */
@@ -122,6 +127,9 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
   if (init.memfsLimit !== undefined && !(Number.isSafeInteger(init.memfsLimit) && init.memfsLimit >= 0)) {
     throw new SpriteError('INVALID_OPTION', `memfsLimit must be an integer ≥ 0 (bytes); got ${String(init.memfsLimit)}.`, { param: 'memfsLimit' });
   }
+  if (init.decoders !== undefined && !(Number.isSafeInteger(init.decoders) && init.decoders >= 1 && init.decoders <= MAX_DECODERS)) {
+    throw new SpriteError('INVALID_OPTION', `decoders must be an integer from 1 to ${MAX_DECODERS}; got ${String(init.decoders)}.`, { param: 'decoders' });
+  }
   const blob = await toBlob(input, signal);
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
   if (signal?.aborted) throw abortError();
@@ -138,6 +146,7 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
         nameTemplate: template,
         coreBaseUrl,
         memfsLimitBytes: init.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
+        decoders: init.decoders ?? defaultDecoders(globalThis.navigator?.hardwareConcurrency),
       },
       (event) => {
         if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });

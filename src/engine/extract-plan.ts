@@ -9,6 +9,20 @@ import type { FramePlacement } from '../core/geometry.js';
 export const SEEK_GAP_MS = 1500;
 /** Most frames one exec returns, which bounds the raw output held in the wasm heap at once. */
 export const MAX_FRAMES_PER_EXEC = 48;
+/** Fewest frames a balanced exec is cut down to: below this an exec's fixed cost outweighs sharing the work. */
+export const MIN_BALANCED_FRAMES = 8;
+/** Execs per decoder a job is cut into, so that decoders finishing at different times still end close together. */
+const EXECS_PER_DECODER = 2;
+
+/**
+ * How many frames an exec should take so that `decoders` decoders share `count` frames evenly (at most
+ * {@link MAX_FRAMES_PER_EXEC}); a single decoder gains nothing from cutting.
+ */
+export function balancedExecFrames(count: number, decoders: number): number {
+  if (decoders <= 1) return MAX_FRAMES_PER_EXEC;
+  return Math.min(MAX_FRAMES_PER_EXEC, Math.max(MIN_BALANCED_FRAMES, Math.ceil(count / (decoders * EXECS_PER_DECODER))));
+}
+
 /** Half-width of the pts match window, in s: far below any frame spacing, far above printing noise. */
 const PTS_EPSILON_S = 0.0005;
 
@@ -22,8 +36,12 @@ export interface ExtractChunk {
   seekMs: number;
 }
 
-/** Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. */
-export function planChunks(times: readonly number[], keyTimes: readonly number[], keyOnly: boolean): ExtractChunk[] {
+/**
+ * Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. Past
+ * `softMax` frames an exec also ends where a key frame lies before the next capture: the next exec starts there and
+ * decodes nothing twice (see {@link balancedExecFrames}).
+ */
+export function planChunks(times: readonly number[], keyTimes: readonly number[], keyOnly: boolean, softMax = MAX_FRAMES_PER_EXEC): ExtractChunk[] {
   const chunks: ExtractChunk[] = [];
   let current: ExtractChunk | null = null;
   let k = 0;
@@ -33,7 +51,8 @@ export function planChunks(times: readonly number[], keyTimes: readonly number[]
     const prev = current?.times[current.times.length - 1];
     // Key frames only decode key frames: skipping between them costs nothing, so only the count splits.
     const farApart = !keyOnly && prev !== undefined && keyBefore - prev > SEEK_GAP_MS;
-    if (!current || current.times.length >= MAX_FRAMES_PER_EXEC || farApart) {
+    const freeCut = prev !== undefined && keyBefore > prev && current!.times.length >= softMax;
+    if (!current || current.times.length >= MAX_FRAMES_PER_EXEC || farApart || freeCut) {
       current = { times: [], seekMs: keyBefore };
       chunks.push(current);
     }

@@ -11,7 +11,7 @@ const api: EngineApi = {
     try {
       // onEvent is a comlink proxy: calling it returns a promise that settles once the main thread has the event.
       // runJob awaits only sheets and the final report; waiting on every progress tick would stall decoding.
-      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, memfsLimitBytes: job.memfsLimitBytes }), (e) =>
+      return await runJob(job, () => FfmpegSource.open(job.input, { coreBaseUrl: job.coreBaseUrl, memfsLimitBytes: job.memfsLimitBytes, decoders: job.decoders, keyOnly: job.options.m === 'key' }), (e) =>
         Promise.resolve(onEvent(e)),
       );
     } catch (e) {

@@ -11,6 +11,17 @@ import type { Tile } from '../core/tile.js';
  */
 export const DEFAULT_MEMFS_LIMIT_BYTES = 256 * 1024 * 1024;
 
+/** Most decoders a job may run at once: each is a whole ffmpeg core with its own heap (tens to hundreds of MB). */
+export const MAX_DECODERS = 8;
+
+/**
+ * Decoders a job runs by default: one per logical core, at most 4. Each core is single-threaded, so a second one
+ * nearly halves the decoding time of a seek-heavy job on two cores; past 4 the memory grows faster than the gain.
+ */
+export function defaultDecoders(hardwareConcurrency: number | undefined): number {
+  return Math.min(4, Math.max(1, Math.floor(hardwareConcurrency ?? 1) || 1));
+}
+
 /** A job as the worker receives it: options already validated on the main thread. */
 export interface EngineJob {
   input: Blob;
@@ -21,6 +32,8 @@ export interface EngineJob {
   coreBaseUrl: string;
   /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
   memfsLimitBytes: number;
+  /** How many ffmpeg cores decode at once (1 … {@link MAX_DECODERS}). */
+  decoders: number;
 }
 
 /** The phases a job goes through, in order. */

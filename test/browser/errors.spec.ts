@@ -139,6 +139,37 @@ test('a file mounted in place (WORKERFS) gives the same result as one copied int
   if (copied.ok && mounted.ok) expect(mounted.tiles).toEqual(copied.tiles);
 });
 
+test('several decoders share the execs and give byte-identical sheets, in order, to a single one', async ({ page }) => {
+  // 30 s with a key frame every second: the 150 frames (every 0.2 s) are cut into many execs that three decoders
+  // finish out of order; any slip would show as misplaced tiles or different bytes in one of the 19 sheets.
+  const made = await page.evaluate(() =>
+    window.harness.generate('gop1s.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=30', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '/out.mp4']),
+  );
+  expect(made.size).toBeGreaterThan(0);
+  const options = { f: 'png', inter: 200, sw: 32, sh: 32, tw: 4, th: 2 };
+  const one = await run(page, { generated: 'gop1s.mp4' }, options, { decoders: 1 });
+  const three = await run(page, { generated: 'gop1s.mp4' }, options, { decoders: 3 });
+  expect(one.ok && three.ok, JSON.stringify(three).slice(0, 300)).toBe(true);
+  if (!one.ok || !three.ok) return;
+  expect(three.tiles).toHaveLength(150);
+  expect(three.tiles).toEqual(one.tiles);
+  expect(three.sheets.map((s) => s.sha256)).toEqual(one.sheets.map((s) => s.sha256));
+  expect(three.sheetsSeen).toEqual(three.sheets.map((s) => s.index));
+  for (let i = 1; i < three.progress.length; i++) expect(three.progress[i]!.fraction).toBeGreaterThanOrEqual(three.progress[i - 1]!.fraction);
+});
+
+test('decoders outside 1–8 or not an integer: INVALID_OPTION on decoders, before any engine starts', async ({ page }) => {
+  for (const decoders of [0, 9, 1.5]) {
+    const r = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg' }, { decoders });
+    expectError(r, 'INVALID_OPTION', 'decoders');
+    if (!r.ok) {
+      expect(r.message).toContain(String(decoders));
+      expect(r.message).toContain('1 to 8');
+      expect(r.progress).toEqual([]);
+    }
+  }
+});
+
 test('inputs: a URL string, a URL object and an ArrayBuffer work like a File; a missing URL is FETCH_FAILED', async ({ page }) => {
   const options = { f: 'jpg', sw: 64, sh: 36, inter: 2000 };
   const results = await page.evaluate(async (o) => {

@@ -21,6 +21,11 @@ async function crop(blob: Blob, x: number, y: number, w: number, h: number): Pro
   return Array.from(context.getImageData(0, 0, w, h).data);
 }
 
+async function sha256(blob: Blob): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function fixture(name: string): Promise<File> {
   const response = await fetch(`/fixtures/${name}`);
   if (!response.ok) throw new Error(`fixture ${name}: HTTP ${response.status}`);
@@ -40,7 +45,7 @@ async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
 async function run(
   input: HarnessInput,
   options: api.SpriteOptions | string,
-  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number } = {},
+  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number } = {},
 ) {
   const source = await resolveInput(input);
   let aborted = false;
@@ -54,6 +59,7 @@ async function run(
       coreBaseUrl: new URL('/ffmpeg/', location.origin),
       signal: controller.signal,
       ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
+      ...(extra.decoders !== undefined ? { decoders: extra.decoders } : {}),
       onProgress: (p) => {
         if (aborted) eventsAfterAbort++;
         progress.push(p);
@@ -70,7 +76,9 @@ async function run(
     (window as unknown as { lastResult: api.SpriteResult }).lastResult = result;
     return {
       ok: true as const,
-      sheets: result.sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.blob.type, size: s.blob.size, tiles: s.tiles })),
+      sheets: await Promise.all(
+        result.sheets.map(async (s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.blob.type, size: s.blob.size, sha256: await sha256(s.blob), tiles: s.tiles })),
+      ),
       tiles: result.tiles,
       vtt: result.vtt,
       vttName: result.vttName,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkArgs, filterChain, MAX_FRAMES_PER_EXEC, planChunks, SEEK_GAP_MS, type ExtractContext } from '../../src/engine/extract-plan.js';
+import fc from 'fast-check';
+import { balancedExecFrames, chunkArgs, filterChain, MAX_FRAMES_PER_EXEC, MIN_BALANCED_FRAMES, planChunks, SEEK_GAP_MS, type ExtractContext } from '../../src/engine/extract-plan.js';
 
 const whole = { x: 0, y: 0, width: 160, height: 90 };
 const ctx: ExtractContext = {
@@ -35,6 +36,45 @@ describe('planChunks', () => {
 
   it('splits key-only extraction by count only', () => {
     expect(planChunks([0, 10000, 20000], [0, 10000, 20000], true)).toHaveLength(1);
+  });
+
+  it('cuts for several decoders only where a key frame lies between captures, so nothing is decoded twice', () => {
+    // Captures every 1 s; key frames every 4 s: the cuts after softMax frames wait for the next key frame.
+    const times = Array.from({ length: 20 }, (_, i) => i * 1000);
+    const keys = [0, 4000, 8000, 12000, 16000];
+    const chunks = planChunks(times, keys, false, 3);
+    expect(chunks.map((c) => c.times)).toEqual([0, 4, 8, 12, 16].map((k) => [k, k + 1, k + 2, k + 3].map((s) => s * 1000)));
+    expect(chunks.map((c) => c.seekMs)).toEqual(keys);
+    // One key frame only: no free cut exists, so a single exec (up to the hard limit) does it all.
+    expect(planChunks(times, [0], false, 3)).toHaveLength(1);
+  });
+
+  it('property: cutting for balance keeps every capture once, in order, each exec starting at its key frame', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 60000 }), { maxLength: 150 }).map((a) => a.sort((x, y) => x - y)),
+        fc.uniqueArray(fc.integer({ min: 1, max: 60000 }), { maxLength: 40 }).map((a) => [0, ...a.sort((x, y) => x - y)]),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 60 }),
+        (times, keys, keyOnly, softMax) => {
+          const chunks = planChunks(times, keys, keyOnly, softMax);
+          expect(chunks.flatMap((c) => c.times)).toEqual(times);
+          for (const c of chunks) {
+            expect(c.times.length).toBeLessThanOrEqual(MAX_FRAMES_PER_EXEC);
+            expect(c.seekMs).toBe(keys.filter((k) => k <= c.times[0]!).pop());
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('balancedExecFrames', () => {
+  it('leaves a single decoder uncut and shares the frames among several, within the limits', () => {
+    expect(balancedExecFrames(120, 1)).toBe(MAX_FRAMES_PER_EXEC);
+    expect(balancedExecFrames(120, 2)).toBe(30);
+    expect(balancedExecFrames(20, 4)).toBe(MIN_BALANCED_FRAMES);
+    expect(balancedExecFrames(10000, 2)).toBe(MAX_FRAMES_PER_EXEC);
   });
 });
 
