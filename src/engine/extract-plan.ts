@@ -9,6 +9,16 @@ import type { FramePlacement } from '../core/geometry.js';
 export const SEEK_GAP_MS = 1500;
 /** Most frames one exec returns, which bounds the raw output held in the wasm heap at once. */
 export const MAX_FRAMES_PER_EXEC = 48;
+/**
+ * Most bytes of raw RGBA one exec returns. With several decoders a few execs' frames wait for their turn at once,
+ * so large cells (a 1080p cell is 8 MB) get fewer frames per exec rather than hundreds of MB per exec.
+ */
+export const MAX_BYTES_PER_EXEC = 64 * 1024 * 1024;
+
+/** Most frames of `frameBytes` bytes each that one exec may return (at least 1). */
+export function maxExecFrames(frameBytes: number): number {
+  return Math.max(1, Math.min(MAX_FRAMES_PER_EXEC, Math.floor(MAX_BYTES_PER_EXEC / Math.max(1, frameBytes))));
+}
 /** Fewest frames a balanced exec is cut down to: below this an exec's fixed cost outweighs sharing the work. */
 export const MIN_BALANCED_FRAMES = 8;
 /** Execs per decoder a job is cut into, so that decoders finishing at different times still end close together. */
@@ -37,11 +47,18 @@ export interface ExtractChunk {
 }
 
 /**
- * Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. Past
- * `softMax` frames an exec also ends where a key frame lies before the next capture: the next exec starts there and
- * decodes nothing twice (see {@link balancedExecFrames}).
+ * Splits sorted capture times into execs (see SEEK_GAP_MS); `keyTimes` are the key frame times, ascending. No exec
+ * takes more than `hardMax` frames ({@link maxExecFrames}). Past `softMax` frames an exec also ends where a key
+ * frame lies before the next capture: the next exec starts there and decodes nothing twice
+ * (see {@link balancedExecFrames}).
  */
-export function planChunks(times: readonly number[], keyTimes: readonly number[], keyOnly: boolean, softMax = MAX_FRAMES_PER_EXEC): ExtractChunk[] {
+export function planChunks(
+  times: readonly number[],
+  keyTimes: readonly number[],
+  keyOnly: boolean,
+  softMax = MAX_FRAMES_PER_EXEC,
+  hardMax = MAX_FRAMES_PER_EXEC,
+): ExtractChunk[] {
   const chunks: ExtractChunk[] = [];
   let current: ExtractChunk | null = null;
   let k = 0;
@@ -52,7 +69,7 @@ export function planChunks(times: readonly number[], keyTimes: readonly number[]
     // Key frames only decode key frames: skipping between them costs nothing, so only the count splits.
     const farApart = !keyOnly && prev !== undefined && keyBefore - prev > SEEK_GAP_MS;
     const freeCut = prev !== undefined && keyBefore > prev && current!.times.length >= softMax;
-    if (!current || current.times.length >= MAX_FRAMES_PER_EXEC || farApart || freeCut) {
+    if (!current || current.times.length >= hardMax || farApart || freeCut) {
       current = { times: [], seekMs: keyBefore };
       chunks.push(current);
     }

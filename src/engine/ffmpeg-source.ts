@@ -2,7 +2,7 @@
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
 import { SpriteError } from '../core/errors.js';
-import { balancedExecFrames, chunkArgs, planChunks, type ExtractContext } from './extract-plan.js';
+import { balancedExecFrames, chunkArgs, maxExecFrames, planChunks, type ExtractContext } from './extract-plan.js';
 import { runOrdered } from './ordered-pool.js';
 import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from './frame-source.js';
 import {
@@ -234,7 +234,8 @@ export class FfmpegSource implements FrameSource {
     const { width, height } = req.placement.crop;
     const frameBytes = width * height * 4;
     const decoders = 1 + this.extras.length;
-    const chunks = planChunks(req.times, keyTimes, req.keyOnly, balancedExecFrames(req.times.length, decoders));
+    const hardMax = maxExecFrames(frameBytes);
+    const chunks = planChunks(req.times, keyTimes, req.keyOnly, Math.min(hardMax, balancedExecFrames(req.times.length, decoders)), hardMax);
 
     // Progress counts the frames of finished execs plus those each running exec has logged so far.
     let handled = 0;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { balancedExecFrames, chunkArgs, filterChain, MAX_FRAMES_PER_EXEC, MIN_BALANCED_FRAMES, planChunks, SEEK_GAP_MS, type ExtractContext } from '../../src/engine/extract-plan.js';
+import {
+  balancedExecFrames,
+  chunkArgs,
+  filterChain,
+  MAX_BYTES_PER_EXEC,
+  MAX_FRAMES_PER_EXEC,
+  maxExecFrames,
+  MIN_BALANCED_FRAMES,
+  planChunks,
+  SEEK_GAP_MS,
+  type ExtractContext,
+} from '../../src/engine/extract-plan.js';
 
 const whole = { x: 0, y: 0, width: 160, height: 90 };
 const ctx: ExtractContext = {
@@ -56,16 +67,27 @@ describe('planChunks', () => {
         fc.uniqueArray(fc.integer({ min: 1, max: 60000 }), { maxLength: 40 }).map((a) => [0, ...a.sort((x, y) => x - y)]),
         fc.boolean(),
         fc.integer({ min: 1, max: 60 }),
-        (times, keys, keyOnly, softMax) => {
-          const chunks = planChunks(times, keys, keyOnly, softMax);
+        fc.integer({ min: 1, max: MAX_FRAMES_PER_EXEC }),
+        (times, keys, keyOnly, softMax, hardMax) => {
+          const chunks = planChunks(times, keys, keyOnly, Math.min(softMax, hardMax), hardMax);
           expect(chunks.flatMap((c) => c.times)).toEqual(times);
           for (const c of chunks) {
-            expect(c.times.length).toBeLessThanOrEqual(MAX_FRAMES_PER_EXEC);
+            expect(c.times.length).toBeLessThanOrEqual(hardMax);
             expect(c.seekMs).toBe(keys.filter((k) => k <= c.times[0]!).pop());
           }
         },
       ),
     );
+  });
+});
+
+describe('maxExecFrames', () => {
+  it('keeps one exec\'s raw output under the byte limit, with at least one frame and at most the count limit', () => {
+    expect(maxExecFrames(256 * 144 * 4)).toBe(MAX_FRAMES_PER_EXEC);
+    const cell1080 = 1920 * 1080 * 4;
+    expect(maxExecFrames(cell1080)).toBe(Math.floor(MAX_BYTES_PER_EXEC / cell1080));
+    expect(maxExecFrames(cell1080) * cell1080).toBeLessThanOrEqual(MAX_BYTES_PER_EXEC);
+    expect(maxExecFrames(16384 * 16384 * 4)).toBe(1);
   });
 });
 
