@@ -49,14 +49,17 @@ async function plainWasm(url: string, args: string[]) {
     lastLog.push(message);
     if (lastLog.length > 12) lastLog.shift();
   });
-  await ffmpeg.load(core);
-  const loadMs = performance.now() - t0;
-  await ffmpeg.writeFile('/in.mp4', new Uint8Array(await blob.arrayBuffer()));
-  await ffmpeg.exec(args);
-  const outputs = (await ffmpeg.listDir('/')).filter((f) => f.name.startsWith('out')).length;
-  const ms = performance.now() - t0;
-  ffmpeg.terminate();
-  return { ms, loadMs, outputs };
+  try {
+    await ffmpeg.load(core);
+    const loadMs = performance.now() - t0;
+    await ffmpeg.writeFile('/in.mp4', new Uint8Array(await blob.arrayBuffer()));
+    await ffmpeg.exec(args);
+    const outputs = (await ffmpeg.listDir('/')).filter((f) => f.name.startsWith('out')).length;
+    return { ms: performance.now() - t0, loadMs, outputs };
+  } finally {
+    // Also after a crash: a dead core's heap would otherwise stay in the page for the next runs.
+    ffmpeg.terminate();
+  }
 }
 
 Object.assign(window, { bench: { ours, plainWasm, lastLog: () => lastLog.join('\n') }, benchReady: true });
