@@ -4,7 +4,7 @@ import { SpriteError } from './core/errors.js';
 import { checkSheetSizeEarly } from './core/geometry.js';
 import { buildManifest, type SpriteManifest } from './core/manifest.js';
 import { checkNameTemplate, DEFAULT_NAME_TEMPLATE, jobBaseName } from './core/names.js';
-import { resolveOptions, type SpriteOptions } from './core/options.js';
+import { checkRule, resolveOptions, type SpriteOptions } from './core/options.js';
 import { formatProcess, parseProcess, type Notify, type SaveAs } from './core/process-string.js';
 import type { VideoSourceInfo } from './core/source.js';
 import { buildStoryboard, type Storyboard } from './core/storyboard.js';
@@ -124,12 +124,8 @@ export async function generateSprites(input: SpriteInput, options: SpriteOptions
   checkSheetSizeEarly(resolved);
   const template = parsed.saveas?.object ?? DEFAULT_NAME_TEMPLATE;
   checkNameTemplate(template);
-  if (init.memfsLimit !== undefined && !(Number.isSafeInteger(init.memfsLimit) && init.memfsLimit >= 0)) {
-    throw new SpriteError('INVALID_OPTION', `memfsLimit must be an integer ≥ 0 (bytes); got ${String(init.memfsLimit)}.`, { param: 'memfsLimit' });
-  }
-  if (init.decoders !== undefined && !(Number.isSafeInteger(init.decoders) && init.decoders >= 1 && init.decoders <= MAX_DECODERS)) {
-    throw new SpriteError('INVALID_OPTION', `decoders must be an integer from 1 to ${MAX_DECODERS}; got ${String(init.decoders)}.`, { param: 'decoders' });
-  }
+  if (init.memfsLimit !== undefined) checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, init.memfsLimit);
+  if (init.decoders !== undefined) checkRule('decoders', { kind: 'int', min: 1, max: MAX_DECODERS }, init.decoders);
   const blob = await toBlob(input, signal);
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
   if (signal?.aborted) throw abortError();

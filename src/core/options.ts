@@ -61,7 +61,7 @@ export interface IntRule {
   kind: 'int';
   min: number;
   max?: number;
-  unit?: 'ms' | 'px' | '%';
+  unit?: 'ms' | 'px' | '%' | 'bytes';
 }
 /** A string option's rule: one of a fixed list. */
 export interface EnumRule {
@@ -138,7 +138,14 @@ export function describeRule(rule: OptionRule): string {
 
 /** Throws INVALID_OPTION unless `value` satisfies the rule of `key`. */
 export function checkOptionValue(key: OptionKey, value: unknown): void {
-  const rule = OPTION_RULES[key];
+  checkRule(key, OPTION_RULES[key], value);
+}
+
+/**
+ * Throws INVALID_OPTION, naming `name`, the value and the valid range, unless `value` satisfies `rule`. For settings
+ * outside the option set (the call's own settings) that follow the same kinds of rule.
+ */
+export function checkRule(name: string, rule: OptionRule, value: unknown): void {
   const ok =
     rule.kind === 'enum'
       ? typeof value === 'string' && rule.values.includes(value)
@@ -147,7 +154,7 @@ export function checkOptionValue(key: OptionKey, value: unknown): void {
         value >= rule.min &&
         (rule.max === undefined || value <= rule.max);
   if (!ok) {
-    throw invalidOption(key, `${key} must be ${describeRule(rule)}; got ${showValue(value)}.`, {
+    throw invalidOption(name, `${name} must be ${describeRule(rule)}; got ${showValue(value)}.`, {
       value,
       ...(rule.kind === 'enum' ? { valid: rule.values } : { min: rule.min, max: rule.max ?? null }),
     });

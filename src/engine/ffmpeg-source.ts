@@ -220,8 +220,8 @@ export class FfmpegSource implements FrameSource {
   async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
     if (!this.probed) throw new SpriteError('INTERNAL', 'frames() called before probe().');
     const { stream, table } = this.probed;
-    const ctx: ExtractContext = {
-      inputPath: '',
+    // Each decoder reads the input at its own path (copied or mounted): the context is completed per exec.
+    const ctx: Omit<ExtractContext, 'inputPath'> = {
       outputPath: OUTPUT,
       streamIndex: stream.index,
       startSec: table.startSec,
@@ -253,7 +253,7 @@ export class FfmpegSource implements FrameSource {
       maxAhead: RUN_AHEAD_PER_DECODER * decoders,
       run: async (decoder, i) => {
         const chunk = chunks[i]!;
-        const chunkCtx = { ...ctx, inputPath: decoder.inputPath };
+        const chunkCtx: ExtractContext = { ...ctx, inputPath: decoder.inputPath };
         running.set(decoder, 0);
         decoder.onFrameLogged = () => {
           running.set(decoder, Math.min((running.get(decoder) ?? 0) + 1, chunk.times.length));

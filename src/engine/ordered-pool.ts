@@ -58,8 +58,8 @@ export async function runOrdered<W, R>(spec: OrderedPoolSpec<W, R>): Promise<voi
       // Not awaited: the worker goes on while results are delivered; maxAhead holds it back if delivery lags.
       delivery = delivery.then(deliver).catch((error: unknown) => {
         failure ??= { error };
+        wake();
       });
-      void delivery.then(wake);
     }
     // A worker waiting for delivery must see the end (or the failure) too.
     wake();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
-import { OPTION_KEYS, OPTION_RULES, resolveOptions, type OptionKey, type SpriteOptions } from '../../src/core/options.js';
+import { checkRule, OPTION_KEYS, OPTION_RULES, resolveOptions, type OptionKey, type SpriteOptions } from '../../src/core/options.js';
 import { errorOf } from './support.js';
 
 // Every integer row of SPEC §1 with its bounds; `undefined` max = no upper bound.
@@ -149,5 +149,18 @@ describe('SpriteError across a worker boundary', () => {
   it('maps an unknown code from the other side to INTERNAL rather than trusting it', () => {
     const e = SpriteError.fromData({ name: 'SpriteError', code: 'NOPE' as 'INTERNAL', message: 'm' });
     expect(e.code).toBe('INTERNAL');
+  });
+});
+
+describe('checkRule', () => {
+  it('checks a setting outside the option set by the same rules, naming it, the value and the range', () => {
+    expect(() => checkRule('decoders', { kind: 'int', min: 1, max: 8 }, 4)).not.toThrow();
+    const high = errorOf(() => checkRule('decoders', { kind: 'int', min: 1, max: 8 }, 9));
+    expect(high.code).toBe('INVALID_OPTION');
+    expect(high.param).toBe('decoders');
+    expect(high.message).toBe('decoders must be an integer from 1 to 8; got 9.');
+    const negative = errorOf(() => checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, -1));
+    expect(negative.message).toBe('memfsLimit must be an integer ≥ 0 (bytes); got -1.');
+    expect(errorOf(() => checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, 1.5)).param).toBe('memfsLimit');
   });
 });
