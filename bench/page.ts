@@ -3,7 +3,11 @@
 import { FFmpeg } from '@ffmpeg/ffmpeg';
 import { generateSprites, type SpriteOptions } from '../src/index.js';
 
-const core = { coreURL: `${location.origin}/ffmpeg/st/ffmpeg-core.js`, wasmURL: `${location.origin}/ffmpeg/st/ffmpeg-core.wasm` };
+/** The same core files our engine uses, for the plain ffmpeg.wasm baseline. */
+const core = {
+  coreURL: new URL('../src/engine/ffmpeg-core/ffmpeg-core.js', import.meta.url).href,
+  wasmURL: new URL('../src/engine/ffmpeg-core/ffmpeg-core.wasm', import.meta.url).href,
+};
 const inputs = new Map<string, Blob>();
 const lastLog: string[] = [];
 
@@ -25,7 +29,6 @@ async function ours(url: string, options: SpriteOptions, decoders?: number) {
   let probedMs = 0;
   let lastSheetMs = 0;
   const result = await generateSprites(blob, options, {
-    coreBaseUrl: '/ffmpeg/',
     ...(decoders ? { decoders } : {}),
     onProgress: (p) => {
       if (!loadMs && p.phase !== 'load') loadMs = performance.now() - t0;

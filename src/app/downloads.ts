@@ -5,7 +5,7 @@ import type { SpriteResult } from '../index.js';
 
 /** The files of a result, named after the job's template (`sprite-0.jpg`, `sprite.vtt`, `sprite.json`, …). */
 export function resultFiles(result: SpriteResult): { name: string; blob: Blob }[] {
-  const base = result.vttName.replace(/\.vtt$/, '');
+  const base = result.baseName;
   return [
     ...result.sheets.map((s) => ({ name: s.name, blob: s.blob })),
     { name: result.vttName, blob: new Blob([result.vtt], { type: 'text/vtt' }) },
@@ -39,7 +39,7 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
     const a = document.createElement('a');
     const url = URL.createObjectURL(blob);
     a.href = url;
-    a.download = `${result.vttName.replace(/\.vtt$/, '')}.zip`;
+    a.download = `${result.baseName}.zip`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   });

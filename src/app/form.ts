@@ -41,7 +41,7 @@ const FIELDS: FieldSpec[] = [
   { key: 'pad', label: 'Padding (px)', hint: 'between cells' },
   { key: 'margin', label: 'Margin (px)', hint: 'around the grid' },
   { key: 'f', label: 'Format', hint: 'sheet image format' },
-  { key: 'q', label: 'Quality', hint: 'jpg and webp only', modes: undefined },
+  { key: 'q', label: 'Quality', hint: 'jpg and webp only' },
 ];
 
 /** The form's state: which size unit is in use, and every field element by option key. */
@@ -51,8 +51,6 @@ export class ParamsForm {
   private unit: 'px' | '%' = 'px';
   /** saveas/notify of the last pasted process string: editing a field must not drop the user's name template. */
   private extra: { saveas?: SaveAs; notify?: Notify } = {};
-  /** Called whenever the options change (valid or not). */
-  onChange: () => void = () => {};
 
   constructor(
     private readonly container: HTMLElement,
@@ -170,7 +168,6 @@ export class ParamsForm {
     this.refresh();
     const problem = this.validate();
     if (!problem) this.processError.textContent = '';
-    this.onChange();
   }
 
   private fromProcess(): void {
@@ -185,7 +182,6 @@ export class ParamsForm {
     } catch (e) {
       this.processError.textContent = e instanceof Error ? e.message : String(e);
     }
-    this.onChange();
   }
 
   /** Validates with the library; shows the message next to the field at fault. Returns the error, if any. */

@@ -1,7 +1,7 @@
 // The upload page: pick a video (or the sample), set parameters, watch progress, see sheets, scrub, download.
 // It uses only the library's public API, like any other app would.
 
-import { generateSprites, SpriteError, type SpriteProgress, type SpriteResult } from '../index.js';
+import { createSpriteGenerator, SpriteError, type SpriteProgress, type SpriteResult } from '../index.js';
 import { showDownloads } from './downloads.js';
 import { ParamsForm } from './form.js';
 import { showScrubber } from './scrubber.js';
@@ -18,9 +18,11 @@ const sheetsHost = $('sheets');
 const cancel = $<HTMLButtonElement>('cancel');
 const runButton = $<HTMLButtonElement>('run');
 const SAMPLE = new URL(`${import.meta.env.BASE_URL}sample/big-buck-bunny-320x180.mp4`, location.origin);
+// One warm engine for the page: every run after the first skips loading the decoder.
+const generator = createSpriteGenerator();
 
 let current: { controller: AbortController; urls: string[] } | null = null;
-let lastInput: Blob | null = null;
+let lastInput: Blob | URL | null = null;
 
 const PHASES: Record<SpriteProgress['phase'], string> = {
   load: 'Loading the decoder',
@@ -81,11 +83,9 @@ async function run(input: Blob | URL): Promise<void> {
   // On a phone the results are a long way down; bring them into view without moving keyboard focus.
   $('results').scrollIntoView({ behavior: 'smooth', block: 'start' });
   try {
-    const blob = input instanceof Blob ? input : await (await fetch(input)).blob();
-    lastInput = blob;
-    const result: SpriteResult = await generateSprites(blob, form.processString(), {
+    lastInput = input;
+    const result: SpriteResult = await generator.generate(input, form.processString(), {
       signal: job.controller.signal,
-      coreBaseUrl: new URL(`${import.meta.env.BASE_URL}ffmpeg/`, location.origin),
       onProgress: (p) => {
         progress.value = p.fraction;
         const elapsed = (performance.now() - started) / 1000;
@@ -109,7 +109,7 @@ async function run(input: Blob | URL): Promise<void> {
     job.urls.push(...showDownloads($('downloads'), result));
     $('scrub').hidden = false;
     // "Done" only once everything is in place: the scrub bar waits for the player to know the video's size.
-    await showScrubber($('scrub'), blob, result.vtt, result.source.durationMs, sheetUrls);
+    await showScrubber($('scrub'), input, result.vtt, result.source.durationMs, sheetUrls);
     const missed = result.missed ? ` ${result.missed} frame(s) could not be decoded (the file seems cut short).` : '';
     status.textContent = `Done in ${seconds} s: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).${missed}`;
     announce.textContent = status.textContent;

@@ -29,7 +29,7 @@ function playable(video: HTMLVideoElement, url: string): Promise<boolean> {
  * Builds the scrubber into `host`. `sheetUrls` maps the sheet names the VTT refers to onto object URLs.
  * Hovering, dragging or arrowing along the bar shows the thumbnail and time; where the video plays, it seeks too.
  */
-export async function showScrubber(host: HTMLElement, video: Blob, vtt: string, durationMs: number, sheetUrls: Map<string, string>): Promise<void> {
+export async function showScrubber(host: HTMLElement, video: Blob | URL, vtt: string, durationMs: number, sheetUrls: Map<string, string>): Promise<void> {
   const cues = readThumbnailTrack(vtt);
   const duration = durationMs / 1000;
   host.replaceChildren();
@@ -37,12 +37,12 @@ export async function showScrubber(host: HTMLElement, video: Blob, vtt: string, 
   player.controls = true;
   player.preload = 'metadata';
   player.className = 'player';
-  const videoUrl = URL.createObjectURL(video);
+  const videoUrl = video instanceof Blob ? URL.createObjectURL(video) : video.href;
   const canPlay = await playable(player, videoUrl);
   if (canPlay) {
     host.append(player);
   } else {
-    URL.revokeObjectURL(videoUrl);
+    if (video instanceof Blob) URL.revokeObjectURL(videoUrl);
     const note = document.createElement('p');
     note.className = 'hint';
     note.textContent = 'This browser cannot play this file itself; the timeline below still shows every thumbnail.';

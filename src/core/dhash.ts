@@ -4,6 +4,13 @@ import { SpriteError } from './errors.js';
 
 const HASH_W = 9;
 const HASH_H = 8;
+/** Coverage below this is float noise from `from`/`to` landing on a pixel edge, not a real share of a pixel. */
+const MIN_COVERAGE = 1e-12;
+/**
+ * Two cells count as equally bright within this margin: weighted sums of the same pixels taken in a different order
+ * differ in the last bits, and a flat image must hash to all zeros, not to noise.
+ */
+const BRIGHTER_MARGIN = 1e-9;
 
 /** For each output cell along one axis, the source indices it covers and each one's coverage weight. */
 function coverage(source: number, cells: number): { index: number; weight: number }[][] {
@@ -14,7 +21,7 @@ function coverage(source: number, cells: number): { index: number; weight: numbe
     const parts: { index: number; weight: number }[] = [];
     for (let i = Math.floor(from); i < Math.min(source, Math.ceil(to)); i++) {
       const weight = Math.min(to, i + 1) - Math.max(from, i);
-      if (weight > 1e-12) parts.push({ index: i, weight });
+      if (weight > MIN_COVERAGE) parts.push({ index: i, weight });
     }
     return parts;
   });
@@ -57,7 +64,7 @@ export function dhash64(pixels: Uint8Array | Uint8ClampedArray, width: number, h
   let hash = 0n;
   for (let r = 0; r < HASH_H; r++) {
     for (let c = 0; c < HASH_W - 1; c++) {
-      hash = (hash << 1n) | (grid[r * HASH_W + c]! > grid[r * HASH_W + c + 1]! + 1e-9 ? 1n : 0n);
+      hash = (hash << 1n) | (grid[r * HASH_W + c]! > grid[r * HASH_W + c + 1]! + BRIGHTER_MARGIN ? 1n : 0n);
     }
   }
   return hash;
@@ -75,20 +82,19 @@ export function hamming(a: bigint, b: bigint): number {
   return popcount32(Number(x & 0xffffffffn)) + popcount32(Number(x >> 32n));
 }
 
-/** A hash as 16 hex digits, for manifests and logs. */
-export function hashToHex(h: bigint): string {
-  return BigInt.asUintN(64, h).toString(16).padStart(16, '0');
-}
-
 /** A dhash candidate: its id (the caller's handle on its pixels), time in ms, and hash. */
 export interface DhashCandidate {
+  /** The caller's handle on the candidate's pixels. */
   id: number;
+  /** Presentation time, in ms. */
   time: number;
+  /** The 64-bit difference hash. */
   hash: bigint;
 }
 
-/** A kept candidate with its change, in percent of hash bits (0..100). */
+/** A kept candidate with its change. */
 export interface DhashKept extends DhashCandidate {
+  /** Percent of hash bits that changed since the last selected candidate, 0..100. */
   change: number;
 }
 
@@ -114,11 +120,6 @@ export class DhashSelector {
   constructor(opts: { thr: number; num: number }) {
     this.thr = opts.thr;
     this.num = opts.num;
-  }
-
-  /** How many candidates are kept now. */
-  get size(): number {
-    return this.kept.length;
   }
 
   /**

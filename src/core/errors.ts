@@ -36,15 +36,21 @@ export type SpriteErrorCode = (typeof SPRITE_ERROR_CODES)[number];
 
 /** Plain-object form of a {@link SpriteError}, as it crosses a worker boundary (structured clone drops the class). */
 export interface SpriteErrorData {
+  /** Always `'SpriteError'`. */
   name: 'SpriteError';
+  /** The error's code. */
   code: SpriteErrorCode;
+  /** The error's message. */
   message: string;
+  /** The parameter at fault, when one is. */
   param?: string;
+  /** Machine-readable facts behind the message. */
   details?: Record<string, unknown>;
 }
 
 /** The error every failure of the library is reported with, apart from cancellation (an `AbortError` DOMException). */
 export class SpriteError extends Error {
+  /** Always `'SpriteError'`. */
   override readonly name = 'SpriteError';
   /** What went wrong, from a closed set: branch on this, not on the message. */
   readonly code: SpriteErrorCode;
@@ -56,7 +62,7 @@ export class SpriteError extends Error {
   constructor(
     code: SpriteErrorCode,
     message: string,
-    init: { param?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+    init: { param?: string | undefined; details?: Record<string, unknown> | undefined; cause?: unknown } = {},
   ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
@@ -75,27 +81,13 @@ export class SpriteError extends Error {
   /** Rebuilds an error sent with {@link SpriteError.toData}. */
   static fromData(data: SpriteErrorData): SpriteError {
     const code: SpriteErrorCode = (SPRITE_ERROR_CODES as readonly string[]).includes(data.code) ? data.code : 'INTERNAL';
-    const init: { param?: string; details?: Record<string, unknown> } = {};
-    if (data.param !== undefined) init.param = data.param;
-    if (data.details !== undefined) init.details = data.details;
-    return new SpriteError(code, data.message, init);
-  }
-
-  /** True for a {@link SpriteErrorData} object (e.g. one received in a worker message). */
-  static isData(value: unknown): value is SpriteErrorData {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { name?: unknown }).name === 'SpriteError' &&
-      typeof (value as { code?: unknown }).code === 'string' &&
-      typeof (value as { message?: unknown }).message === 'string'
-    );
+    return new SpriteError(code, data.message, { param: data.param, details: data.details });
   }
 }
 
 /** Shorthand for the most common error: a parameter whose value is not allowed. */
 export function invalidOption(param: string, message: string, details?: Record<string, unknown>): SpriteError {
-  return new SpriteError('INVALID_OPTION', message, details === undefined ? { param } : { param, details });
+  return new SpriteError('INVALID_OPTION', message, { param, details });
 }
 
 /** Renders a value for an error message: strings quoted, everything else as JSON would show it. */

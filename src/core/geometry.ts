@@ -9,9 +9,13 @@ export const MAX_SHEET_SIDE = 16384;
 
 /** An integer rectangle in px. */
 export interface Rect {
+  /** Left edge, px. */
   x: number;
+  /** Top edge, px. */
   y: number;
+  /** Width, px. */
   width: number;
+  /** Height, px. */
   height: number;
 }
 
@@ -86,22 +90,34 @@ export function framePlacement(scaletype: ScaleType, display: Size, box: Size): 
 
 /** A sheet's grid: every sheet of a job has this size. */
 export interface SheetLayout {
+  /** Sheet width, px. */
   width: number;
+  /** Sheet height, px. */
   height: number;
+  /** Cell size, px. */
   cell: Size;
+  /** Cells per row (`tw`). */
   columns: number;
+  /** Rows per sheet (`th`). */
   rows: number;
   /** Cells per sheet (`columns · rows`). */
   perSheet: number;
+  /** Gap between cells, px. */
   pad: number;
+  /** Border around the grid, px. */
   margin: number;
+}
+
+/** One side of a sheet (SPEC §4): `2·margin + count·cell + (count−1)·pad`. */
+function sheetSide(count: number, cell: number, opts: Pick<ResolvedOptions, 'pad' | 'margin'>): number {
+  return 2 * opts.margin + count * cell + (count - 1) * opts.pad;
 }
 
 /** Sheet size per SPEC §4: `2·margin + tw·cellW + (tw−1)·pad` by `2·margin + th·cellH + (th−1)·pad`. */
 export function sheetLayout(opts: Pick<ResolvedOptions, 'tw' | 'th' | 'pad' | 'margin'>, cell: Size): SheetLayout {
   return {
-    width: 2 * opts.margin + opts.tw * cell.width + (opts.tw - 1) * opts.pad,
-    height: 2 * opts.margin + opts.th * cell.height + (opts.th - 1) * opts.pad,
+    width: sheetSide(opts.tw, cell.width, opts),
+    height: sheetSide(opts.th, cell.height, opts),
     cell,
     columns: opts.tw,
     rows: opts.th,
@@ -119,10 +135,9 @@ export function cellOrigin(layout: SheetLayout, k: number): { x: number; y: numb
   };
 }
 
-/** Sheet, cell index and corner of the `n`-th captured frame of a job (from 0). */
-export function cellOfFrame(layout: SheetLayout, n: number): { sheet: number; k: number; x: number; y: number } {
-  const k = n % layout.perSheet;
-  return { sheet: Math.floor(n / layout.perSheet), k, ...cellOrigin(layout, k) };
+/** Sheet and cell index of the `n`-th captured frame of a job (from 0). */
+export function cellOfFrame(layout: SheetLayout, n: number): { sheet: number; k: number } {
+  return { sheet: Math.floor(n / layout.perSheet), k: n % layout.perSheet };
 }
 
 /** Wording of what drives one axis's cell size, for the error message. */
@@ -171,25 +186,26 @@ export function checkSheetSize(layout: SheetLayout, opts: ResolvedOptions, displ
  */
 export function checkSheetSizeEarly(opts: ResolvedOptions): void {
   if (opts.scaletype === 'fit') return;
-  const width = opts.sw !== undefined ? 2 * opts.margin + opts.tw * opts.sw + (opts.tw - 1) * opts.pad : 0;
-  const height = opts.sh !== undefined ? 2 * opts.margin + opts.th * opts.sh + (opts.th - 1) * opts.pad : 0;
+  // An axis whose cell size is not known yet counts as 0 px: it cannot be over the limit.
   const layout = sheetLayout(opts, { width: opts.sw ?? 0, height: opts.sh ?? 0 });
-  checkSheetSize({ ...layout, width, height }, opts);
+  checkSheetSize(
+    { ...layout, width: opts.sw === undefined ? 0 : layout.width, height: opts.sh === undefined ? 0 : layout.height },
+    opts,
+  );
 }
 
 /** Everything geometric about a job once the source's display size is known. */
 export interface GeometryPlan {
-  display: Size;
-  box: Size;
+  /** How each frame is scaled, cropped and placed in its cell. */
   placement: FramePlacement;
+  /** The sheets' grid and size. */
   layout: SheetLayout;
 }
 
-/** Box, placement and layout for a source; throws SHEET_TOO_LARGE before any frame is decoded. */
+/** Placement and layout for a source; throws SHEET_TOO_LARGE before any frame is decoded. */
 export function planGeometry(opts: ResolvedOptions, display: Size): GeometryPlan {
-  const box = cellBox(opts, display);
-  const placement = framePlacement(opts.scaletype, display, box);
+  const placement = framePlacement(opts.scaletype, display, cellBox(opts, display));
   const layout = sheetLayout(opts, placement.cell);
   checkSheetSize(layout, opts, display);
-  return { display, box, placement, layout };
+  return { placement, layout };
 }

@@ -6,9 +6,13 @@ import type { Tile } from './tile.js';
 
 /** One sheet in the manifest. */
 export interface ManifestSheet {
+  /** Sheet number, from 0. */
   index: number;
+  /** File name. */
   name: string;
+  /** Width, px. */
   width: number;
+  /** Height, px. */
   height: number;
   /** Number of tiles on the sheet. */
   tiles: number;
@@ -16,26 +20,57 @@ export interface ManifestSheet {
 
 /** The manifest (version 1). Every value is plain JSON: no undefined, no bigint. */
 export interface SpriteManifest {
+  /** Manifest format version: 1. */
   version: 1;
+  /** Always `'video-sprite'`. */
   generator: 'video-sprite';
+  /** The job's options, defaults applied. */
   options: ResolvedOptions;
-  /** The process string of the job, when it was given one (normalised). */
+  /** The process string of the job, when it was given one (normalised), else null. */
   process: string | null;
+  /** Facts about the video stream. */
   source: {
+    /** Display width (SAR and rotation applied), px. */
     width: number;
+    /** Display height, px. */
     height: number;
+    /** Coded (stored) width, px. */
     codedWidth: number;
+    /** Coded (stored) height, px. */
     codedHeight: number;
+    /** Sample aspect ratio `[num, den]`. */
     sar: [number, number];
+    /** Clockwise display rotation, degrees: 0, 90, 180 or 270. */
     rotation: number;
+    /** Where the last frame ends, ms from the first frame. */
     durationMs: number;
+    /** The first frame's presentation time on the container's timeline, ms. */
     startTimeMs: number;
+    /** Nominal frame interval, ms; 0 when unknown. */
     frameIntervalMs: number;
+    /** Codec name, or null when unknown. */
     codec: string | null;
   };
+  /** Cell size, px. */
   cell: { width: number; height: number };
-  grid: { columns: number; rows: number; pad: number; margin: number; sheetWidth: number; sheetHeight: number };
+  /** The sheets' grid. */
+  grid: {
+    /** Cells per row. */
+    columns: number;
+    /** Rows per sheet. */
+    rows: number;
+    /** Gap between cells, px. */
+    pad: number;
+    /** Border around the grid, px. */
+    margin: number;
+    /** Sheet width, px (every sheet of a job has this size). */
+    sheetWidth: number;
+    /** Sheet height, px. */
+    sheetHeight: number;
+  };
+  /** Every sheet, in order. */
   sheets: ManifestSheet[];
+  /** Every tile, in time order. */
   tiles: Tile[];
   /** Chosen frames that could not be decoded (a truncated or corrupt file). */
   missed: number;
@@ -43,21 +78,35 @@ export interface SpriteManifest {
   vtt: string;
 }
 
-/** Assembles the manifest; tiles in time order. */
-export function buildManifest(input: {
+/** What {@link buildManifest} writes the manifest from. */
+export interface ManifestInput {
+  /** The job's options, defaults applied. */
   options: ResolvedOptions;
-  process?: string | null;
+  /** The process string the job was given, if any. Default null. */
+  process?: string | null | undefined;
+  /** The probed stream facts. */
   source: VideoSourceInfo;
+  /** Display size (SAR and rotation applied), px. */
   display: Size;
+  /** Cell size, px. */
   cell: Size;
-  sheetWidth: number;
-  sheetHeight: number;
-  sheets: readonly { index: number; name: string; width: number; height: number }[];
-  tiles: readonly Tile[];
+  /** Sheet size, px. */
+  sheetSize: Size;
+  /** The sheets with their tiles. */
+  sheets: readonly { index: number; name: string; width: number; height: number; tiles: readonly Tile[] }[];
+  /** Chosen frames that could not be decoded. */
   missed: number;
+  /** File name of the WebVTT track. */
   vttName: string;
-}): SpriteManifest {
-  const tiles = [...input.tiles].sort((a, b) => a.time - b.time).map(({ sheet, x, y, w, h, time }) => ({ sheet, x, y, w, h, time }));
+}
+
+/** Assembles the manifest; sheets in index order, tiles in time order. */
+export function buildManifest(input: ManifestInput): SpriteManifest {
+  const sheets = [...input.sheets].sort((a, b) => a.index - b.index);
+  const tiles = sheets
+    .flatMap((s) => s.tiles)
+    .sort((a, b) => a.time - b.time)
+    .map(({ sheet, x, y, w, h, time }) => ({ sheet, x, y, w, h, time }));
   return {
     version: 1,
     generator: 'video-sprite',
@@ -81,10 +130,10 @@ export function buildManifest(input: {
       rows: input.options.th,
       pad: input.options.pad,
       margin: input.options.margin,
-      sheetWidth: input.sheetWidth,
-      sheetHeight: input.sheetHeight,
+      sheetWidth: input.sheetSize.width,
+      sheetHeight: input.sheetSize.height,
     },
-    sheets: input.sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, tiles: tiles.filter((t) => t.sheet === s.index).length })),
+    sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, tiles: s.tiles.length })),
     tiles,
     missed: input.missed,
     vtt: input.vttName,

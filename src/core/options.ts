@@ -15,37 +15,37 @@ export type ScaleType = 'crop' | 'stretch' | 'fill' | 'fit';
  */
 export interface SpriteOptions {
   /** Start time on the presentation timeline, in ms from the first frame. Default 0; integer ≥ 0. */
-  ss?: number;
+  ss?: number | undefined;
   /** Sheet image format: `jpg`, `png` or `webp`. Required. */
   f: SpriteFormat;
   /** Frame selection mode: `inter` (fixed interval), `key` (key frames), `avg` (`num` evenly spaced), `dhash` (scene changes). Default `inter`. */
-  m?: SpriteMode;
+  m?: SpriteMode | undefined;
   /** dhash threshold: a candidate is kept when more than `thr` percent of its 64 hash bits changed. Default 0; integer 0..100. Ignored outside `dhash`. */
-  thr?: number;
+  thr?: number | undefined;
   /** Most frames to capture; 0 = no limit. Default 0, except `avg` where the default is `tw·th` and 0 is an error. Integer ≥ 0. */
-  num?: number;
+  num?: number | undefined;
   /** Sampling interval for `inter` and `dhash`, in ms; 0 (or less than the frame interval) = every frame. Default 0; integer ≥ 0. */
-  inter?: number;
+  inter?: number | undefined;
   /** Cell box width in px. Default: from `psw`. Integer 32..4096; wins over `psw`. */
-  sw?: number;
+  sw?: number | undefined;
   /** Cell box height in px. Default: from `psh`. Integer 32..4096; wins over `psh`. */
-  sh?: number;
+  sh?: number | undefined;
   /** Cell box width as a percent of the source display width. Default 100; integer 1..200. */
-  psw?: number;
+  psw?: number | undefined;
   /** Cell box height as a percent of the source display height. Default 100; integer 1..200. */
-  psh?: number;
+  psh?: number | undefined;
   /** How a frame fits its cell box: `crop`, `stretch`, `fill` or `fit`. Default `stretch`. */
-  scaletype?: ScaleType;
+  scaletype?: ScaleType | undefined;
   /** Columns per sheet. Default 6; integer 1..100. */
-  tw?: number;
+  tw?: number | undefined;
   /** Rows per sheet. Default 6; integer 1..100. */
-  th?: number;
+  th?: number | undefined;
   /** Gap between cells, in px. Default 2; integer 0..100. */
-  pad?: number;
+  pad?: number | undefined;
   /** Border around the grid, in px. Default 2; integer 0..100. */
-  margin?: number;
+  margin?: number | undefined;
   /** Encoder quality for `jpg` and `webp` (our addition). Default 90; integer 1..100. Ignored for `png`. */
-  q?: number;
+  q?: number | undefined;
 }
 
 /** The option names, in the order the original API's examples write them (used by formatProcess). */
@@ -58,14 +58,20 @@ export type OptionKey = (typeof OPTION_KEYS)[number];
 
 /** An integer option's rule. `max` absent means no upper bound below Number.MAX_SAFE_INTEGER. */
 export interface IntRule {
+  /** Discriminant: an integer. */
   kind: 'int';
+  /** Smallest valid value. */
   min: number;
+  /** Largest valid value; absent = no bound. */
   max?: number;
+  /** Unit shown in messages and labels. */
   unit?: 'ms' | 'px' | '%' | 'bytes';
 }
 /** A string option's rule: one of a fixed list. */
 export interface EnumRule {
+  /** Discriminant: one of a list. */
   kind: 'enum';
+  /** The valid values. */
   values: readonly string[];
 }
 /** The rule for one option. */
@@ -110,22 +116,37 @@ export const OPTION_DEFAULTS = {
 
 /** Options after defaults: every field set except `sw`/`sh`, which stay absent when the box comes from `psw`/`psh`. */
 export interface ResolvedOptions {
+  /** Start time, in ms from the first frame. */
   ss: number;
+  /** Sheet image format. */
   f: SpriteFormat;
+  /** Frame selection mode. */
   m: SpriteMode;
+  /** dhash threshold, percent of hash bits. */
   thr: number;
   /** Resolved frame limit: 0 = none; for `avg` always ≥ 1. */
   num: number;
+  /** Sampling interval, in ms; 0 = every frame. */
   inter: number;
+  /** Cell box width in px, when given. */
   sw?: number;
+  /** Cell box height in px, when given. */
   sh?: number;
+  /** Cell box width, percent of the display width. */
   psw: number;
+  /** Cell box height, percent of the display height. */
   psh: number;
+  /** How a frame fits its cell box. */
   scaletype: ScaleType;
+  /** Columns per sheet. */
   tw: number;
+  /** Rows per sheet. */
   th: number;
+  /** Gap between cells, in px. */
   pad: number;
+  /** Border around the grid, in px. */
   margin: number;
+  /** Encoder quality, 1..100. */
   q: number;
 }
 
@@ -161,7 +182,8 @@ export function checkRule(name: string, rule: OptionRule, value: unknown): void 
   }
 }
 
-function isOptionKey(key: string): key is OptionKey {
+/** True when `key` is one of {@link OPTION_KEYS}. */
+export function isOptionKey(key: string): key is OptionKey {
   return (OPTION_KEYS as readonly string[]).includes(key);
 }
 
@@ -188,33 +210,12 @@ export function resolveOptions(options: SpriteOptions): ResolvedOptions {
   if (given.f === undefined) {
     throw invalidOption('f', `f (the sheet format) is required: ${describeRule(OPTION_RULES.f)}.`);
   }
-  const m = (given.m ?? OPTION_DEFAULTS.m) as SpriteMode;
-  const tw = (given.tw ?? OPTION_DEFAULTS.tw) as number;
-  const th = (given.th ?? OPTION_DEFAULTS.th) as number;
-  let num = (given.num ?? OPTION_DEFAULTS.num) as number;
-  if (m === 'avg') {
+  const resolved = { ...OPTION_DEFAULTS, ...given } as ResolvedOptions;
+  if (resolved.m === 'avg') {
     if (given.num === 0) {
       throw invalidOption('num', 'num must be at least 1 in avg mode (it is how many frames to spread over the video); got 0. Leave num out to get one full sheet (tw·th).', { value: 0, min: 1 });
     }
-    if (given.num === undefined) num = tw * th;
+    if (given.num === undefined) resolved.num = resolved.tw * resolved.th;
   }
-  const resolved: ResolvedOptions = {
-    ss: (given.ss ?? OPTION_DEFAULTS.ss) as number,
-    f: given.f as SpriteFormat,
-    m,
-    thr: (given.thr ?? OPTION_DEFAULTS.thr) as number,
-    num,
-    inter: (given.inter ?? OPTION_DEFAULTS.inter) as number,
-    psw: (given.psw ?? OPTION_DEFAULTS.psw) as number,
-    psh: (given.psh ?? OPTION_DEFAULTS.psh) as number,
-    scaletype: (given.scaletype ?? OPTION_DEFAULTS.scaletype) as ScaleType,
-    tw,
-    th,
-    pad: (given.pad ?? OPTION_DEFAULTS.pad) as number,
-    margin: (given.margin ?? OPTION_DEFAULTS.margin) as number,
-    q: (given.q ?? OPTION_DEFAULTS.q) as number,
-  };
-  if (given.sw !== undefined) resolved.sw = given.sw as number;
-  if (given.sh !== undefined) resolved.sh = given.sh as number;
   return resolved;
 }

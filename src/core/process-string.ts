@@ -5,6 +5,7 @@ import { invalidOption, showValue, SpriteError } from './errors.js';
 import {
   checkOptionValue,
   describeRule,
+  isOptionKey,
   OPTION_KEYS,
   OPTION_RULES,
   resolveOptions,
@@ -28,8 +29,11 @@ export interface Notify {
 
 /** A parsed process string: the options exactly as given (defaults not applied) and the pass-through parts. */
 export interface ParsedProcess {
+  /** The sprite options exactly as written (defaults not applied). */
   options: SpriteOptions;
+  /** `sys/saveas`, when the string has it. */
   saveas?: SaveAs;
+  /** `notify`, when the string has it. */
   notify?: Notify;
 }
 
@@ -53,10 +57,6 @@ interface Token {
 function syntax(message: string, token: string, position?: number, param?: string): SpriteError {
   const details: Record<string, unknown> = position === undefined ? { token } : { token, position };
   return new SpriteError('INVALID_PROCESS_STRING', message, param === undefined ? { details } : { param, details });
-}
-
-function isOptionKey(key: string): key is OptionKey {
-  return (OPTION_KEYS as readonly string[]).includes(key);
 }
 
 /** Splits `text` (which starts at `at`) on commas, keeping each piece's position. */
@@ -297,7 +297,7 @@ function encodeValue(value: unknown, param: string, label: string): string {
  * topic (`param` `b`, `o` or `topic`), so that the result always parses:
  * `parseProcess(formatProcess(p.options, p))` deep-equals `p` for any `p` returned by {@link parseProcess}.
  */
-export function formatProcess(options: SpriteOptions, extra: { saveas?: SaveAs; notify?: Notify } = {}): string {
+export function formatProcess(options: SpriteOptions, extra: { saveas?: SaveAs | undefined; notify?: Notify | undefined } = {}): string {
   resolveOptions(options);
   let text = ACTION;
   for (const key of OPTION_KEYS) {

@@ -1,27 +1,25 @@
 // Which frames each mode captures (SPEC §3): targets, the streaming "frame at t" picker, and list forms.
 
 import { SpriteError } from './errors.js';
+import type { FrameInfo, FrameTable } from './frame-table.js';
 import type { ResolvedOptions } from './options.js';
-
-/** A frame of the source: time in ms from the first frame (which is at 0), and whether it is a key frame. */
-export interface FrameInfo {
-  time: number;
-  key: boolean;
-}
 
 /** One captured frame: the time asked for and the frame taken for it (both ms from the first frame). */
 export interface Capture {
+  /** The target time, in ms. */
   target: number;
+  /** The captured frame's presentation time, in ms. */
   time: number;
+  /** Whether the captured frame is a key frame. */
   key: boolean;
 }
 
-/** Facts about the source the selection needs, from VideoSourceInfo. */
-export interface SelectionFacts {
-  /** Where the last frame ends, ms from the first frame. */
-  durationMs: number;
-  /** Nominal frame interval, ms; 0 when unknown. */
-  frameIntervalMs: number;
+/** Facts about the source the selection needs, from the frame table. */
+export type SelectionFacts = Pick<FrameTable, 'durationMs' | 'frameIntervalMs'>;
+
+/** SPEC §3.1: an interval of 0, or one below the source's frame interval, means every frame. */
+function everyFrame(inter: number, facts: SelectionFacts): boolean {
+  return inter === 0 || inter < facts.frameIntervalMs;
 }
 
 /** Throws START_PAST_END when `ss` is at or past the end of the video. */
@@ -42,7 +40,7 @@ export function checkStart(ss: number, facts: SelectionFacts): void {
  */
 export function interTargets(opts: Pick<ResolvedOptions, 'ss' | 'inter'>, facts: SelectionFacts): number[] | 'every' {
   checkStart(opts.ss, facts);
-  if (opts.inter === 0 || opts.inter < facts.frameIntervalMs) return 'every';
+  if (everyFrame(opts.inter, facts)) return 'every';
   const targets: number[] = [];
   // Multiplying, not adding, keeps long runs free of accumulated float error.
   for (let i = 0; opts.ss + i * opts.inter < facts.durationMs; i++) targets.push(opts.ss + i * opts.inter);
@@ -64,7 +62,7 @@ export function avgTargets(opts: Pick<ResolvedOptions, 'ss' | 'num'>, facts: Sel
  * - Frames before `ss` are never captured: when the frame on screen at a target started before `ss`, the first frame
  *   at or after `ss` is taken instead.
  * - A frame is captured at most once: a target whose frame was already captured is skipped.
- * - After `limit` captures (when > 0) the picker is {@link FramePicker.done}, so a decoder can stop early.
+ * - After `limit` captures (when > 0) the picker is {@link FramePicker.done}.
  * - `'every'` captures every frame at or after `ss`.
  */
 export class FramePicker {
@@ -87,11 +85,6 @@ export class FramePicker {
   get done(): boolean {
     if (this.limit > 0 && this.count >= this.limit) return true;
     return this.targets !== 'every' && this.index >= this.targets.length;
-  }
-
-  /** The next unresolved target (ms), or undefined in `'every'` mode or when none is left. */
-  get nextTarget(): number | undefined {
-    return this.targets === 'every' || this.done ? undefined : this.targets[this.index];
   }
 
   private take(target: number, frame: FrameInfo | undefined, out: Capture[]): void {
@@ -173,7 +166,7 @@ export function selectAvg(frames: readonly FrameInfo[], opts: ResolvedOptions, f
  */
 export function lostTargets(opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | 'num'>, facts: SelectionFacts, claimedEndMs: number, captured: number): number {
   if (opts.m !== 'inter' && opts.m !== 'dhash') return 0;
-  const step = opts.inter === 0 || opts.inter < facts.frameIntervalMs ? facts.frameIntervalMs : opts.inter;
+  const step = everyFrame(opts.inter, facts) ? facts.frameIntervalMs : opts.inter;
   if (!(step > 0)) return 0;
   const first = Math.max(0, Math.ceil((facts.durationMs - opts.ss) / step));
   let lost = 0;
@@ -181,16 +174,18 @@ export function lostTargets(opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | '
   return opts.num > 0 ? Math.max(0, Math.min(lost, opts.num - captured)) : lost;
 }
 
-/** Dispatches on `opts.m`. `dhash` needs each candidate's hash: take candidates with selectInter and use DhashSelector. */
+/**
+ * The frames a job decodes, by `opts.m`: the captures of `inter`, `key` and `avg`; for `dhash`, the candidates (taken
+ * as in `inter`, SPEC §3.4), which `DhashSelector` then filters by their pixels.
+ */
 export function selectFrames(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
   switch (opts.m) {
     case 'inter':
+    case 'dhash':
       return selectInter(frames, opts, facts);
     case 'key':
       return selectKey(frames, opts, facts);
     case 'avg':
       return selectAvg(frames, opts, facts);
-    case 'dhash':
-      throw new SpriteError('INTERNAL', 'selectFrames cannot choose dhash frames without their hashes: use selectInter for the candidates and DhashSelector.');
   }
 }

@@ -17,12 +17,14 @@ export interface VideoSourceInfo {
   /** Nominal frame interval, in ms (1000 / frame rate); 0 when unknown. */
   frameIntervalMs: number;
   /** Codec name as the decoder reports it (e.g. `h264`), for messages and the manifest. */
-  codec?: string;
+  codec?: string | undefined;
 }
 
 /** A width and height in px. */
 export interface Size {
+  /** Width, px. */
   width: number;
+  /** Height, px. */
   height: number;
 }
 

@@ -1,13 +1,15 @@
 // Lays extracted frames into one sheet at a time on an OffscreenCanvas and encodes it as soon as it is full.
 
+import { SpriteError } from '../core/errors.js';
 import { cellOrigin, type FramePlacement, type SheetLayout } from '../core/geometry.js';
 import type { SpriteFormat } from '../core/options.js';
 import type { DecodedFrame } from './frame-source.js';
+import type { SheetSink, TileRect } from './job.js';
 
 const MIME: Record<SpriteFormat, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 /** Draws cells of one sheet; memory holds a single sheet's canvas, never the whole job. */
-export class SheetCompositor {
+export class SheetCompositor implements SheetSink {
   private canvas: OffscreenCanvas | null = null;
   private context: OffscreenCanvasRenderingContext2D | null = null;
 
@@ -23,15 +25,14 @@ export class SheetCompositor {
   private start(): OffscreenCanvasRenderingContext2D {
     this.canvas = new OffscreenCanvas(this.layout.width, this.layout.height);
     const context = this.canvas.getContext('2d', { alpha: false });
-    if (!context) throw new Error('OffscreenCanvas 2D context unavailable');
+    if (!context) throw new SpriteError('ENGINE_FAILED', 'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which the sheets are drawn on.');
     context.fillStyle = '#000';
     context.fillRect(0, 0, this.layout.width, this.layout.height);
     this.context = context;
     return context;
   }
 
-  /** Draws a frame into cell `k` of the current sheet; returns the drawn rectangle (the tile) on the sheet. */
-  draw(k: number, frame: DecodedFrame): { x: number; y: number; w: number; h: number } {
+  draw(k: number, frame: DecodedFrame): TileRect {
     const context = this.context ?? this.start();
     const origin = cellOrigin(this.layout, k);
     const { dst } = this.placement;
@@ -42,10 +43,8 @@ export class SheetCompositor {
     return { x, y, w: dst.width, h: dst.height };
   }
 
-  /** Encodes the current sheet (an all-black one if nothing was drawn) and releases its canvas. */
   async finish(): Promise<Blob> {
-    if (!this.canvas) this.start();
-    const canvas = this.canvas!;
+    const canvas = this.canvas ?? (this.start(), this.canvas!);
     this.canvas = null;
     this.context = null;
     return canvas.convertToBlob(this.format === 'png' ? { type: MIME.png } : { type: MIME[this.format], quality: this.quality / 100 });

@@ -2,139 +2,153 @@
 
 import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
-import { cellOfFrame, planGeometry } from '../core/geometry.js';
+import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from '../core/geometry.js';
 import { sheetFileName } from '../core/names.js';
-import { lostTargets, selectFrames, selectInter, type Capture } from '../core/selection.js';
+import type { ResolvedOptions, SpriteFormat } from '../core/options.js';
+import { progressReporter, type SpritePhase } from '../core/progress.js';
+import { lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
-import type { EngineEvent, EngineJob, EngineSheet, EngineSummary, SpritePhase } from '../protocol/engine-api.js';
-import { SheetCompositor } from './compositor.js';
-import type { DecodedFrame, FrameSource } from './frame-source.js';
-
-/** Share of the overall progress each phase covers; decoding dominates every job. */
-const WEIGHTS: Record<SpritePhase, [number, number]> = {
-  load: [0, 0.1],
-  probe: [0.1, 0.15],
-  decode: [0.15, 0.97],
-  encode: [0.97, 1],
-};
+import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
+import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions } from './frame-source.js';
 
 /** Sends an event to the main thread; the promise settles once it has been delivered. */
 export type Emit = (e: EngineEvent) => Promise<void>;
 
-/** Reports progress that only ever grows, whatever order the phases report in. */
-function progressReporter(emit: Emit): (phase: SpritePhase, fraction: number) => Promise<void> {
-  let last = 0;
-  return (phase, fraction) => {
-    const [from, to] = WEIGHTS[phase];
-    const overall = Math.max(last, from + (to - from) * Math.min(1, Math.max(0, fraction)));
-    last = overall;
-    return emit({ type: 'progress', phase, fraction: overall });
-  };
+/** Where a tile's picture landed on its sheet, px. */
+export type TileRect = Pick<Tile, 'x' | 'y' | 'w' | 'h'>;
+
+/** Draws the cells of one sheet at a time and encodes it when asked: OffscreenCanvas in the worker, a fake in tests. */
+export interface SheetSink {
+  /** Draws a frame into cell `k` of the current sheet; returns where its picture landed. */
+  draw(k: number, frame: DecodedFrame): TileRect;
+  /** Encodes the current sheet (all black if nothing was drawn) and starts a fresh one. */
+  finish(): Promise<Blob>;
 }
 
-/** Runs the job on an opened source; `openSource` is called once the load phase starts. */
-export async function runJob(
-  job: EngineJob,
-  openSource: () => Promise<FrameSource>,
-  emit: Emit,
-): Promise<EngineSummary> {
-  const progress = progressReporter(emit);
+/** What a job needs from its surroundings; the worker passes the real ones, unit tests fakes. */
+export interface JobDeps {
+  /** Opens the input with a decoder (called once, when the load phase starts). */
+  openSource(options: OpenOptions): Promise<FrameSource>;
+  /** Makes the sheet drawer for the job's geometry. */
+  createSink(layout: SheetLayout, placement: FramePlacement, format: SpriteFormat, quality: number): SheetSink;
+  /** Sends an event to the main thread. */
+  emit: Emit;
+}
+
+/** RGBA: the channel count of every decoded frame, as dhash64 needs it. */
+const RGBA_CHANNELS = 4;
+
+type Report = (phase: SpritePhase, fraction: number) => Promise<void>;
+
+/** Puts frames on sheets in order and hands each sheet over as soon as it is full. */
+class SheetWriter {
+  private sheetTiles: Tile[] = [];
+  private placed = 0;
+
+  constructor(
+    private readonly job: EngineJob,
+    private readonly layout: SheetLayout,
+    private readonly sink: SheetSink,
+    private readonly emit: Emit,
+    private readonly progress: Report,
+  ) {}
+
+  /** Draws the next frame in its cell; a full sheet is encoded and sent before this settles. */
+  async place(frame: DecodedFrame): Promise<void> {
+    const { sheet, k } = cellOfFrame(this.layout, this.placed);
+    this.sheetTiles.push({ sheet, ...this.sink.draw(k, frame), time: frame.time });
+    this.placed++;
+    if (k === this.layout.perSheet - 1) await this.close(sheet);
+  }
+
+  /** Sends the last, part-filled sheet, if any. */
+  async end(): Promise<void> {
+    if (this.sheetTiles.length > 0) await this.close(cellOfFrame(this.layout, this.placed - 1).sheet);
+  }
+
+  private async close(index: number): Promise<void> {
+    void this.progress('encode', 0);
+    const blob = await this.sink.finish();
+    const { options } = this.job;
+    const sheet: SpriteSheet = {
+      index,
+      name: sheetFileName(this.job.nameTemplate, index, options.f),
+      width: this.layout.width,
+      height: this.layout.height,
+      blob,
+      tiles: this.sheetTiles,
+    };
+    this.sheetTiles = [];
+    // Awaited: sheets must reach the caller before the job's result, which travels on another channel.
+    await this.emit({ type: 'sheet', sheet });
+  }
+}
+
+/**
+ * dhash mode (SPEC §3.4): hashes each candidate and keeps those that changed enough. Without a frame limit a kept
+ * frame is final at once; with one, a later candidate may still evict it, so at most `num` frames wait for the end.
+ */
+async function decodeDhash(source: FrameSource, req: FrameRequest, opts: ResolvedOptions, place: (f: DecodedFrame) => Promise<void>, onProgress: (done: number) => void): Promise<number> {
+  const selector = new DhashSelector({ thr: opts.thr, num: opts.num });
+  const held = new Map<number, DecodedFrame>();
+  let received = 0;
+  await source.frames(req, async (frame) => {
+    const id = received++;
+    const verdict = selector.push({ id, time: frame.time, hash: dhash64(frame.data, frame.width, frame.height, RGBA_CHANNELS) });
+    if (!verdict.kept) return;
+    if (opts.num === 0) return place(frame);
+    if (verdict.evicted) held.delete(verdict.evicted.id);
+    held.set(id, frame);
+  }, onProgress);
+  if (opts.num > 0) {
+    for (const kept of selector.result()) await place(held.get(kept.id)!);
+  }
+  return received;
+}
+
+/** Runs the job against the decoder `deps.openSource` gives; resolves once every sheet has been delivered. */
+export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSummary> {
+  const progress = progressReporter((p) => deps.emit({ type: 'progress', ...p }));
   const opts = job.options;
-  progress('load', 0);
-  const source = await openSource();
+  void progress('load', 0);
+  const source = await deps.openSource({ keyOnly: opts.m === 'key' });
   try {
-    progress('load', 1);
-    const probe = await source.probe();
-    progress('probe', 1);
-    const { table, source: info, truncatedFromMs } = probe;
-    const facts = { durationMs: table.durationMs, frameIntervalMs: table.frameIntervalMs };
+    void progress('load', 1);
+    const { table, source: info, truncatedFromMs } = await source.probe();
+    void progress('probe', 1);
     const display = displaySize(info);
-    const geometry = planGeometry(opts, display);
-    const { layout, placement } = geometry;
-    // dhash candidates are taken like inter captures; the others are final choices already.
-    const captures: Capture[] = opts.m === 'dhash' ? selectInter(table.frames, opts, facts) : selectFrames(table.frames, opts, facts);
-    const times = captures.map((c) => c.time);
-    const lost = truncatedFromMs === null ? 0 : lostTargets(opts, facts, truncatedFromMs, captures.length);
+    const { layout, placement } = planGeometry(opts, display);
+    const times = selectFrames(table.frames, opts, table).map((c) => c.time);
+    const writer = new SheetWriter(job, layout, deps.createSink(layout, placement, opts.f, opts.q), deps.emit, progress);
+    const place = (frame: DecodedFrame) => writer.place(frame);
+    const onProgress = (done: number) => void progress('decode', times.length ? done / times.length : 1);
 
-    const compositor = new SheetCompositor(layout, placement, opts.f, opts.q);
-    const sheets: EngineSheet[] = [];
-    const tiles: Tile[] = [];
-    let sheetTiles: Tile[] = [];
-    let placed = 0;
-
-    const place = (frame: DecodedFrame): Promise<void> | void => {
-      const { sheet, k } = cellOfFrame(layout, placed);
-      const rect = compositor.draw(k, frame);
-      const tile: Tile = { sheet, ...rect, time: frame.time };
-      sheetTiles.push(tile);
-      tiles.push(tile);
-      placed++;
-      if (k === layout.perSheet - 1) return closeSheet(sheet);
-    };
-    const closeSheet = async (index: number): Promise<void> => {
-      progress('encode', 0);
-      const blob = await compositor.finish();
-      const sheet: EngineSheet = {
-        index,
-        name: sheetFileName(job.nameTemplate, index, opts.f),
-        width: layout.width,
-        height: layout.height,
-        blob,
-        tiles: sheetTiles,
-      };
-      sheetTiles = [];
-      sheets.push(sheet);
-      // Awaited: sheets must reach the caller before the job's result, which travels on another channel.
-      await emit({ type: 'sheet', sheet });
-    };
-
+    const req: FrameRequest = { times, placement };
     let received = 0;
-    const onDecodeProgress = (done: number) => progress('decode', times.length ? done / times.length : 1);
     if (opts.m === 'dhash') {
-      const selector = new DhashSelector({ thr: opts.thr, num: opts.num });
-      // With a frame limit a later candidate may still evict an earlier one, so cells wait until the end (at most num).
-      const held = new Map<number, DecodedFrame>();
-      let id = 0;
-      await source.frames({ times, placement, keyOnly: false }, (frame) => {
-        received++;
-        const verdict = selector.push({ id, time: frame.time, hash: dhash64(frame.data, frame.width, frame.height, 4) });
-        id++;
-        if (!verdict.kept) return;
-        if (opts.num === 0) return place(frame);
-        if (verdict.evicted) held.delete(verdict.evicted.id);
-        held.set(id - 1, frame);
-      }, onDecodeProgress);
-      if (opts.num > 0) {
-        for (const kept of selector.result()) {
-          const frame = held.get(kept.id);
-          if (frame) await place(frame);
-        }
-      }
+      received = await decodeDhash(source, req, opts, place, onProgress);
     } else {
-      await source.frames({ times, placement, keyOnly: opts.m === 'key' }, (frame) => {
+      await source.frames(req, (frame) => {
         received++;
         return place(frame);
-      }, onDecodeProgress);
+      }, onProgress);
     }
     if (received === 0 && times.length > 0) {
       throw new SpriteError('DECODE_FAILED', `None of the ${times.length} chosen frames could be decoded: the file may be truncated or corrupt.`, {
         details: { planned: times.length },
       });
     }
-    if (sheetTiles.length > 0) await closeSheet(cellOfFrame(layout, placed - 1).sheet);
-    // Awaited for the same reason: the last report (1) arrives before the result, never after.
+    await writer.end();
+    // Awaited for the same reason as sheets: the last report (1) arrives before the result, never after.
     await progress('encode', 1);
+    const lost = truncatedFromMs === null ? 0 : lostTargets(opts, table, truncatedFromMs, times.length);
     return {
       source: info,
       display,
       cell: layout.cell,
-      sheetWidth: layout.width,
-      sheetHeight: layout.height,
-      sheets: sheets.map(({ blob: _blob, ...rest }) => rest),
-      tiles,
+      sheetSize: { width: layout.width, height: layout.height },
       missed: times.length - received + lost,
-      planned: times.length + lost,
     };
   } finally {
     await source.close();

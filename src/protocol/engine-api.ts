@@ -1,75 +1,72 @@
 // The one contract between the main-thread client and the engine worker; nothing else crosses the boundary.
 
-import type { SpriteErrorData } from '../core/errors.js';
 import type { ResolvedOptions } from '../core/options.js';
-import type { VideoSourceInfo, Size } from '../core/source.js';
+import type { SpriteProgress } from '../core/progress.js';
+import type { Size, VideoSourceInfo } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 
-/**
- * Inputs up to this size are copied into the wasm heap; larger ones are mounted with WORKERFS. Copies read 1.2–2.6×
- * faster (shared notes), but a copy of a large file plus decoder memory would not fit the heap (2 GiB single-thread).
- */
-export const DEFAULT_MEMFS_LIMIT_BYTES = 256 * 1024 * 1024;
+/** One finished sheet, as the engine hands it over and the caller receives it. */
+export interface SpriteSheet {
+  /** Sheet number, from 0. */
+  index: number;
+  /** File name from the template (SPEC §5), e.g. `sprite-0.jpg`. */
+  name: string;
+  /** Width in px (every sheet of a job has the same size). */
+  width: number;
+  /** Height in px. */
+  height: number;
+  /** The encoded image (`image/jpeg`, `image/png` or `image/webp`). */
+  blob: Blob;
+  /** The tiles on this sheet, in time order. */
+  tiles: Tile[];
+}
 
-/** Most decoders a job may run at once: each is a whole ffmpeg core with its own heap (tens to hundreds of MB). */
-export const MAX_DECODERS = 8;
-
-/**
- * Decoders a job runs by default: one per logical core, at most 4. Each core is single-threaded, so a second one
- * nearly halves the decoding time of a seek-heavy job on two cores; past 4 the memory grows faster than the gain.
- */
-export function defaultDecoders(hardwareConcurrency: number | undefined): number {
-  return Math.min(4, Math.max(1, Math.floor(hardwareConcurrency ?? 1) || 1));
+/** Where the engine finds the ffmpeg core, and how it decodes. Fixed for the life of an engine worker. */
+export interface EngineConfig {
+  /** Absolute URL of `ffmpeg-core.js` (ESM build of @ffmpeg/core); absent = the copy beside the engine worker. */
+  coreURL?: string;
+  /** Absolute URL of `ffmpeg-core.wasm`; absent = the copy beside the engine worker. */
+  wasmURL?: string;
+  /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
+  memfsLimit: number;
+  /** How many ffmpeg cores decode at once. */
+  decoders: number;
 }
 
 /** A job as the worker receives it: options already validated on the main thread. */
 export interface EngineJob {
+  /** The video. */
   input: Blob;
+  /** The validated options. */
   options: ResolvedOptions;
   /** Sheet file-name template (SPEC §5). */
   nameTemplate: string;
-  /** Absolute URL of the folder holding the ffmpeg core (`st/`). */
-  coreBaseUrl: string;
-  /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
-  memfsLimitBytes: number;
-  /** How many ffmpeg cores decode at once (1 … {@link MAX_DECODERS}). */
-  decoders: number;
-}
-
-/** The phases a job goes through, in order. */
-export type SpritePhase = 'load' | 'probe' | 'decode' | 'encode';
-
-/** A finished sheet as it leaves the worker. */
-export interface EngineSheet {
-  index: number;
-  name: string;
-  width: number;
-  height: number;
-  blob: Blob;
-  tiles: Tile[];
+  /** The engine's configuration. */
+  config: EngineConfig;
 }
 
 /** Messages the worker sends while it works. */
-export type EngineEvent =
-  | { type: 'progress'; phase: SpritePhase; fraction: number }
-  | { type: 'sheet'; sheet: EngineSheet };
+export type EngineEvent = ({ type: 'progress' } & SpriteProgress) | { type: 'sheet'; sheet: SpriteSheet };
 
-/** What the worker returns when a job ends well. */
+/** What the worker returns when a job ends well; the sheets and their tiles have already arrived as events. */
 export interface EngineSummary {
+  /** The probed stream facts. */
   source: VideoSourceInfo;
+  /** Display size (SAR and rotation applied). */
   display: Size;
+  /** Cell size. */
   cell: Size;
-  sheetWidth: number;
-  sheetHeight: number;
-  sheets: Omit<EngineSheet, 'blob'>[];
-  tiles: Tile[];
+  /** Sheet size. */
+  sheetSize: Size;
   /** Frames that were chosen but could not be decoded (a truncated or corrupt file). */
   missed: number;
-  /** Frames chosen for capture before decoding (for `dhash`, the candidates). */
-  planned: number;
 }
 
-/** The worker's API (exposed with comlink). Errors come back as {@link SpriteErrorData} in a rejected promise. */
+/**
+ * The worker's API (exposed with comlink). Failures reject with a {@link SpriteError}: the transfer handler in
+ * `transfer-handlers.ts` carries its code, param and details across.
+ */
 export interface EngineApi {
-  run(job: EngineJob, onEvent: (event: EngineEvent) => void | Promise<void>): Promise<EngineSummary | { error: SpriteErrorData }>;
+  /** Runs one job; the worker keeps its decoders loaded for the next one. */
+  run(job: EngineJob, onEvent: (event: EngineEvent) => void | Promise<void>): Promise<EngineSummary>;
 }

@@ -175,10 +175,10 @@ test('inputs: a URL string, a URL object and an ArrayBuffer work like a File; a 
   const results = await page.evaluate(async (o) => {
     const url = `${location.origin}/fixtures/h264-aac_fmp4_320x180_bbb.mp4`;
     const buffer = await (await fetch(url)).arrayBuffer();
-    const times = async (input: unknown) => (await window.harness.api.generateSprites(input as never, o as never, { coreBaseUrl: '/ffmpeg/' })).tiles.map((t) => t.time);
+    const times = async (input: unknown) => (await window.harness.api.generateSprites(input as never, o as never)).tiles.map((t) => t.time);
     let missing = '';
     try {
-      await window.harness.api.generateSprites(`${location.origin}/fixtures/nope.mp4`, o as never, { coreBaseUrl: '/ffmpeg/' });
+      await window.harness.api.generateSprites(`${location.origin}/fixtures/nope.mp4`, o as never);
     } catch (e) {
       missing = `${(e as { code?: string }).code} ${(e as Error).message}`;
     }

@@ -3,6 +3,12 @@
 import { FFmpeg } from '@ffmpeg/ffmpeg';
 import * as api from '../../src/index.js';
 
+/** The same core files the engine uses, for making test inputs with ffmpeg.wasm's own encoders. */
+const CORE = {
+  coreURL: new URL('../../src/engine/ffmpeg-core/ffmpeg-core.js', import.meta.url).href,
+  wasmURL: new URL('../../src/engine/ffmpeg-core/ffmpeg-core.wasm', import.meta.url).href,
+};
+
 async function blobPixels(blob: Blob): Promise<{ width: number; height: number; data: number[] }> {
   const bitmap = await createImageBitmap(blob);
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -56,7 +62,6 @@ async function run(
   if (extra.abortAfterMs !== undefined) setTimeout(() => controller.abort(), extra.abortAfterMs);
   try {
     const result = await api.generateSprites(source, options, {
-      coreBaseUrl: new URL('/ffmpeg/', location.origin),
       signal: controller.signal,
       ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
       ...(extra.decoders !== undefined ? { decoders: extra.decoders } : {}),
@@ -125,7 +130,7 @@ async function generate(name: string, args: string[]): Promise<{ size: number; l
   const ffmpeg = new FFmpeg();
   const log: string[] = [];
   ffmpeg.on('log', ({ message }) => log.push(message));
-  await ffmpeg.load({ coreURL: `${location.origin}/ffmpeg/st/ffmpeg-core.js`, wasmURL: `${location.origin}/ffmpeg/st/ffmpeg-core.wasm` });
+  await ffmpeg.load(CORE);
   const out = args[args.length - 1]!;
   await ffmpeg.exec(['-loglevel', 'info', ...args]);
   const data = (await ffmpeg.readFile(out)) as Uint8Array;

@@ -71,7 +71,7 @@ test('cancel a running job, then run another to the end', async ({ page }) => {
   // Hold the decoder's download back, so the job is certainly still running when Cancel is pressed.
   let release: () => void = () => {};
   const held = new Promise<void>((r) => (release = r));
-  await page.route('**/ffmpeg/st/ffmpeg-core.wasm', async (route) => {
+  await page.route('**/ffmpeg-core*.wasm', async (route) => {
     await held;
     // The cancelled job's worker is gone by then, and its request with it.
     await route.continue().catch(() => {});
@@ -83,7 +83,7 @@ test('cancel a running job, then run another to the end', async ({ page }) => {
   await expect(status(page)).toHaveText('Cancelled.');
   await expect(page.locator('figure.sheet')).toHaveCount(0);
   release();
-  await page.unroute('**/ffmpeg/st/ffmpeg-core.wasm');
+  await page.unroute('**/ffmpeg-core*.wasm');
   await page.getByLabel('Interval (ms)').fill('5000');
   await page.getByRole('button', { name: 'Make sprites' }).click();
   await done(page);

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   balancedExecFrames,
-  chunkArgs,
+  execArgs,
   filterChain,
+  matchWantedTime,
   MAX_BYTES_PER_EXEC,
   MAX_FRAMES_PER_EXEC,
   maxExecFrames,
   MIN_BALANCED_FRAMES,
-  planChunks,
+  planExecs,
   SEEK_GAP_MS,
   type ExtractContext,
-} from '../../src/engine/extract-plan.js';
+} from '../../src/engine/ffmpeg/extract-plan.js';
 
 const whole = { x: 0, y: 0, width: 160, height: 90 };
 const ctx: ExtractContext = {
@@ -25,39 +26,39 @@ const ctx: ExtractContext = {
   keyOnly: false,
 };
 
-describe('planChunks', () => {
+describe('planExecs', () => {
   it('keeps captures with no key frame between them in one exec (sequential decoding is cheapest)', () => {
-    expect(planChunks([0, 500, 1000, 1500], [0], false)).toEqual([{ times: [0, 500, 1000, 1500], seekMs: 0 }]);
+    expect(planExecs([0, 500, 1000, 1500], [0], false)).toEqual([{ times: [0, 500, 1000, 1500], seekMs: 0 }]);
   });
 
   it('starts a new exec when a key frame lets the decoder skip more than SEEK_GAP_MS', () => {
     const keys = [0, 2000, 4000, 6000, 8000, 10000];
-    const chunks = planChunks([0, 10000], keys, false);
+    const chunks = planExecs([0, 10000], keys, false);
     expect(chunks).toEqual([{ times: [0], seekMs: 0 }, { times: [10000], seekMs: 10000 }]);
     // A key frame close after the previous capture does not pay for a new exec.
-    expect(planChunks([0, SEEK_GAP_MS - 10], [0, SEEK_GAP_MS - 20], false)).toHaveLength(1);
+    expect(planExecs([0, SEEK_GAP_MS - 10], [0, SEEK_GAP_MS - 20], false)).toHaveLength(1);
   });
 
   it('never puts more than MAX_FRAMES_PER_EXEC frames in one exec', () => {
     const times = Array.from({ length: MAX_FRAMES_PER_EXEC * 2 + 1 }, (_, i) => i * 40);
-    const chunks = planChunks(times, [0], false);
+    const chunks = planExecs(times, [0], false);
     expect(chunks.map((c) => c.times.length)).toEqual([MAX_FRAMES_PER_EXEC, MAX_FRAMES_PER_EXEC, 1]);
     expect(chunks.flatMap((c) => c.times)).toEqual(times);
   });
 
   it('splits key-only extraction by count only', () => {
-    expect(planChunks([0, 10000, 20000], [0, 10000, 20000], true)).toHaveLength(1);
+    expect(planExecs([0, 10000, 20000], [0, 10000, 20000], true)).toHaveLength(1);
   });
 
   it('cuts for several decoders only where a key frame lies between captures, so nothing is decoded twice', () => {
     // Captures every 1 s; key frames every 4 s: the cuts after softMax frames wait for the next key frame.
     const times = Array.from({ length: 20 }, (_, i) => i * 1000);
     const keys = [0, 4000, 8000, 12000, 16000];
-    const chunks = planChunks(times, keys, false, 3);
+    const chunks = planExecs(times, keys, false, 3);
     expect(chunks.map((c) => c.times)).toEqual([0, 4, 8, 12, 16].map((k) => [k, k + 1, k + 2, k + 3].map((s) => s * 1000)));
     expect(chunks.map((c) => c.seekMs)).toEqual(keys);
     // One key frame only: no free cut exists, so a single exec (up to the hard limit) does it all.
-    expect(planChunks(times, [0], false, 3)).toHaveLength(1);
+    expect(planExecs(times, [0], false, 3)).toHaveLength(1);
   });
 
   it('property: cutting for balance keeps every capture once, in order, each exec starting at its key frame', () => {
@@ -69,7 +70,7 @@ describe('planChunks', () => {
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 1, max: MAX_FRAMES_PER_EXEC }),
         (times, keys, keyOnly, softMax, hardMax) => {
-          const chunks = planChunks(times, keys, keyOnly, Math.min(softMax, hardMax), hardMax);
+          const chunks = planExecs(times, keys, keyOnly, Math.min(softMax, hardMax), hardMax);
           expect(chunks.flatMap((c) => c.times)).toEqual(times);
           for (const c of chunks) {
             expect(c.times.length).toBeLessThanOrEqual(hardMax);
@@ -100,16 +101,16 @@ describe('balancedExecFrames', () => {
   });
 });
 
-describe('filterChain and chunkArgs', () => {
+describe('filterChain and execArgs', () => {
   it('starts each exec at the key frame before its first capture, and never mid-GOP', () => {
-    expect(planChunks([3000, 9500], [0, 2000, 4000, 6000, 8000], false)).toEqual([{ times: [3000], seekMs: 2000 }, { times: [9500], seekMs: 8000 }]);
+    expect(planExecs([3000, 9500], [0, 2000, 4000, 6000, 8000], false)).toEqual([{ times: [3000], seekMs: 2000 }, { times: [9500], seekMs: 8000 }]);
     // A stream whose only key frame is the first decodes from the start, however late the capture.
-    expect(planChunks([4166], [0], false)).toEqual([{ times: [4166], seekMs: 0 }]);
-    expect(chunkArgs({ times: [4166], seekMs: 0 }, ctx)).not.toContain('-ss');
+    expect(planExecs([4166], [0], false)).toEqual([{ times: [4166], seekMs: 0 }]);
+    expect(execArgs({ times: [4166], seekMs: 0 }, ctx)).not.toContain('-ss');
   });
 
   it('selects exact absolute pts before scaling, and seeks relative to the container start', () => {
-    const args = chunkArgs({ times: [1000, 2000], seekMs: 1000 }, ctx);
+    const args = execArgs({ times: [1000, 2000], seekMs: 1000 }, ctx);
     const vf = args[args.indexOf('-vf') + 1]!;
     expect(vf.startsWith("select='lt(abs(t-2.400000)\\,0.0005)+lt(abs(t-3.400000)\\,0.0005)'")).toBe(true);
     expect(vf).toContain('scale=160:90:flags=area');
@@ -121,12 +122,12 @@ describe('filterChain and chunkArgs', () => {
   });
 
   it('drops the seek for the first frame and when asked to read from the start', () => {
-    expect(chunkArgs({ times: [0], seekMs: 0 }, ctx)).not.toContain('-ss');
-    expect(chunkArgs({ times: [5000], seekMs: 4000 }, ctx, true)).not.toContain('-ss');
+    expect(execArgs({ times: [0], seekMs: 0 }, ctx)).not.toContain('-ss');
+    expect(execArgs({ times: [5000], seekMs: 4000 }, ctx, true)).not.toContain('-ss');
   });
 
   it('decodes key frames only in key mode', () => {
-    const args = chunkArgs({ times: [0], seekMs: 0 }, { ...ctx, keyOnly: true });
+    const args = execArgs({ times: [0], seekMs: 0 }, { ...ctx, keyOnly: true });
     expect(args.slice(args.indexOf('-skip_frame'), args.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'nokey']);
     expect(args.indexOf('-skip_frame')).toBeLessThan(args.indexOf('-i'));
   });
@@ -142,5 +143,14 @@ describe('filterChain and chunkArgs', () => {
     expect(filterChain([0], ctx)).not.toContain('crop=');
     const placement = { cell: { width: 100, height: 90 }, scaled: { width: 160, height: 90 }, crop: { x: 30, y: 0, width: 100, height: 90 }, dst: { x: 0, y: 0, width: 100, height: 90 } };
     expect(filterChain([0], { ...ctx, placement })).toContain('crop=100:90:30:0');
+  });
+});
+
+describe('matchWantedTime', () => {
+  it('maps a delivered frame to the wanted time within the select window, and nothing else', () => {
+    const times = [0, 41.667, 83.333];
+    expect(matchWantedTime(times, 1.4, 1.4 + 0.041667)).toBe(41.667);
+    expect(matchWantedTime(times, 1.4, 1.4 + 0.0833334)).toBe(83.333);
+    expect(matchWantedTime(times, 1.4, 1.4 + 0.0625)).toBeNull();
   });
 });

@@ -139,7 +139,7 @@ describe('sheet layout (SPEC §4)', () => {
   it('numbers frames across sheets', () => {
     const l = sheetLayout(opts({ tw: 2, th: 2, pad: 0, margin: 0 }), { width: 10, height: 10 });
     expect([0, 3, 4, 9].map((n) => cellOfFrame(l, n))).toEqual([
-      { sheet: 0, k: 0, x: 0, y: 0 }, { sheet: 0, k: 3, x: 10, y: 10 }, { sheet: 1, k: 0, x: 0, y: 0 }, { sheet: 2, k: 1, x: 10, y: 0 },
+      { sheet: 0, k: 0 }, { sheet: 0, k: 3 }, { sheet: 1, k: 0 }, { sheet: 2, k: 1 },
     ]);
   });
 });

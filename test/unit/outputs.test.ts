@@ -1,61 +1,10 @@
 import webvtt from 'webvtt-parser';
 import { describe, expect, it } from 'vitest';
 import { buildManifest } from '../../src/core/manifest.js';
-import { checkNameTemplate, DEFAULT_NAME_TEMPLATE, jobBaseName, sheetFileName } from '../../src/core/names.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { buildStoryboard } from '../../src/core/storyboard.js';
 import type { Tile } from '../../src/core/tile.js';
 import { formatVttTimestamp, writeVtt } from '../../src/core/vtt.js';
-
-describe('sheet file names (SPEC §5)', () => {
-  it('fills the default template', () => {
-    expect([0, 1, 10].map((i) => sheetFileName(DEFAULT_NAME_TEMPLATE, i, 'jpg'))).toEqual(['sprite-0.jpg', 'sprite-1.jpg', 'sprite-10.jpg']);
-    expect(sheetFileName(DEFAULT_NAME_TEMPLATE, 2, 'png')).toBe('sprite-2.png');
-  });
-
-  it('fills the original document\'s templates: {index}.{autoext} and %d', () => {
-    expect(sheetFileName('outobjprefix-{index}.{autoext}', 3, 'jpg')).toBe('outobjprefix-3.jpg');
-    expect(sheetFileName('outobjprefix-%d.jpg', 3, 'jpg')).toBe('outobjprefix-3.jpg');
-    expect(sheetFileName('a{index}-{index}.{autoext}', 4, 'webp')).toBe('a4-4.webp');
-  });
-
-  it('adds _index when the template has no index placeholder, so sheets never overwrite each other', () => {
-    expect(sheetFileName('example.jpg', 0, 'jpg')).toBe('example_0.jpg');
-    expect(sheetFileName('example.{autoext}', 1, 'png')).toBe('example_1.png');
-    expect(sheetFileName('example', 2, 'jpg')).toBe('example_2.jpg');
-  });
-
-  it('keeps a fixed extension as written and unknown placeholders literally', () => {
-    expect(sheetFileName('x-{index}.png', 0, 'jpg')).toBe('x-0.png');
-    expect(sheetFileName('{name}-{index}.{autoext}', 0, 'jpg')).toBe('{name}-0.jpg');
-  });
-
-  it('sanitises: no path separators, no .., no control characters, no leading dots', () => {
-    expect(sheetFileName('../../etc/passwd', 0, 'jpg')).toBe('_._etc_passwd_0.jpg');
-    expect(sheetFileName('a/b\\c-{index}.{autoext}', 0, 'jpg')).toBe('a_b_c-0.jpg');
-    expect(sheetFileName('a\u0000b\u001f\u007f-{index}.{autoext}', 0, 'jpg')).toBe('ab-0.jpg');
-    expect(sheetFileName('..hidden-{index}.{autoext}', 0, 'jpg')).toBe('hidden-0.jpg');
-    for (const name of ['../../etc/passwd', 'a/../b', '..\\..\\x']) {
-      const out = sheetFileName(name, 0, 'jpg');
-      expect(out).not.toMatch(/[\\/]|\.\./);
-    }
-  });
-
-  it('rejects a template that leaves no name', () => {
-    for (const bad of ['', '.jpg', '...', '\u0000', '.{autoext}']) {
-      expect(() => checkNameTemplate(bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', param: 'o' }));
-    }
-    expect(() => checkNameTemplate('{index}.{autoext}')).not.toThrow();
-  });
-
-  it('derives the base name of the other outputs', () => {
-    expect(jobBaseName(DEFAULT_NAME_TEMPLATE)).toBe('sprite');
-    expect(jobBaseName('outobjprefix-{index}.{autoext}')).toBe('outobjprefix');
-    expect(jobBaseName('outobjprefix-%d.jpg')).toBe('outobjprefix');
-    expect(jobBaseName('{index}.{autoext}')).toBe('sprite');
-    expect(jobBaseName('dir/thumbs')).toBe('dir_thumbs');
-  });
-});
 
 describe('VTT timestamps', () => {
   it('always writes hours and rounds to the nearest ms', () => {
@@ -120,8 +69,9 @@ describe('manifest and storyboard', () => {
   it('describes the job in plain JSON, tiles in time order', () => {
     const m = buildManifest({
       options, process: 'video/sprite,f_jpg', source, display: { width: 1080, height: 1920 }, cell: { width: 160, height: 90 },
-      sheetWidth: 488, sheetHeight: 94, sheets: [{ index: 0, name: 'a.jpg', width: 488, height: 94 }, { index: 1, name: 'b.jpg', width: 488, height: 94 }],
-      tiles: [...tiles].reverse(), missed: 1, vttName: 'a.vtt',
+      sheetSize: { width: 488, height: 94 },
+      sheets: [{ index: 1, name: 'b.jpg', width: 488, height: 94, tiles: tiles.filter((t) => t.sheet === 1) }, { index: 0, name: 'a.jpg', width: 488, height: 94, tiles: [...tiles.filter((t) => t.sheet === 0)].reverse() }],
+      missed: 1, vttName: 'a.vtt',
     });
     expect(m).toMatchObject({ version: 1, generator: 'video-sprite', process: 'video/sprite,f_jpg', missed: 1, vtt: 'a.vtt' });
     expect(m.source).toMatchObject({ width: 1080, height: 1920, codedWidth: 1920, rotation: 90, startTimeMs: 1400, codec: 'h264' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
-import { buildFrameTable, parsePacketCsv, parseShowinfo, parseStreamInfo } from '../../src/engine/probe-parse.js';
+import { parsePacketCsv, parseShowinfo, parseStreamInfo } from '../../src/engine/ffmpeg/probe-parse.js';
 
 function probeJson(stream: Record<string, unknown>, extra: Record<string, unknown>[] = []): string {
   return JSON.stringify({
@@ -72,36 +72,8 @@ describe('parsePacketCsv', () => {
   });
 });
 
-describe('buildFrameTable', () => {
-  it('sorts decode-order (B-frame) times, counts from the first frame and ends after the last frame', () => {
-    const rows = [0.083333, 0.166667, 0.125, 0.25, 0.208333].map((pts, i) => ({ pts, key: i === 0 }));
-    const t = buildFrameTable(rows, 1000 / 24)!;
-    expect(t.startSec).toBe(0.083333);
-    expect(t.frames.map((f) => f.time)).toEqual([0, 41.667, 83.334, 125, 166.667]);
-    expect(t.frames[0]!.key).toBe(true);
-    expect(t.durationMs).toBe(208); // 166.667 + 41.667, whole ms
-  });
-
-  it('drops frames before the first key frame, which no decoder can show', () => {
-    const t = buildFrameTable([{ pts: 1, key: false }, { pts: 1.04, key: false }, { pts: 1.08, key: true }, { pts: 1.12, key: false }], 40)!;
-    expect(t.startSec).toBe(1.08);
-    expect(t.frames).toHaveLength(2);
-  });
-
-  it('falls back to the median gap when the stream has no frame rate', () => {
-    const t = buildFrameTable([0, 0.1, 0.2, 0.3].map((pts) => ({ pts, key: pts === 0 })), 0)!;
-    expect(t.frameIntervalMs).toBe(100);
-    expect(t.durationMs).toBe(400);
-  });
-
-  it('returns null when any time is missing, so the caller decodes to learn them', () => {
-    expect(buildFrameTable([{ pts: null, key: true }], 40)).toBeNull();
-    expect(buildFrameTable([], 40)).toBeNull();
-  });
-});
-
 describe('parseShowinfo', () => {
-  it('reads frame number, pts time and key flag from showinfo lines and ignores the rest', () => {
+  it('reads each frame\'s exact time (integer pts × time base) and key flag, and ignores the other lines', () => {
     const lines = [
       '[Parsed_showinfo_2 @ 0x1195380] config in time_base: 1/24000, frame_rate: 24/1',
       '[Parsed_showinfo_2 @ 0x1195380] n:   0 pts:  10000 pts_time:0.416667 duration:   1000 duration_time:0.041667 pos:    11311 fmt:rgba sar:1/1 s:64x36 i:P iskey:1 type:I checksum:0 plane_checksum:[0] mean:[0] stdev:[0]',
@@ -109,8 +81,23 @@ describe('parseShowinfo', () => {
       '[Parsed_showinfo_2 @ 0x1195380] color_range:pc color_space:gbr',
     ];
     expect(parseShowinfo(lines)).toEqual([
-      { n: 0, pts: 0.416667, key: true },
-      { n: 1, pts: 0.458333, key: false },
+      { pts: 10000 / 24000, key: true },
+      { pts: 11000 / 24000, key: false },
     ]);
+  });
+
+  it('tells frames of a long film apart, where pts_time has only six significant digits', () => {
+    // Two frames 33 ms apart, 2 h 46 min in: pts_time prints both as 10000 s.
+    const lines = [
+      '[Parsed_showinfo_3 @ 0x1] config in time_base: 1/90000, frame_rate: 30/1',
+      '[Parsed_showinfo_3 @ 0x1] n:   0 pts:900003000 pts_time:10000   duration:3000 fmt:rgba iskey:0 type:P',
+      '[Parsed_showinfo_3 @ 0x1] n:   1 pts:900006000 pts_time:10000.1 duration:3000 fmt:rgba iskey:0 type:P',
+    ];
+    expect(parseShowinfo(lines).map((f) => f.pts)).toEqual([900003000 / 90000, 900006000 / 90000]);
+  });
+
+  it('falls back to pts_time when no config line gives the time base', () => {
+    const line = '[Parsed_showinfo_2 @ 0x1] n:   0 pts:  10000 pts_time:0.416667 duration: 1000 fmt:rgba iskey:1 type:I';
+    expect(parseShowinfo([line])).toEqual([{ pts: 0.416667, key: true }]);
   });
 });

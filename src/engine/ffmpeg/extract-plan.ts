@@ -1,6 +1,6 @@
 // Plans how ffmpeg extracts the chosen frames: which captures share one exec, and each exec's arguments (pure).
 
-import type { FramePlacement } from '../core/geometry.js';
+import type { FramePlacement } from '../../core/geometry.js';
 
 /**
  * A new exec (with its own seek) starts when the key frame before the next capture lies this far (ms of video)
@@ -33,11 +33,20 @@ export function balancedExecFrames(count: number, decoders: number): number {
   return Math.min(MAX_FRAMES_PER_EXEC, Math.max(MIN_BALANCED_FRAMES, Math.ceil(count / (decoders * EXECS_PER_DECODER))));
 }
 
-/** Half-width of the pts match window, in s: far below any frame spacing, far above printing noise. */
+/** Half-width of the pts match window, in s: far below any frame spacing, far above rounding noise. */
 const PTS_EPSILON_S = 0.0005;
 
-/** One exec's worth of captures: frame times in ms from the first frame, ascending, and where to start decoding. */
-export interface ExtractChunk {
+/**
+ * Which of an exec's wanted times (ms from the first frame) a delivered frame at `absSec` (s, absolute) is: the one
+ * within the same window the `select` filter used, else null (not a frame that was asked for).
+ */
+export function matchWantedTime(times: readonly number[], startSec: number, absSec: number): number | null {
+  for (const t of times) if (Math.abs(startSec + t / 1000 - absSec) < PTS_EPSILON_S) return t;
+  return null;
+}
+
+/** One exec's worth of captures (an exec is one ffmpeg run): frame times in ms from the first frame, ascending, and where to start decoding. */
+export interface ExecPlan {
   times: number[];
   /**
    * The key frame at or before the first time (ms): decoding must start there. Seeking anywhere else starts the
@@ -52,15 +61,15 @@ export interface ExtractChunk {
  * frame lies before the next capture: the next exec starts there and decodes nothing twice
  * (see {@link balancedExecFrames}).
  */
-export function planChunks(
+export function planExecs(
   times: readonly number[],
   keyTimes: readonly number[],
   keyOnly: boolean,
   softMax = MAX_FRAMES_PER_EXEC,
   hardMax = MAX_FRAMES_PER_EXEC,
-): ExtractChunk[] {
-  const chunks: ExtractChunk[] = [];
-  let current: ExtractChunk | null = null;
+): ExecPlan[] {
+  const execs: ExecPlan[] = [];
+  let current: ExecPlan | null = null;
   let k = 0;
   for (const t of times) {
     while (k + 1 < keyTimes.length && keyTimes[k + 1]! <= t) k++;
@@ -71,11 +80,11 @@ export function planChunks(
     const freeCut = prev !== undefined && keyBefore > prev && current!.times.length >= softMax;
     if (!current || current.times.length >= hardMax || farApart || freeCut) {
       current = { times: [], seekMs: keyBefore };
-      chunks.push(current);
+      execs.push(current);
     }
     current.times.push(t);
   }
-  return chunks;
+  return execs;
 }
 
 /** What every exec of a job shares. */
@@ -95,13 +104,14 @@ export interface ExtractContext {
   keyOnly: boolean;
 }
 
-function seconds(x: number): string {
+/** Seconds as ffmpeg arguments take them, to the microsecond. */
+function secondsArg(x: number): string {
   return x.toFixed(6);
 }
 
 /** The filter chain: select exactly the wanted frames first, so only they are scaled, rotated and cropped. */
 export function filterChain(absTimes: readonly number[], ctx: ExtractContext): string {
-  const select = absTimes.map((t) => `lt(abs(t-${seconds(t)})\\,${PTS_EPSILON_S})`).join('+');
+  const select = absTimes.map((t) => `lt(abs(t-${secondsArg(t)})\\,${PTS_EPSILON_S})`).join('+');
   const { scaled, crop } = ctx.placement;
   const sideways = ctx.rotation === 90 || ctx.rotation === 270;
   // Scale before rotating (fewer pixels to turn): a sideways frame is scaled to the transposed size.
@@ -117,22 +127,22 @@ export function filterChain(absTimes: readonly number[], ctx: ExtractContext): s
 }
 
 /** The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). */
-export function chunkArgs(chunk: ExtractChunk, ctx: ExtractContext, fromStart = false): string[] {
-  const absTimes = chunk.times.map((t) => ctx.startSec + t / 1000);
+export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false): string[] {
+  const absTimes = exec.times.map((t) => ctx.startSec + t / 1000);
   // 1 ms past the key frame: the demuxer goes to the key frame at or before the point, so it lands on this one.
   // (A point just before it would land on the previous key frame and decode a whole extra GOP.) No frame lies within
   // 1 ms after a key frame, and select then picks by exact pts, so no trimming is needed.
-  const seek = chunk.seekMs > 0 ? ctx.startSec + chunk.seekMs / 1000 - ctx.formatStartSec + 0.001 : 0;
+  const seek = exec.seekMs > 0 ? ctx.startSec + exec.seekMs / 1000 - ctx.formatStartSec + 0.001 : 0;
   const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
-  if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', seconds(seek));
+  if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
   args.push(
     '-i', ctx.inputPath,
     '-map', `0:${ctx.streamIndex}`,
     '-an', '-sn', '-dn',
     '-vf', filterChain(absTimes, ctx),
     '-fps_mode', 'passthrough',
-    '-frames:v', String(chunk.times.length),
+    '-frames:v', String(exec.times.length),
     '-f', 'rawvideo', '-pix_fmt', 'rgba',
     '-y', ctx.outputPath,
   );

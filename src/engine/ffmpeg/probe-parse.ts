@@ -1,8 +1,8 @@
 // Turns ffprobe's JSON and packet CSV into the source facts and frame list the core decides from (no I/O here).
 
-import { SpriteError } from '../core/errors.js';
-import type { FrameInfo } from '../core/selection.js';
-import type { VideoSourceInfo } from '../core/source.js';
+import { SpriteError } from '../../core/errors.js';
+import { roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
+import type { VideoSourceInfo } from '../../core/source.js';
 
 /** The ffprobe entries the engine asks for; parseStreamInfo reads exactly these. */
 export const PROBE_ENTRIES =
@@ -50,12 +50,20 @@ function ratio(text: string | undefined): number {
   return den > 0 ? Number(m[1]) / den : 0;
 }
 
+/** Any real rotation is within a turn or two; an all-zero display matrix reports an angle like -9.2e18. */
+const NONSENSE_ROTATION_DEG = 3600;
+/**
+ * Frame rates at or above this are time-base guesses, not rates (VFR streams report e.g. 57600/1 or 1000/1 as
+ * r_frame_rate): the interval then comes from the frames' own gaps.
+ */
+const MAX_PLAUSIBLE_FPS = 1000;
+
 /** Clockwise display rotation from a display-matrix angle (counter-clockwise degrees) or a legacy `rotate` tag. */
 function normaliseRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
   const matrix = stream.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
   // The matrix angle is counter-clockwise; the legacy tag is clockwise. An all-zero matrix reports a nonsense angle.
   const clockwise = matrix !== undefined ? -matrix : Number(stream.tags?.rotate ?? 0);
-  if (!Number.isFinite(clockwise) || Math.abs(clockwise) > 3600) return 0;
+  if (!Number.isFinite(clockwise) || Math.abs(clockwise) > NONSENSE_ROTATION_DEG) return 0;
   const q = (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
   return q as 0 | 90 | 180 | 270;
 }
@@ -108,22 +116,16 @@ export function parseStreamInfo(json: string): StreamInfo {
     codedHeight: video.height,
     sar,
     rotation: normaliseRotation(video),
-    frameIntervalMs: fps > 0 && fps < 1000 ? 1000 / fps : 0,
+    frameIntervalMs: fps > 0 && fps < MAX_PLAUSIBLE_FPS ? 1000 / fps : 0,
     formatStartSec: Number(data.format?.start_time) || 0,
     formatName,
     claimedEndSec: Number.isFinite(streamEnd) ? streamEnd : Number.isFinite(formatEnd) ? formatEnd : null,
   };
 }
 
-/** One video packet: presentation time in s (null when the container has none) and its key flag. */
-export interface PacketRow {
-  pts: number | null;
-  key: boolean;
-}
-
 /** Parses `-show_entries packet=pts_time,flags -of csv=p=0`; blank lines (side data) and trailing commas are skipped. */
-export function parsePacketCsv(csv: string): PacketRow[] {
-  const rows: PacketRow[] = [];
+export function parsePacketCsv(csv: string): TimedFrame[] {
+  const rows: TimedFrame[] = [];
   for (const line of csv.split('\n')) {
     const cells = line.trim().split(',');
     if (cells.length < 2 || cells[0] === '') continue;
@@ -135,65 +137,30 @@ export function parsePacketCsv(csv: string): PacketRow[] {
 
 /** One decoded frame as showinfo reports it: presentation time in s and key flag. */
 export interface ShowinfoFrame {
-  n: number;
+  /** Presentation time in s on the container's timeline, exact (from the integer pts and the time base). */
   pts: number;
+  /** Key frame. */
   key: boolean;
 }
 
-const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:(-?[\d.e+-]+).*?\biskey:(\d)/;
-
-/** Parses showinfo log lines (one per frame); other lines are ignored. */
-export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
-  const frames: ShowinfoFrame[] = [];
-  for (const line of lines) {
-    const m = SHOWINFO.exec(line);
-    if (m) frames.push({ n: Number(m[1]), pts: Number(m[3]), key: m[4] === '1' });
-  }
-  return frames;
-}
-
-/** The frame list and timing facts of a probed video. */
-export interface FrameTable {
-  /** Presentation time of the first decodable frame, in s on the container's timeline (SPEC §3 counts from here). */
-  startSec: number;
-  /** Frames in presentation order, times in ms from startSec. */
-  frames: FrameInfo[];
-  /** Where the last frame ends, from the first frame, in whole ms. */
-  durationMs: number;
-  /** Nominal frame interval in ms (the stream's rate, else the median gap). */
-  frameIntervalMs: number;
-}
+const SHOWINFO_CONFIG = /config in time_base:\s*(\d+)\/(\d+)/;
+const SHOWINFO = /\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:(-?[\d.e+-]+).*?\biskey:(\d)/;
 
 /**
- * Builds the frame table from packet (or decoded-frame) times. Frames before the first key frame are dropped: a
- * decoder cannot show them (streams cut mid-GOP), and capturing them would fail. Returns null when times are missing.
+ * Parses showinfo log lines (one per frame); other lines are ignored. Times come from the integer pts and the time
+ * base of showinfo's config line: its `pts_time` has 6 significant digits only (10 ms steps past 1000 s, 100 ms past
+ * 10000 s), too coarse to tell frames apart in a long film.
  */
-export function buildFrameTable(rows: readonly PacketRow[], nominalIntervalMs: number): FrameTable | null {
-  if (rows.length === 0 || rows.some((r) => r.pts === null)) return null;
-  const sorted = rows.map((r) => ({ pts: r.pts as number, key: r.key })).sort((a, b) => a.pts - b.pts);
-  const firstKey = sorted.findIndex((r) => r.key);
-  const usable = firstKey > 0 ? sorted.slice(firstKey) : sorted;
-  // Duplicate timestamps (broken muxers) would make two frames claim one instant; keep the first.
-  const unique = usable.filter((r, i) => i === 0 || r.pts !== usable[i - 1]!.pts);
-  const startSec = unique[0]!.pts;
-  const frames = unique.map((r) => ({ time: roundMs((r.pts - startSec) * 1000), key: r.key }));
-  const gaps = frames.slice(1).map((f, i) => f.time - frames[i]!.time).sort((a, b) => a - b);
-  const medianGap = gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 0;
-  const interval = nominalIntervalMs > 0 ? nominalIntervalMs : medianGap;
-  const lastDuration = interval > 0 ? interval : 1000 / 25;
-  return {
-    startSec,
-    frames,
-    // Whole ms, like every parameter: sums of rounded frame times carry µs noise that would let a target at exactly
-    // the end (5000 vs 5000.001) count as "before the end".
-    durationMs: Math.round(frames[frames.length - 1]!.time + lastDuration),
-    frameIntervalMs: interval,
-  };
-}
-
-/** Milliseconds kept to the microsecond: enough to tell frames apart, stable under float noise. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
+  const frames: ShowinfoFrame[] = [];
+  let timeBase: [number, number] | null = null;
+  for (const line of lines) {
+    const config = SHOWINFO_CONFIG.exec(line);
+    if (config && Number(config[2]) > 0) timeBase = [Number(config[1]), Number(config[2])];
+    const m = SHOWINFO.exec(line);
+    if (m) frames.push({ pts: timeBase === null ? Number(m[2]) : (Number(m[1]) * timeBase[0]) / timeBase[1], key: m[3] === '1' });
+  }
+  return frames;
 }
 
 /** The source facts of the manifest and the geometry, from the stream info and the frame table. */

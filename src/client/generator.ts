@@ -1,0 +1,171 @@
+// The public entry points: a warm sprite generator that keeps its engine between jobs, and the one-shot over it.
+
+import { SpriteError } from '../core/errors.js';
+import { checkSheetSizeEarly } from '../core/geometry.js';
+import { checkNameTemplate, DEFAULT_NAME_TEMPLATE } from '../core/names.js';
+import { resolveOptions, type SpriteOptions } from '../core/options.js';
+import { formatProcess, parseProcess } from '../core/process-string.js';
+import type { SpriteProgress } from '../core/progress.js';
+import { resolveEngineSettings } from '../core/settings.js';
+import type { EngineConfig, SpriteSheet } from '../protocol/engine-api.js';
+import { abortError, EngineBridge } from './engine-bridge.js';
+import { inputBlob, type SpriteInput } from './input.js';
+import { buildResult, type SpriteResult } from './result.js';
+
+/** How a generator decodes: where the ffmpeg core is, how many decoders, and how long its engine lives. */
+export interface SpriteGeneratorSettings {
+  /**
+   * URL of `ffmpeg-core.js`, the ESM build of `@ffmpeg/core` 0.12 (`dist/esm/ffmpeg-core.js`), for apps that serve
+   * the core themselves (a CDN, another path). Relative URLs resolve against the page. Default: the copy that ships
+   * with this package, beside its engine worker (`video-sprite/dist/ffmpeg-core/ffmpeg-core.js`), wherever the app's
+   * bundler put it. Same name as ffmpeg.wasm's own `load({ coreURL })`.
+   */
+  coreURL?: string | URL | undefined;
+  /** URL of `ffmpeg-core.wasm` matching `coreURL`. Default: the copy beside this package's engine worker. */
+  wasmURL?: string | URL | undefined;
+  /**
+   * How many ffmpeg cores decode at once, each in its own worker; extra ones load while the first probes.
+   * Default: the number of logical cores, at most 4; integer 1–8. Use 1 to keep memory lowest.
+   */
+  decoders?: number | undefined;
+  /**
+   * Inputs larger than this many bytes are read in place (mounted) instead of copied into the decoders' memory:
+   * slower reads, but a file of any size fits. Default 268435456 (256 MiB); integer ≥ 0.
+   */
+  memfsLimit?: number | undefined;
+  /**
+   * How long the engine stays loaded after a job, waiting for the next one, in ms; then its workers terminate and
+   * free their memory. Default 30000; integer ≥ 0 (0 = terminate after every job).
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
+   * Jobs one engine runs before it is replaced by a fresh one, so that the decoders' heaps cannot creep over a long
+   * session. Default 16; integer ≥ 1.
+   */
+  maxJobsPerEngine?: number | undefined;
+}
+
+/** Per-job hooks of {@link SpriteGenerator.generate}. */
+export interface GenerateOptions {
+  /** Cancels the job: it rejects with an `AbortError` DOMException and its engine is terminated at once. */
+  signal?: AbortSignal | undefined;
+  /** Called as the job advances (phase, fraction 0..1). */
+  onProgress?: ((progress: SpriteProgress) => void) | undefined;
+  /** Called with each sheet as soon as it is encoded, before the job ends. */
+  onSheet?: ((sheet: SpriteSheet) => void) | undefined;
+}
+
+/** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
+export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
+
+const SETTING_KEYS = ['coreURL', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
+/** Settings that existed once, and what took their place. */
+const RENAMED: Record<string, string> = { coreBaseUrl: 'coreURL and wasmURL (the URLs of ffmpeg-core.js and ffmpeg-core.wasm themselves)' };
+
+/** Refuses a key that is not one of `valid`: a misspelt setting must not be silently ignored. */
+function checkKeys(what: string, given: object, valid: readonly string[]): void {
+  if (typeof given !== 'object' || given === null) {
+    throw new SpriteError('INVALID_OPTION', `${what} must be an object; got ${given === null ? 'null' : typeof given}.`, { param: what });
+  }
+  for (const key of Object.keys(given)) {
+    if (valid.includes(key)) continue;
+    const instead = RENAMED[key] ? `; it was replaced by ${RENAMED[key]}` : '';
+    throw new SpriteError('INVALID_OPTION', `Unknown ${what} ${JSON.stringify(key)}${instead}. Valid: ${valid.join(', ')}.`, { param: key });
+  }
+}
+
+/** A sprite generator whose engine stays loaded between jobs. Jobs run one at a time, in call order. */
+export interface SpriteGenerator {
+  /**
+   * Generates sprite sheets, a WebVTT thumbnails track, a manifest and a storyboard from a video. `options` is a
+   * {@link SpriteOptions} object or a process string (`video/sprite,f_jpg,…`). Rejects with {@link SpriteError} (see
+   * its `code`), or an `AbortError` DOMException when cancelled.
+   */
+  generate(input: SpriteInput, options: SpriteOptions | string, init?: GenerateOptions): Promise<SpriteResult>;
+  /** Terminates the engine and frees its memory; later calls to `generate` reject with ENGINE_FAILED. */
+  dispose(): void;
+}
+
+/** A URL setting made absolute against the page, or an INVALID_OPTION naming it. */
+function absoluteUrl(name: string, value: string | URL | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new SpriteError('INVALID_OPTION', `${name} must be a URL or a URL string; got ${typeof value}.`, { param: name });
+  }
+  try {
+    return new URL(value, globalThis.document?.baseURI ?? globalThis.location?.href).href;
+  } catch {
+    throw new SpriteError('INVALID_OPTION', `${name} must be a valid URL; got ${JSON.stringify(String(value))}.`, { param: name, details: { value: String(value) } });
+  }
+}
+
+/**
+ * Creates a generator that keeps its engine (workers and loaded ffmpeg cores) between jobs, so that every job after
+ * the first skips loading the engine. Throws {@link SpriteError} `INVALID_OPTION` for a bad setting.
+ */
+export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): SpriteGenerator {
+  checkKeys('setting', settings, SETTING_KEYS);
+  const numeric = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
+  const config: EngineConfig = { memfsLimit: numeric.memfsLimit, decoders: numeric.decoders };
+  const coreURL = absoluteUrl('coreURL', settings.coreURL);
+  const wasmURL = absoluteUrl('wasmURL', settings.wasmURL);
+  if (coreURL !== undefined) config.coreURL = coreURL;
+  if (wasmURL !== undefined) config.wasmURL = wasmURL;
+  const bridge = new EngineBridge(numeric);
+
+  return {
+    async generate(input, options, init = {}) {
+      checkKeys('generate() option', init, HOOK_KEYS);
+      const { signal } = init;
+      if (signal?.aborted) throw abortError();
+      const parsed = typeof options === 'string' ? parseProcess(options) : { options };
+      const resolved = resolveOptions(parsed.options);
+      checkSheetSizeEarly(resolved);
+      const template = parsed.saveas?.object ?? DEFAULT_NAME_TEMPLATE;
+      checkNameTemplate(template);
+      const blob = await inputBlob(input, signal);
+      if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
+      const sheets: SpriteSheet[] = [];
+      const summary = await bridge.run(
+        { input: blob, options: resolved, nameTemplate: template, config },
+        (event) => {
+          if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });
+          else {
+            sheets.push(event.sheet);
+            init.onSheet?.(event.sheet);
+          }
+        },
+        signal,
+      );
+      return buildResult({
+        sheets,
+        summary,
+        options: resolved,
+        process: typeof options === 'string' ? formatProcess(parsed.options, parsed) : null,
+        template,
+        saveas: parsed.saveas,
+        notify: parsed.notify,
+      });
+    },
+    dispose: () => bridge.dispose(),
+  };
+}
+
+/**
+ * Generates sprite sheets, a WebVTT thumbnails track, a manifest and a storyboard from a video, entirely in the
+ * browser: one job on an engine started for it and terminated after it. For several jobs, a
+ * {@link createSpriteGenerator} generator skips the engine load on all but the first.
+ * `options` is a {@link SpriteOptions} object or a process string (`video/sprite,f_jpg,…`).
+ * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
+ */
+export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
+  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'coreURL', 'wasmURL', 'decoders', 'memfsLimit']);
+  const { signal, onProgress, onSheet, ...settings } = init;
+  const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
+  try {
+    return await generator.generate(input, options, { signal, onProgress, onSheet });
+  } finally {
+    generator.dispose();
+  }
+}

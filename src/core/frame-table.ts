@@ -1,0 +1,66 @@
+// The frame table: every decodable frame's presentation time and key flag, and the timing facts decisions need.
+// Decoder-neutral: ffmpeg's packet list and a container index both become one of these.
+
+/** A frame of the source: time in ms from the first frame (which is at 0), and whether it is a key frame. */
+export interface FrameInfo {
+  /** Presentation time, in ms from the first frame. */
+  time: number;
+  /** A key frame (sync sample): decoding can start here. */
+  key: boolean;
+}
+
+/** One frame as a demuxer or decoder lists it: presentation time in s on the container's timeline, and its key flag. */
+export interface TimedFrame {
+  /** Presentation time in s; `null` when the container has none (raw streams). */
+  pts: number | null;
+  /** Key-flagged. */
+  key: boolean;
+}
+
+/** The frame list and timing facts of a probed video. */
+export interface FrameTable {
+  /** Presentation time of the first decodable frame, in s on the container's timeline (SPEC §3 counts from here). */
+  startSec: number;
+  /** Frames in presentation order, times in ms from `startSec`. */
+  frames: FrameInfo[];
+  /** Where the last frame ends, from the first frame, in whole ms. */
+  durationMs: number;
+  /** Nominal frame interval in ms (the stream's rate, else the median gap); 0 when unknown. */
+  frameIntervalMs: number;
+}
+
+/** Frame interval assumed for the last frame when neither the stream's rate nor any gap tells it (25 fps). */
+const FALLBACK_FRAME_INTERVAL_MS = 1000 / 25;
+
+/**
+ * Builds the frame table from frame times in any order (decode order has B-frames out of order). Frames before the
+ * first key frame are dropped: a decoder cannot show them (streams cut mid-GOP), and capturing them would fail.
+ * Returns null when any time is missing (the caller must find times another way).
+ */
+export function buildFrameTable(rows: readonly TimedFrame[], nominalIntervalMs: number): FrameTable | null {
+  if (rows.length === 0 || rows.some((r) => r.pts === null)) return null;
+  const sorted = rows.map((r) => ({ pts: r.pts as number, key: r.key })).sort((a, b) => a.pts - b.pts);
+  const firstKey = sorted.findIndex((r) => r.key);
+  const usable = firstKey > 0 ? sorted.slice(firstKey) : sorted;
+  // Duplicate timestamps (broken muxers) would make two frames claim one instant; keep the first.
+  const unique = usable.filter((r, i) => i === 0 || r.pts !== usable[i - 1]!.pts);
+  const startSec = unique[0]!.pts;
+  const frames = unique.map((r) => ({ time: roundMs((r.pts - startSec) * 1000), key: r.key }));
+  const gaps = frames.slice(1).map((f, i) => f.time - frames[i]!.time).sort((a, b) => a - b);
+  const medianGap = gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 0;
+  const interval = nominalIntervalMs > 0 ? nominalIntervalMs : medianGap;
+  const lastDuration = interval > 0 ? interval : FALLBACK_FRAME_INTERVAL_MS;
+  return {
+    startSec,
+    frames,
+    // Whole ms, like every parameter: sums of rounded frame times carry µs noise that would let a target at exactly
+    // the end (5000 vs 5000.001) count as "before the end".
+    durationMs: Math.round(frames[frames.length - 1]!.time + lastDuration),
+    frameIntervalMs: interval,
+  };
+}
+
+/** Milliseconds kept to the microsecond: enough to tell frames apart, stable under float noise. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,74 @@
+// The engine's own settings (how it decodes, not what it makes): rules, defaults and their validation.
+
+import { checkRule, type IntRule } from './options.js';
+
+/**
+ * Inputs up to this size are copied into the wasm heap; larger ones are mounted with WORKERFS. Copies read 1.2–2.6×
+ * faster (shared notes), but a copy of a large file plus decoder memory would not fit the heap (2 GiB single-thread).
+ */
+export const DEFAULT_MEMFS_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/** Most decoders a job may run at once: each is a whole ffmpeg core with its own heap (tens to hundreds of MB). */
+export const MAX_DECODERS = 8;
+
+/** Decoders past this count load more memory than they repay in speed (each core is single-threaded). */
+const DEFAULT_DECODERS_CAP = 4;
+
+/**
+ * How long a warm engine waits for the next job before it terminates and frees its memory, in ms. Long enough for a
+ * person to change a parameter and run again; short enough that an idle tab does not keep hundreds of MB.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Jobs an engine runs before it is replaced by a fresh one. The wasm heap only grows (ffmpeg.wasm's issues report
+ * creep over many `exec`s), so a long-lived page recycles it now and then; loading again costs about 0.5 s.
+ */
+export const DEFAULT_MAX_JOBS_PER_ENGINE = 16;
+
+/**
+ * Decoders a job runs by default: one per logical core, at most 4. Each core is single-threaded, so a second one
+ * nearly halves the decoding time of a seek-heavy job on two cores; past 4 the memory grows faster than the gain.
+ */
+export function defaultDecoders(hardwareConcurrency: number | undefined): number {
+  return Math.min(DEFAULT_DECODERS_CAP, Math.max(1, Math.floor(hardwareConcurrency ?? 1) || 1));
+}
+
+/** The numeric engine settings and their valid ranges. */
+export const SETTING_RULES = {
+  decoders: { kind: 'int', min: 1, max: MAX_DECODERS },
+  memfsLimit: { kind: 'int', min: 0, unit: 'bytes' },
+  idleTimeoutMs: { kind: 'int', min: 0, unit: 'ms' },
+  maxJobsPerEngine: { kind: 'int', min: 1 },
+} as const satisfies Record<string, IntRule>;
+
+/** The numeric engine settings, all resolved. */
+export interface ResolvedEngineSettings {
+  /** ffmpeg cores decoding at once, 1..{@link MAX_DECODERS}. */
+  decoders: number;
+  /** Largest input copied into the decoders' memory, in bytes. */
+  memfsLimit: number;
+  /** Idle time before a warm engine terminates, in ms; 0 = right after each job. */
+  idleTimeoutMs: number;
+  /** Jobs before a warm engine is replaced, ≥ 1. */
+  maxJobsPerEngine: number;
+}
+
+/**
+ * Validates the numeric settings that are given and fills in the defaults. Throws `SpriteError`
+ * `INVALID_OPTION` naming the setting, the value and the valid range.
+ */
+export function resolveEngineSettings(
+  given: { [K in keyof ResolvedEngineSettings]?: number | undefined },
+  hardwareConcurrency: number | undefined,
+): ResolvedEngineSettings {
+  for (const key of Object.keys(SETTING_RULES) as (keyof typeof SETTING_RULES)[]) {
+    if (given[key] !== undefined) checkRule(key, SETTING_RULES[key], given[key]);
+  }
+  return {
+    decoders: given.decoders ?? defaultDecoders(hardwareConcurrency),
+    memfsLimit: given.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
+    idleTimeoutMs: given.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxJobsPerEngine: given.maxJobsPerEngine ?? DEFAULT_MAX_JOBS_PER_ENGINE,
+  };
+}

@@ -1,0 +1,258 @@
+// The ffmpeg.wasm engine: decoders loaded once per engine worker and kept warm, and the per-job frame source that
+// probes with ffprobe and extracts exact frames as raw RGBA.
+
+import { SpriteError } from '../../core/errors.js';
+import { buildFrameTable, type FrameTable } from '../../core/frame-table.js';
+import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult } from '../frame-source.js';
+import { runOrdered } from '../ordered-pool.js';
+import { Decoder, type CoreLocation, type RawFrame } from './decoder.js';
+import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
+import { parsePacketCsv, parseShowinfo, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
+
+/** What demuxers log when a file stops before its own structure says it should. */
+const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
+const OUTPUT = '/frames.rgba';
+/**
+ * How many execs past the oldest undelivered one the decoders may run ahead, per decoder: finished frames wait in
+ * order, so this bounds the frames held while one decoder is on a long exec.
+ */
+const RUN_AHEAD_PER_DECODER = 2;
+
+/** Maps the ffmpeg log of a failed probe or exec to one of our error codes. */
+function classify(log: readonly string[], fallback: SpriteError): SpriteError {
+  const text = log.join('\n');
+  const decoder = /Decoder \(codec ([\w-]+)\) not found|Unsupported codec|codec not currently supported/i.exec(text);
+  if (decoder) {
+    return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${decoder[1] ? ` (${decoder[1]})` : ''}.`, {
+      details: { codec: decoder[1] ?? null },
+    });
+  }
+  if (/Invalid data found when processing input|moov atom not found|EBML header parsing failed/i.test(text)) {
+    return new SpriteError('NOT_A_VIDEO', 'The file is not a video the decoder recognises, or its header is damaged.');
+  }
+  return fallback;
+}
+
+/** What the engine is built with: where the core is, and how it decodes. */
+export interface FfmpegEngineConfig extends CoreLocation {
+  /** Inputs larger than this (bytes) are mounted with WORKERFS instead of copied; copies for all decoders count. */
+  memfsLimit: number;
+  /** How many single-thread cores decode at once, each on its own execs (≥ 1). */
+  decoders: number;
+}
+
+/** A decoder slot of the engine: loaded on first use, then kept; replaced when it broke. */
+class Slot {
+  private loading: Promise<Decoder> | null = null;
+  /** Settles when the previous job has detached its input from this slot's decoder. */
+  idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly core: CoreLocation) {}
+
+  /** The loaded decoder (loading it the first time, or again after it broke). */
+  decoder(): Promise<Decoder> {
+    this.loading ??= Decoder.load(this.core);
+    // A failed load is not kept: the next job tries again.
+    this.loading.catch(() => (this.loading = null));
+    return this.loading;
+  }
+
+  /** Detaches the input; a decoder that broke during the job is terminated, to be loaded afresh next time. */
+  async release(decoder: Decoder): Promise<void> {
+    if (!decoder.broken) await decoder.detach().catch(() => {});
+    if (decoder.broken) {
+      decoder.terminate();
+      this.loading = null;
+    }
+  }
+
+  terminate(): void {
+    void this.loading?.then((d) => d.terminate(), () => {});
+    this.loading = null;
+  }
+}
+
+/**
+ * The decoders of one engine worker. The first slot probes; the others load in the background and then share the
+ * execs with it (each core is single-threaded, so more cores decode more in parallel). All stay loaded between jobs:
+ * a warm engine skips the ~0.5 s load (compiling a 32 MB wasm core) on every job after the first.
+ */
+export class FfmpegEngine {
+  private readonly slots: Slot[];
+
+  constructor(private readonly config: FfmpegEngineConfig) {
+    this.slots = Array.from({ length: config.decoders }, () => new Slot(config));
+  }
+
+  /** Attaches `input` to the decoders a job needs and returns the job's frame source. */
+  async open(input: Blob, { keyOnly }: OpenOptions): Promise<FrameSource> {
+    const [first, ...others] = this.slots;
+    await first!.idle;
+    const main = await first!.decoder();
+    await main.attach(input, input.size <= this.config.memfsLimit).catch(async (e: unknown) => {
+      await first!.release(main);
+      throw e;
+    });
+    // Every decoder holds its own copy of a copied input: they copy only while all the copies fit the limit.
+    const copyAll = input.size * this.config.decoders <= this.config.memfsLimit;
+    // Key-frame execs mostly read the file: an extra decoder reading through WORKERFS made them twice as slow
+    // (measured 2026-11-25), so such a job uses the first decoder only.
+    const wanted = keyOnly && !copyAll ? [] : others;
+    const extras = wanted.map((slot) => {
+      const ready = slot.idle
+        .then(() => slot.decoder())
+        .then(async (decoder) => {
+          await decoder.attach(input, copyAll).catch(async (e: unknown) => {
+            await slot.release(decoder);
+            throw e;
+          });
+          return decoder;
+        })
+        // A decoder that fails to load or attach is simply not used: the others do its share.
+        .catch(() => null);
+      return { slot, ready };
+    });
+    return new FfmpegSource(first!, main, extras, keyOnly);
+  }
+
+  /** Stops every core at once. */
+  terminate(): void {
+    for (const slot of this.slots) slot.terminate();
+  }
+}
+
+/** A {@link FrameSource} over the engine's decoders, for one job's input. */
+class FfmpegSource implements FrameSource {
+  private probed?: { stream: StreamInfo; table: FrameTable };
+
+  constructor(
+    private readonly mainSlot: Slot,
+    private readonly main: Decoder,
+    /** The extra decoders, each with a promise of itself once it has the input (null when it could not). */
+    private readonly extras: readonly { slot: Slot; ready: Promise<Decoder | null> }[],
+    private readonly keyOnly: boolean,
+  ) {}
+
+  async probe(): Promise<ProbeResult> {
+    const main = this.main;
+    const json = await main.probe(['-v', 'error', '-show_entries', PROBE_ENTRIES, '-of', 'json', main.inputPath], '/probe.json');
+    let stream: StreamInfo;
+    try {
+      stream = parseStreamInfo(json);
+    } catch (e) {
+      throw e instanceof SpriteError && e.code === 'NOT_A_VIDEO' ? classify(main.log, e) : e;
+    }
+    const csv = await main.probe(
+      ['-v', 'error', '-select_streams', String(stream.index), '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', main.inputPath],
+      '/packets.csv',
+    );
+    const cut = main.log.some((line) => TRUNCATED.test(line));
+    let table = buildFrameTable(parsePacketCsv(csv), stream.frameIntervalMs);
+    // Containers without presentation times (raw H.264, some AVI): decode once, tiny, and read the times showinfo sees.
+    table ??= await this.decodeTimes(stream);
+    if (!table || table.frames.length === 0) {
+      throw classify(main.log, new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: it may be truncated or corrupt.'));
+    }
+    this.probed = { stream, table };
+    const claimedMs = stream.claimedEndSec === null ? null : (stream.claimedEndSec - table.startSec) * 1000;
+    const truncatedFromMs = cut && claimedMs !== null && claimedMs > table.durationMs ? claimedMs : null;
+    return { table, source: toSourceInfo(stream, table), truncatedFromMs };
+  }
+
+  private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {
+    const main = this.main;
+    await main.exec(['-loglevel', 'info', '-nostats', '-copyts', '-i', main.inputPath, '-map', `0:${stream.index}`, '-an', '-sn', '-dn', '-vf', 'scale=16:16,showinfo', '-f', 'null', '-']);
+    return buildFrameTable(parseShowinfo(main.log), stream.frameIntervalMs);
+  }
+
+  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+    if (!this.probed) throw new Error('frames() called before probe()');
+    const { stream, table } = this.probed;
+    // Each decoder reads the input at its own path (copied or mounted): the context is completed per exec.
+    const ctx: Omit<ExtractContext, 'inputPath'> = {
+      outputPath: OUTPUT,
+      streamIndex: stream.index,
+      startSec: table.startSec,
+      formatStartSec: stream.formatStartSec,
+      rotation: stream.rotation,
+      placement: req.placement,
+      keyOnly: this.keyOnly,
+    };
+    const keyTimes = table.frames.filter((f) => f.key).map((f) => f.time);
+    const { width, height } = req.placement.crop;
+    const frameBytes = width * height * 4;
+    const decoders = 1 + this.extras.length;
+    const hardMax = maxExecFrames(frameBytes);
+    const execs = planExecs(req.times, keyTimes, this.keyOnly, Math.min(hardMax, balancedExecFrames(req.times.length, decoders)), hardMax);
+    const progress = new ExecProgress(onProgress);
+
+    await runOrdered<Decoder, RawFrame[]>({
+      count: execs.length,
+      first: this.main,
+      late: this.extras.map(({ ready }) => ready),
+      maxAhead: RUN_AHEAD_PER_DECODER * decoders,
+      run: async (decoder, i) => {
+        const exec = execs[i]!;
+        const execCtx: ExtractContext = { ...ctx, inputPath: decoder.inputPath };
+        progress.start(decoder, exec.times.length);
+        try {
+          const args = execArgs(exec, execCtx);
+          let got = await decoder.extract(args, OUTPUT, frameBytes);
+          // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
+          if (got.length < exec.times.length && args.includes('-ss')) {
+            const retry = await decoder.extract(execArgs(exec, execCtx, true), OUTPUT, frameBytes);
+            if (retry.length > got.length) got = retry;
+          }
+          return got;
+        } finally {
+          progress.end(decoder, exec.times.length);
+        }
+      },
+      deliver: async (got, i) => {
+        const exec = execs[i]!;
+        for (const { absSec, data } of got) {
+          const time = matchWantedTime(exec.times, table.startSec, absSec);
+          if (time !== null) await onFrame({ time, width, height, data });
+        }
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    // Extra decoders may still be loading or attaching: each is released once it is done, in the background, and
+    // the next job waits for that before it attaches its own input.
+    for (const { slot, ready } of this.extras) {
+      slot.idle = ready.then((decoder) => (decoder ? slot.release(decoder) : undefined));
+    }
+    await this.mainSlot.release(this.main);
+  }
+}
+
+/** Frames handled so far: those of finished execs plus those each running exec has logged. */
+class ExecProgress {
+  private handled = 0;
+  private readonly running = new Map<Decoder, number>();
+
+  constructor(private readonly onProgress: ((done: number) => void) | undefined) {}
+
+  start(decoder: Decoder, frames: number): void {
+    this.running.set(decoder, 0);
+    decoder.onFrameLogged = () => {
+      this.running.set(decoder, Math.min((this.running.get(decoder) ?? 0) + 1, frames));
+      this.report();
+    };
+  }
+
+  end(decoder: Decoder, frames: number): void {
+    decoder.onFrameLogged = null;
+    this.running.delete(decoder);
+    this.handled += frames;
+    this.report();
+  }
+
+  private report(): void {
+    let inFlight = 0;
+    for (const logged of this.running.values()) inFlight += logged;
+    this.onProgress?.(this.handled + inFlight);
+  }
+}
