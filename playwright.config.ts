@@ -1,31 +1,31 @@
-// Browser specs: Debian's Chromium (or CHROMIUM_PATH, or Playwright's own browser where installed) against the built
-// site plus test harness, served by `vite preview` with the COOP/COEP headers.
+// Browser specs in Debian's Chromium (or CHROMIUM_PATH, or Playwright's own browser where installed):
+// - browser: the library and the upload page, built from source with the test harness (`vite build --mode e2e`);
+// - consumer: the packed package installed into fresh apps (test/consumer), as other people's apps use it.
 
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './tools/chromium.mjs';
 
 const PORT = 4174;
-const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const executablePath = chromiumPath();
 
 export default defineConfig({
-  testDir: 'test/browser',
-  testMatch: '**/*.spec.ts',
   outputDir: 'test-results/playwright',
   // ffmpeg.wasm is CPU-bound: two jobs at once on a 2-core machine only slow each other down.
   workers: 1,
   fullyParallel: false,
   timeout: 180_000,
   expect: { timeout: 30_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   forbidOnly: !!process.env.CI,
   use: {
     baseURL: `http://localhost:${PORT}`,
     browserName: 'chromium',
-    launchOptions: {
-      ...(chromium ? { executablePath: chromium } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    },
+    launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
   },
+  projects: [
+    { name: 'browser', testDir: 'test/browser', testMatch: '**/*.spec.ts' },
+    { name: 'consumer', testDir: 'test/consumer', testMatch: '**/*.spec.ts' },
+  ],
   webServer: {
     command: `npx vite build --mode e2e --logLevel warn && npx vite preview --mode e2e --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}/test/browser/harness.html`,

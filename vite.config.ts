@@ -4,9 +4,12 @@
 
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { linkFfmpegCore } from './tools/link-ffmpeg-core.mjs';
 import { staticDir } from './tools/vite-static-dir.ts';
 
 const root = import.meta.dirname;
+// The engine finds the core beside its own module; in this source tree that is a link into node_modules.
+linkFfmpegCore();
 
 export default defineConfig(({ mode }) => {
   const tests = mode === 'e2e' || mode === 'development';

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cache = join(root, 'bench', '.cache');
@@ -21,7 +22,7 @@ function need(cmd) {
   }
 }
 need('ffmpeg');
-const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const executablePath = chromiumPath();
 
 // Inputs, generated once. (1): 120 s 720p30 H.264 with B-frames, key every 2 s, noisy so it does not compress away.
 // (2): 300 s 1080p30 H.264 with a strict 250-frame GOP.
@@ -134,8 +135,8 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const browser = await chromium.launch({
-    ...(chromiumPath ? { executablePath: chromiumPath } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...(executablePath ? { executablePath } : {}),
+    args: CHROMIUM_ARGS,
   });
   const openPage = async () => {
     const p = await browser.newPage();
