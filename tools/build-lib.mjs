@@ -2,7 +2,7 @@
 //
 //   index.js, core/index.js   the public entries (main thread / anywhere); shared code in chunks/
 //   engine.worker.js          the engine worker, self-contained
-//   ffmpeg.worker.js          @ffmpeg/ffmpeg's worker, which the engine nests once per decoder
+//   ffmpeg.worker.js          @ffmpeg/ffmpeg's worker, nested once per decoder, repairing the core it loads
 //   ffmpeg-core/              @ffmpeg/core's ESM build (GPL-2.0-or-later), with its licence
 //   *.d.ts                    the types (tsc -p tsconfig.lib.json)
 //
@@ -65,7 +65,8 @@ await build({
 });
 
 // The engine worker, one file. @ffmpeg/ffmpeg starts its own worker from './worker.js' beside its class: here that is
-// ffmpeg.worker.js, beside engine.worker.js.
+// our ffmpeg.worker.js (its worker, with the core repaired), beside engine.worker.js. vite.config.ts does the same for
+// the page.
 await build({
   ...common,
   input: { 'engine.worker': join(root, 'src/engine/engine.worker.ts') },
@@ -77,10 +78,11 @@ await build({
   output: { ...output, entryFileNames: '[name].js', codeSplitting: false },
 });
 
-// @ffmpeg/ffmpeg's worker (it imports the core given to load(); never its CDN default, since we always pass one).
+// @ffmpeg/ffmpeg's worker with the core repaired (it imports the core given to load(); never its CDN default, since
+// we always pass one).
 await build({
   ...common,
-  input: { 'ffmpeg.worker': fileURLToPath(import.meta.resolve('@ffmpeg/ffmpeg/worker')) },
+  input: { 'ffmpeg.worker': join(root, 'src/engine/ffmpeg/ffmpeg.worker.ts') },
   output: { ...output, entryFileNames: '[name].js', codeSplitting: false },
 });
 

@@ -47,10 +47,11 @@ export interface SpriteResult {
   /** `notify` of the process string, passed through unchanged. */
   notify?: Notify;
   /**
-   * The track with every sheet at `sheetUrl(sheet)` instead of its file name: e.g. a CDN address once the sheets are
-   * uploaded. The URLs are used as given (not encoded).
+   * The track with every sheet somewhere else than beside it: given a base URL (e.g. `https://cdn.example/sprites/`),
+   * each sheet is at that base plus its percent-encoded name; given a function, at whatever it returns for the sheet,
+   * used as given (not encoded).
    */
-  vttWithUrls(sheetUrl: (sheet: SpriteSheet) => string): string;
+  vttWithUrls(sheetUrl: string | ((sheet: SpriteSheet) => string)): string;
   /**
    * Creates an object URL for every sheet and for a track pointing at them: hand `trackUrl` to a player and its
    * seek-bar previews work without writing any file. Each call makes new URLs; `revoke()` frees them.
@@ -85,7 +86,8 @@ export function buildResult(parts: ResultParts): SpriteResult {
   const durationMs = summary.source.durationMs;
   const baseName = jobBaseName(parts.template);
   const vttName = `${baseName}.vtt`;
-  const vttWithUrls = (sheetUrl: (sheet: SpriteSheet) => string) => writeVtt(tiles, names, durationMs, { sheetUrl: (index) => sheetUrl(sheets[index]!) });
+  const vttWithUrls = (sheetUrl: string | ((sheet: SpriteSheet) => string)) =>
+    writeVtt(tiles, names, durationMs, typeof sheetUrl === 'string' ? { baseUrl: sheetUrl } : { sheetUrl: (index) => sheetUrl(sheets[index]!) });
   const result: SpriteResult = {
     sheets,
     tiles,

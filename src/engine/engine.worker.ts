@@ -14,7 +14,7 @@ import { runJob } from './job.js';
  * files into `dist/ffmpeg-core/`; in this source tree `src/engine/ffmpeg-core/` links to them (`npm run prepare`).
  * Written as literal `new URL('…', import.meta.url)` so that an app's bundler copies the files into its build.
  */
-export const DEFAULT_CORE = {
+const DEFAULT_CORE = {
   coreURL: new URL('./ffmpeg-core/ffmpeg-core.js', import.meta.url).href,
   wasmURL: new URL('./ffmpeg-core/ffmpeg-core.wasm', import.meta.url).href,
 };

@@ -163,5 +163,5 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
 }
 
 /** What the specs call through `window.harness`. */
-export const harness = { run, tilePixels, sheetPixels, referencePixels, fixture, generate, patch, corrupt, api };
+export const harness = { run, tilePixels, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, corrupt, api };
 Object.assign(window, { harness, harnessReady: true });

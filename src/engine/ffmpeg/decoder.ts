@@ -182,8 +182,10 @@ async function coreLoadError(core: CoreLocation, cause: unknown): Promise<Sprite
       { cause, details: { url: core.coreURL } },
     );
   }
-  const wasm = /wasm|WebAssembly|magic word|CompileError|both async and sync fetching/i.test(raw);
-  const url = wasm ? core.wasmURL : core.coreURL;
+  // A failed import names its URL; a wasm that would not compile does not, but says WebAssembly.
+  const imported = /dynamically imported module: (\S+)/.exec(raw)?.[1];
+  const wasm = !imported && /wasm|WebAssembly|magic word|CompileError|both async and sync fetching/i.test(raw);
+  const url = imported ?? (wasm ? core.wasmURL : core.coreURL);
   const why = await describeLoadFailure(url, wasm ? 'wasm' : 'script');
   return new SpriteError('ENGINE_FAILED', `The ffmpeg core could not be loaded from ${url}: ${why}. (${raw})`, { cause, details: { url } });
 }
