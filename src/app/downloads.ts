@@ -3,6 +3,8 @@
 import { downloadZip } from 'client-zip';
 import type { SpriteResult } from '../index.js';
 
+const ZIP_URL_LIFETIME_MS = 60_000;
+
 /** The files of a result, named after the job's template (`sprite-0.jpg`, `sprite.vtt`, `sprite.json`, …). */
 export function resultFiles(result: SpriteResult): { name: string; blob: Blob }[] {
   const base = result.baseName;
@@ -41,7 +43,8 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
     a.href = url;
     a.download = `${result.baseName}.zip`;
     a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    // The browser reads the URL after click() returns; a minute is ample for it to start the download.
+    setTimeout(() => URL.revokeObjectURL(url), ZIP_URL_LIFETIME_MS);
   });
   const heading = document.createElement('h3');
   heading.textContent = 'Download';

@@ -18,6 +18,8 @@ const sheetsHost = $('sheets');
 const cancel = $<HTMLButtonElement>('cancel');
 const runButton = $<HTMLButtonElement>('run');
 const SAMPLE = new URL(`${import.meta.env.BASE_URL}sample/big-buck-bunny-320x180.mp4`, location.origin);
+/** Progress below which no time left is shown: the loading phase says little about the decoding rate. */
+const ETA_AFTER_FRACTION = 0.1;
 // One warm engine for the page: every run after the first skips loading the decoder.
 const generator = createSpriteGenerator();
 
@@ -90,7 +92,7 @@ async function run(input: Blob | URL): Promise<void> {
         progress.value = p.fraction;
         const elapsed = (performance.now() - started) / 1000;
         // Only once a tenth is done does the rate say anything about the rest.
-        const left = p.fraction > 0.1 && p.fraction < 1 ? ` — about ${Math.max(1, Math.round((elapsed / p.fraction) * (1 - p.fraction)))} s left` : '';
+        const left = p.fraction > ETA_AFTER_FRACTION && p.fraction < 1 ? ` — about ${Math.max(1, Math.round((elapsed / p.fraction) * (1 - p.fraction)))} s left` : '';
         status.textContent = `${PHASES[p.phase]}: ${Math.round(p.fraction * 100)}%${left}`;
         if (p.phase !== lastPhase) {
           lastPhase = p.phase;

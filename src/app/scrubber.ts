@@ -1,11 +1,13 @@
 // The scrub bar: plays the video where the browser can, and shows the thumbnail from our VTT for any point on it.
 
+import { clock } from './time-format.js';
 import { cueAt, readThumbnailTrack } from './vtt-thumbnails.js';
 
-const format = (s: number): string => {
-  const m = Math.floor(s / 60);
-  return `${m}:${(s - m * 60).toFixed(1).padStart(4, '0')}`;
-};
+const format = (s: number): string => clock(s, 1);
+/** How long the player may take to say whether it can play a file before the page treats it as unplayable. */
+const PLAYABLE_TIMEOUT_MS = 4000;
+/** Step of the seek slider, in s: one frame at 25 fps, fine enough to reach every thumbnail. */
+const SLIDER_STEP_S = 0.04;
 
 /** Can this browser play the file? (`<video>` cannot open MPEG-TS, AVI, Theora-less builds, HEVC here.) */
 function playable(video: HTMLVideoElement, url: string): Promise<boolean> {
@@ -18,7 +20,7 @@ function playable(video: HTMLVideoElement, url: string): Promise<boolean> {
     };
     const yes = () => done(video.videoWidth > 0);
     const no = () => done(false);
-    const timer = setTimeout(() => done(false), 4000);
+    const timer = setTimeout(() => done(false), PLAYABLE_TIMEOUT_MS);
     video.addEventListener('loadedmetadata', yes);
     video.addEventListener('error', no);
     video.src = url;
@@ -59,7 +61,7 @@ export async function showScrubber(host: HTMLElement, video: Blob | URL, vtt: st
   range.id = 'scrub-range';
   range.min = '0';
   range.max = String(duration);
-  range.step = '0.04';
+  range.step = String(SLIDER_STEP_S);
   range.value = '0';
   const preview = document.createElement('div');
   preview.className = 'preview';

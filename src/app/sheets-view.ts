@@ -1,15 +1,12 @@
 // Shows each sheet as it arrives, with its grid drawn lightly and every tile's time on hover (and to screen readers).
 
 import type { SpriteSheet } from '../index.js';
+import { clock } from './time-format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** `m:ss.mmm` for a tile time in ms. */
-export function tileTime(ms: number): string {
-  const s = ms / 1000;
-  const m = Math.floor(s / 60);
-  return `${m}:${(s - m * 60).toFixed(3).padStart(6, '0')}`;
-}
+/** `m:ss.mmm` for a tile time in ms: tiles are told apart by the millisecond. */
+const tileTime = (ms: number): string => clock(ms / 1000, 3);
 
 /** Appends one sheet to `host`; `url` is the object URL of its image. */
 export function addSheet(host: HTMLElement, sheet: SpriteSheet, url: string): void {

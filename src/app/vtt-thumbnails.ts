@@ -11,7 +11,8 @@ export interface ThumbnailCue {
   h: number;
 }
 
-function seconds(stamp: string): number {
+/** Seconds of a WebVTT timestamp (`hh:mm:ss.mmm` or `mm:ss.mmm`). */
+function timestampSeconds(stamp: string): number {
   const parts = stamp.trim().split(':').map(Number);
   return parts.reduce((total, part) => total * 60 + part, 0);
 }
@@ -27,7 +28,7 @@ export function readThumbnailTrack(vtt: string): ThumbnailCue[] {
     const payload = lines[timing + 1]?.trim() ?? '';
     const m = /^(.*)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(payload);
     if (!m || from === undefined || to === undefined) continue;
-    cues.push({ start: seconds(from), end: seconds(to.trim().split(/\s+/)[0]!), url: m[1]!, x: +m[2]!, y: +m[3]!, w: +m[4]!, h: +m[5]! });
+    cues.push({ start: timestampSeconds(from), end: timestampSeconds(to.trim().split(/\s+/)[0]!), url: m[1]!, x: +m[2]!, y: +m[3]!, w: +m[4]!, h: +m[5]! });
   }
   return cues;
 }

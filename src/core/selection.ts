@@ -176,13 +176,15 @@ export function lostTargets(opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | '
 
 /**
  * The frames a job decodes, by `opts.m`: the captures of `inter`, `key` and `avg`; for `dhash`, the candidates (taken
- * as in `inter`, SPEC §3.4), which `DhashSelector` then filters by their pixels.
+ * as in `inter`, SPEC §3.4), which `DhashSelector` then filters by their pixels. A dhash `num` limits the frames kept,
+ * not the candidates: it keeps the `num` largest changes of the whole video.
  */
 export function selectFrames(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
   switch (opts.m) {
     case 'inter':
-    case 'dhash':
       return selectInter(frames, opts, facts);
+    case 'dhash':
+      return selectInter(frames, { ...opts, num: 0 }, facts);
     case 'key':
       return selectKey(frames, opts, facts);
     case 'avg':

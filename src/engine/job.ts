@@ -99,7 +99,8 @@ async function decodeDhash(source: FrameSource, req: FrameRequest, opts: Resolve
     if (!verdict.kept) return;
     if (opts.num === 0) return place(frame);
     if (verdict.evicted) held.delete(verdict.evicted.id);
-    held.set(id, frame);
+    // A copy: the frame's pixels are a view of its whole exec's output, which would stay alive with it.
+    held.set(id, { ...frame, data: frame.data.slice() });
   }, onProgress);
   if (opts.num > 0) {
     for (const kept of selector.result()) await place(held.get(kept.id)!);

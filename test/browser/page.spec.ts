@@ -34,6 +34,22 @@ test('one click on the sample shows sheets, downloads and a scrub bar', async ({
   await page.screenshot({ path: 'test-results/page-finished.png', fullPage: true });
 });
 
+test('the page keeps its engine warm: a second run loads no decoder again', async ({ page }) => {
+  const cores: string[] = [];
+  page.on('request', (r) => {
+    if (/ffmpeg-core[^/]*\.wasm/.test(r.url())) cores.push(r.url());
+  });
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  const loaded = cores.length;
+  expect(loaded).toBeGreaterThan(0);
+  await page.getByLabel('Interval (ms)').fill('1000');
+  await page.getByRole('button', { name: 'Make sprites' }).click();
+  await done(page);
+  await expect(status(page)).toContainText('5 frames');
+  expect(cores).toHaveLength(loaded);
+});
+
 test('a file chosen through the file input', async ({ page }) => {
   await page.locator('#file').setInputFiles(fixture('vp9-opus_webm_320x180_bbb.webm'));
   await done(page);

@@ -2,33 +2,14 @@
 // sprites from a fixture and mounts the player on them; the spec hovers the time bar and reads the preview back.
 
 import 'media-chrome';
+import { readThumbnailTrack, type ThumbnailCue } from '../../src/app/vtt-thumbnails.js';
 import * as api from '../../src/index.js';
 
 /** A cue of the track as we wrote it: times in s, the sheet URL (without the fragment) and the crop. */
-export interface WrittenCue {
-  start: number;
-  end: number;
-  url: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type WrittenCue = ThumbnailCue;
 
-const seconds = (stamp: string): number => {
-  const [h, m, s] = stamp.split(':').map(Number);
-  return h! * 3600 + m! * 60 + s!;
-};
-
-/** Reads a thumbnails track back (our own writer's shape: a timing line, then `url#xywh=x,y,w,h`). */
-function parseCues(vtt: string): WrittenCue[] {
-  const cues: WrittenCue[] = [];
-  const re = /^(\d+:\d\d:\d\d\.\d{3}) --> (\d+:\d\d:\d\d\.\d{3})\n(.+)#xywh=(\d+),(\d+),(\d+),(\d+)$/gm;
-  for (const m of vtt.matchAll(re)) {
-    cues.push({ start: seconds(m[1]!), end: seconds(m[2]!), url: m[3]!, x: +m[4]!, y: +m[5]!, w: +m[6]!, h: +m[7]! });
-  }
-  return cues;
-}
+/** Reads a thumbnails track back with the page's own reader (it is not what this test is about: the player is). */
+const parseCues = (vtt: string): WrittenCue[] => readThumbnailTrack(vtt);
 
 let current: { result: api.SpriteResult; urls: api.SpriteObjectUrls; videoUrl: string } | null = null;
 

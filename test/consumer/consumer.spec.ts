@@ -4,8 +4,10 @@
 // be loaded must end the job within seconds as ENGINE_FAILED naming the URL.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BASE, buildViteApp, makeStaticSite, makeViteApp, pack, STATIC_SITE, VITE_APP, VITE_BIN } from './setup.js';
+import { BASE, buildViteApp, makeStaticSite, makeViteApp, pack, STATIC_SITE, VITE_APP, VITE_BIN, type PackReport } from './setup.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -95,13 +97,32 @@ async function expectJobsWork(page: Page): Promise<void> {
   expect(webp!.times).toEqual([0, 2500]);
 }
 
-let tarball = '';
+let packed: PackReport;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  tarball = pack();
+  const { tarball, ...report } = pack();
+  packed = report;
   makeViteApp(tarball);
   makeStaticSite();
+});
+
+test('the package holds the library only: one ffmpeg core, the rest under 5 MB, a licence, no dependencies', () => {
+  const paths = packed.files.map((f) => f.path);
+  const cores = paths.filter((p) => p.endsWith('ffmpeg-core.wasm'));
+  expect(cores).toEqual(['dist/ffmpeg-core/ffmpeg-core.wasm']);
+  const core = packed.files.filter((f) => f.path.startsWith('dist/ffmpeg-core/ffmpeg-core.'));
+  const rest = packed.unpackedSize - core.reduce((sum, f) => sum + f.size, 0);
+  expect(rest, `everything but the core: ${rest} bytes`).toBeLessThan(5 * 1024 * 1024);
+  expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/core/index.js', 'dist/engine.worker.js', 'dist/ffmpeg.worker.js', 'dist/ffmpeg-core/LICENSE.md', 'dist/THIRD-PARTY-NOTICES.md']));
+  // No demo site, no sample video, no sources or tests.
+  expect(paths.filter((p) => !p.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(p))).toEqual([]);
+  expect(paths.filter((p) => /\.(html|mp4|webm|ts)$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
+  // Everything the built code needs is bundled: an install pulls nothing else.
+  const manifest = JSON.parse(readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'package.json'), 'utf8')) as Record<string, unknown>;
+  expect(manifest.dependencies ?? {}).toEqual({});
+  expect(manifest.peerDependencies ?? {}).toEqual({});
+  expect(readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist', 'ffmpeg-core', 'LICENSE.md'), 'utf8')).toContain('GNU GENERAL PUBLIC LICENSE');
 });
 
 test('a fresh Vite + TypeScript app, dev server under a sub-path: jobs run with zero configuration', async ({ page }) => {

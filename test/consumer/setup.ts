@@ -18,14 +18,21 @@ const SAMPLE = join(ROOT, 'test', 'fixtures', 'h264-aac_fmp4_320x180_bbb.mp4');
 const run = (cmd: string, args: string[], cwd: string): string =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
 
-/** Builds the library and packs the package into WORK, as `npm publish` would; returns the tarball's path. */
-export function pack(): string {
+/** What `npm pack --json` reports of the tarball. */
+export interface PackReport {
+  filename: string;
+  unpackedSize: number;
+  files: { path: string; size: number }[];
+}
+
+/** Builds the library and packs the package into WORK, as `npm publish` would. */
+export function pack(): PackReport & { tarball: string } {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   run('npm', ['run', 'build'], ROOT);
   // The build just ran: skip prepack's second one, and keep stdout to the JSON report.
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', WORK], ROOT)) as { filename: string }[];
-  return join(WORK, info!.filename);
+  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', WORK], ROOT)) as PackReport[];
+  return { ...info!, tarball: join(WORK, info!.filename) };
 }
 
 /** A fresh Vite + TypeScript app with the tarball installed, type-checked against the package's own .d.ts. */

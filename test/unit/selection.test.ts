@@ -124,9 +124,12 @@ describe('avg (SPEC §3.3)', () => {
 });
 
 describe('dhash candidates and dispatch', () => {
-  it('gives dhash candidates taken as in inter mode, for the hash selector to filter', () => {
-    const o = { inter: 1000, ss: 200, num: 3 };
-    expect(selectFrames(fps25, opts({ m: 'dhash', ...o }), facts25)).toEqual(selectInter(fps25, opts({ m: 'inter', ...o }), facts25));
+  it('gives dhash candidates taken as in inter mode over the whole video: num limits the frames kept, not the candidates', () => {
+    const o = { inter: 1000, ss: 200 };
+    const all = selectInter(fps25, opts({ m: 'inter', ...o }), facts25);
+    expect(all.length).toBeGreaterThan(3);
+    expect(selectFrames(fps25, opts({ m: 'dhash', ...o }), facts25)).toEqual(all);
+    expect(selectFrames(fps25, opts({ m: 'dhash', ...o, num: 3 }), facts25)).toEqual(all);
   });
 });
 

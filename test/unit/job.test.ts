@@ -1,0 +1,137 @@
+// runJob with a fake decoder and a fake sheet drawer: sheet order and indices, dhash eviction, missed frames,
+// progress and clean-up, without a browser.
+
+import { describe, expect, it } from 'vitest';
+import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
+import type { EngineEvent, EngineJob } from '../../src/protocol/engine-api.js';
+import type { DecodedFrame, FrameSource, OpenOptions } from '../../src/engine/frame-source.js';
+import { runJob, type SheetSink } from '../../src/engine/job.js';
+
+const FRAME_MS = 40;
+
+/**
+ * A 9 × 8 RGBA frame, grey by column: `halves` is bright left and dark right (8 of dhash's 64 bits set), `swapped`
+ * the mirror (none set), `ramp` darker at every step (all 64 set).
+ */
+type Look = 'halves' | 'swapped' | 'ramp';
+function picture(look: Look): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(9 * 8 * 4);
+  for (let i = 0; i < 72; i++) {
+    const c = i % 9;
+    const grey = look === 'ramp' ? 240 - c * 25 : (c < 5) === (look === 'halves') ? 200 : 10;
+    data.fill(grey, i * 4, i * 4 + 3);
+  }
+  return data;
+}
+
+/** 100 frames, 40 ms apart, a key frame every 25; frame `n` shows `look(n)`; frames in `lost` never decode. */
+function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {}) {
+  const calls = { opened: [] as OpenOptions[], closed: 0, requested: [] as number[] };
+  const source: FrameSource = {
+    async probe() {
+      const frames = Array.from({ length: 100 }, (_, n) => ({ time: n * FRAME_MS, key: n % 25 === 0 }));
+      return {
+        table: { startSec: 0, frames, durationMs: 4000, frameIntervalMs: FRAME_MS },
+        source: { codedWidth: 9, codedHeight: 8, sar: [1, 1], rotation: 0, startTimeMs: 0, durationMs: 4000, frameIntervalMs: FRAME_MS },
+        truncatedFromMs: null,
+      };
+    },
+    async frames(req, onFrame, onProgress) {
+      calls.requested = [...req.times];
+      let done = 0;
+      for (const time of req.times) {
+        const n = Math.round(time / FRAME_MS);
+        if (!opts.lost?.has(n)) {
+          const frame: DecodedFrame = { time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
+          await onFrame(frame);
+        }
+        onProgress?.(++done);
+      }
+    },
+    async close() {
+      calls.closed++;
+    },
+  };
+  return { source, calls };
+}
+
+/** A sheet drawer that records what was drawn where, and "encodes" each sheet as the list of its cells. */
+function fakeSink(): SheetSink & { sheets: string[][] } {
+  let current: string[] = [];
+  const sheets: string[][] = [];
+  return {
+    sheets,
+    draw(k, frame) {
+      current.push(`${k}@${frame.time}`);
+      return { x: k * 10, y: 0, w: 9, h: 8 };
+    },
+    async finish() {
+      sheets.push(current);
+      current = [];
+      return new Blob([JSON.stringify(sheets.at(-1))]);
+    },
+  };
+}
+
+async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink()) {
+  const events: EngineEvent[] = [];
+  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { memfsLimit: 0, decoders: 1 } };
+  const summary = await runJob(job, {
+    openSource: async (open) => {
+      fake.calls.opened.push(open);
+      return fake.source;
+    },
+    createSink: () => sink,
+    emit: async (e) => {
+      events.push(e);
+    },
+  });
+  const sheets = events.flatMap((e) => (e.type === 'sheet' ? [e.sheet] : []));
+  const progress = events.flatMap((e) => (e.type === 'progress' ? [e.fraction] : []));
+  return { summary, sheets, progress, sink };
+}
+
+describe('runJob', () => {
+  it('puts frames on sheets in order, hands each sheet over with its index, name and tiles, and ends at 1', async () => {
+    const fake = fakeSource();
+    const { sheets, progress, summary, sink } = await run({ f: 'png', inter: 400, tw: 2, th: 2 }, fake);
+    expect(sheets.map((s) => [s.index, s.name, s.tiles.map((t) => t.time)])).toEqual([
+      [0, 'sprite-0.png', [0, 400, 800, 1200]],
+      [1, 'sprite-1.png', [1600, 2000, 2400, 2800]],
+      [2, 'sprite-2.png', [3200, 3600]],
+    ]);
+    expect(sink.sheets[2]).toEqual(['0@3200', '1@3600']);
+    expect(sheets[1]!.tiles[1]).toEqual({ sheet: 1, x: 10, y: 0, w: 9, h: 8, time: 2000 });
+    progress.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(i ? progress[i - 1]! : 0));
+    expect(progress.at(-1)).toBe(1);
+    expect(summary).toMatchObject({ missed: 0, cell: { width: 9, height: 8 }, display: { width: 9, height: 8 } });
+    expect(fake.calls.closed).toBe(1);
+    expect(fake.calls.opened).toEqual([{ keyOnly: false }]);
+  });
+
+  it('tells the source when only key frames are wanted, and asks for exactly those', async () => {
+    const fake = fakeSource();
+    await run({ f: 'jpg', m: 'key' }, fake);
+    expect(fake.calls.opened).toEqual([{ keyOnly: true }]);
+    expect(fake.calls.requested).toEqual([0, 1000, 2000, 3000]);
+  });
+
+  it('counts frames that never decoded as missed, and fails typed when none did; the source is closed either way', async () => {
+    const some = fakeSource({ lost: new Set([10, 20]) });
+    expect((await run({ f: 'jpg', inter: 400 }, some)).summary.missed).toBe(2);
+    const none = fakeSource({ lost: new Set(Array.from({ length: 100 }, (_, n) => n)) });
+    await expect(run({ f: 'jpg', inter: 400 }, none)).rejects.toMatchObject({ code: 'DECODE_FAILED' });
+    expect(none.calls.closed).toBe(1);
+  });
+
+  it('dhash with num: candidates come from the whole video, a bigger change evicts a kept one, kept ones go in time order', async () => {
+    // Candidates every 400 ms (frames 0, 10, …, 90). The picture swaps its halves at frame 50 (8 of 64 hash bits, a
+    // 12.5 % change) and back at frame 80; frame 90 is a ramp (56 bits from the halves: 87.5 %).
+    const look = (n: number): Look => (n < 50 ? 'halves' : n < 80 ? 'swapped' : n < 90 ? 'halves' : 'ramp');
+    const { sheets, summary } = await run({ f: 'jpg', m: 'dhash', inter: 400, thr: 10, num: 2, tw: 4, th: 1 }, fakeSource({ look }));
+    // Selected: 0 (always, 100 %), 2000 (12.5 %), 3200 (12.5 %, loses the tie to the earlier 2000), 3600 (larger).
+    // Kept with num 2: 0 and 3600, evicting 2000; placed in time order once every candidate is in.
+    expect(sheets.map((s) => s.tiles.map((t) => t.time))).toEqual([[0, 3600]]);
+    expect(summary.missed).toBe(0);
+  });
+});
