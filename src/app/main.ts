@@ -33,6 +33,13 @@ const PHASES: Record<SpriteProgress['phase'], string> = {
   encode: 'Encoding sheets',
 };
 
+/** Which decoder made the frames, in words, e.g. "Decoded by the browser (WebCodecs): it decodes h264 natively." */
+function engineNote(engine: SpriteResult['engine']): string {
+  const who = engine.used === 'webcodecs' ? 'the browser (WebCodecs)' : 'ffmpeg.wasm';
+  const handover = engine.fallback ? ` ffmpeg.wasm took over from ${(engine.fallback.fromMs / 1000).toFixed(2)} s (${engine.fallback.reason}).` : '';
+  return `Decoded by ${who}: ${engine.reason.replace(/ \(WebCodecs\)$/, '')}.${handover}`;
+}
+
 /** Plain words for each error, and where it belongs on the page. */
 function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: string } {
   if (!(e instanceof SpriteError)) return { where: 'status', text: `Something went wrong: ${e instanceof Error ? e.message : String(e)}` };
@@ -113,7 +120,7 @@ async function run(input: Blob | URL): Promise<void> {
     // "Done" only once everything is in place: the scrub bar waits for the player to know the video's size.
     await showScrubber($('scrub'), input, result.vtt, result.source.durationMs, sheetUrls);
     const missed = result.missed ? ` ${result.missed} frame(s) could not be decoded (the file seems cut short).` : '';
-    status.textContent = `Done in ${seconds} s: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).${missed}`;
+    status.textContent = `Done in ${seconds} s: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).${missed} ${engineNote(result.engine)}`;
     announce.textContent = status.textContent;
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') {

@@ -6,14 +6,21 @@ import { checkNameTemplate, DEFAULT_NAME_TEMPLATE } from '../core/names.js';
 import { resolveOptions, type SpriteOptions } from '../core/options.js';
 import { formatProcess, parseProcess } from '../core/process-string.js';
 import type { SpriteProgress } from '../core/progress.js';
-import { resolveEngineSettings } from '../core/settings.js';
+import { resolveEngineSettings, type EngineChoice } from '../core/settings.js';
 import type { EngineConfig, SpriteSheet } from '../protocol/engine-api.js';
 import { abortError, EngineBridge } from './engine-bridge.js';
-import { inputBlob, type SpriteInput } from './input.js';
+import { engineInput, type SpriteInput } from './input.js';
 import { buildResult, type SpriteResult } from './result.js';
 
 /** How a generator decodes: where the ffmpeg core is, how many decoders, and how long its engine lives. */
 export interface SpriteGeneratorSettings {
+  /**
+   * Which decoder: `auto` (default) uses the browser's own decoder through WebCodecs when the container is MP4, MOV,
+   * WebM, Matroska or MPEG-TS and the browser decodes the codec (H.264, VP8, VP9, AV1, HEVC where licensed), and
+   * ffmpeg.wasm otherwise, or when WebCodecs fails mid-job (it takes over from there); `webcodecs` fails on what it
+   * cannot decode; `ffmpeg` always uses ffmpeg.wasm. The result's `engine` says which ran.
+   */
+  engine?: EngineChoice | undefined;
   /**
    * URL of `ffmpeg-core.js`, the ESM build of `@ffmpeg/core` 0.12 (`dist/esm/ffmpeg-core.js`), for apps that serve
    * the core themselves (a CDN, another path). Relative URLs resolve against the page. Default: the copy that ships
@@ -58,7 +65,7 @@ export interface GenerateOptions {
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
 export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
 
-const SETTING_KEYS = ['coreURL', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const SETTING_KEYS = ['engine', 'coreURL', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = { coreBaseUrl: 'coreURL and wasmURL (the URLs of ffmpeg-core.js and ffmpeg-core.wasm themselves)' };
@@ -107,7 +114,7 @@ function absoluteUrl(name: string, value: string | URL | undefined): string | un
 export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): SpriteGenerator {
   checkKeys('setting', settings, SETTING_KEYS);
   const numeric = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
-  const config: EngineConfig = { memfsLimit: numeric.memfsLimit, decoders: numeric.decoders };
+  const config: EngineConfig = { engine: numeric.engine, memfsLimit: numeric.memfsLimit, decoders: numeric.decoders };
   const coreURL = absoluteUrl('coreURL', settings.coreURL);
   const wasmURL = absoluteUrl('wasmURL', settings.wasmURL);
   if (coreURL !== undefined) config.coreURL = coreURL;
@@ -124,11 +131,9 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
       checkSheetSizeEarly(resolved);
       const template = parsed.saveas?.object ?? DEFAULT_NAME_TEMPLATE;
       checkNameTemplate(template);
-      const blob = await inputBlob(input, signal);
-      if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', 'The video file is empty (0 bytes).', { param: 'input' });
       const sheets: SpriteSheet[] = [];
       const summary = await bridge.run(
-        { input: blob, options: resolved, nameTemplate: template, config },
+        { input: engineInput(input), options: resolved, nameTemplate: template, config },
         (event) => {
           if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });
           else {
@@ -160,7 +165,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
  * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
  */
 export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
-  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'coreURL', 'wasmURL', 'decoders', 'memfsLimit']);
+  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'coreURL', 'wasmURL', 'decoders', 'memfsLimit']);
   const { signal, onProgress, onSheet, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {

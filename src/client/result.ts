@@ -1,5 +1,6 @@
 // What a job returns: the sheets, and the track, manifest and storyboard written from them on the main thread.
 
+import type { EngineReport } from '../core/engine-report.js';
 import { buildManifest, type SpriteManifest } from '../core/manifest.js';
 import { jobBaseName } from '../core/names.js';
 import type { ResolvedOptions } from '../core/options.js';
@@ -42,6 +43,8 @@ export interface SpriteResult {
   source: VideoSourceInfo;
   /** Chosen frames that could not be decoded (truncated or corrupt input); 0 when all were captured. */
   missed: number;
+  /** Which decoder made the frames (WebCodecs or ffmpeg.wasm), and why. */
+  engine: EngineReport;
   /** `sys/saveas` of the process string, passed through unchanged. */
   saveas?: SaveAs;
   /** `notify` of the process string, passed through unchanged. */
@@ -103,11 +106,13 @@ export function buildResult(parts: ResultParts): SpriteResult {
       sheetSize: summary.sheetSize,
       sheets,
       missed: summary.missed,
+      engine: summary.engine,
       vttName,
     }),
     storyboard: buildStoryboard(tiles, names, durationMs),
     source: summary.source,
     missed: summary.missed,
+    engine: summary.engine,
     vttWithUrls,
     objectUrls() {
       const sheetUrls = sheets.map((s) => URL.createObjectURL(s.blob));

@@ -25,19 +25,24 @@ export interface FrameTable {
   frames: FrameInfo[];
   /** Where the last frame ends, from the first frame, in whole ms. */
   durationMs: number;
-  /** Nominal frame interval in ms (the stream's rate, else the median gap); 0 when unknown. */
+  /** Mean interval between frames in ms (the span of the frame times over the gaps); 0 for a single frame. */
   frameIntervalMs: number;
 }
 
-/** Frame interval assumed for the last frame when neither the stream's rate nor any gap tells it (25 fps). */
+/** How long the last frame is taken to last when neither the container nor any gap tells (25 fps). */
 const FALLBACK_FRAME_INTERVAL_MS = 1000 / 25;
 
 /**
  * Builds the frame table from frame times in any order (decode order has B-frames out of order). Frames before the
  * first key frame are dropped: a decoder cannot show them (streams cut mid-GOP), and capturing them would fail.
  * Returns null when any time is missing (the caller must find times another way).
+ *
+ * Everything is derived from the frame times alone, not from declared rates or per-frame durations, which demuxers
+ * read differently (ffprobe and mediabunny disagree on the last duration of 3 of 4 fixtures measured 2026-11-26), so
+ * that two demuxers listing the same frames give the same table: the interval is the mean gap, and the video ends
+ * one interval after its last frame.
  */
-export function buildFrameTable(rows: readonly TimedFrame[], nominalIntervalMs: number): FrameTable | null {
+export function buildFrameTable(rows: readonly TimedFrame[]): FrameTable | null {
   if (rows.length === 0 || rows.some((r) => r.pts === null)) return null;
   const sorted = rows.map((r) => ({ pts: r.pts as number, key: r.key })).sort((a, b) => a.pts - b.pts);
   const firstKey = sorted.findIndex((r) => r.key);
@@ -46,16 +51,15 @@ export function buildFrameTable(rows: readonly TimedFrame[], nominalIntervalMs: 
   const unique = usable.filter((r, i) => i === 0 || r.pts !== usable[i - 1]!.pts);
   const startSec = unique[0]!.pts;
   const frames = unique.map((r) => ({ time: roundMs((r.pts - startSec) * 1000), key: r.key }));
-  const gaps = frames.slice(1).map((f, i) => f.time - frames[i]!.time).sort((a, b) => a - b);
-  const medianGap = gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 0;
-  const interval = nominalIntervalMs > 0 ? nominalIntervalMs : medianGap;
+  const last = frames[frames.length - 1]!.time;
+  const interval = frames.length > 1 ? roundMs(last / (frames.length - 1)) : 0;
   const lastDuration = interval > 0 ? interval : FALLBACK_FRAME_INTERVAL_MS;
   return {
     startSec,
     frames,
     // Whole ms, like every parameter: sums of rounded frame times carry µs noise that would let a target at exactly
     // the end (5000 vs 5000.001) count as "before the end".
-    durationMs: Math.round(frames[frames.length - 1]!.time + lastDuration),
+    durationMs: Math.round(last + lastDuration),
     frameIntervalMs: interval,
   };
 }

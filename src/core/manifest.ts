@@ -1,5 +1,6 @@
 // The JSON manifest of a job: parameters, source facts, grid and every tile, in plain JSON-safe data.
 
+import type { EngineReport } from './engine-report.js';
 import type { ResolvedOptions } from './options.js';
 import type { Size, VideoSourceInfo } from './source.js';
 import type { Tile } from './tile.js';
@@ -74,6 +75,8 @@ export interface SpriteManifest {
   tiles: Tile[];
   /** Chosen frames that could not be decoded (a truncated or corrupt file). */
   missed: number;
+  /** Which decoder made the frames, and why. */
+  engine: EngineReport;
   /** File name of the WebVTT track. */
   vtt: string;
 }
@@ -96,6 +99,8 @@ export interface ManifestInput {
   sheets: readonly { index: number; name: string; width: number; height: number; tiles: readonly Tile[] }[];
   /** Chosen frames that could not be decoded. */
   missed: number;
+  /** Which decoder made the frames. */
+  engine: EngineReport;
   /** File name of the WebVTT track. */
   vttName: string;
 }
@@ -136,6 +141,7 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
     sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, tiles: s.tiles.length })),
     tiles,
     missed: input.missed,
+    engine: { used: input.engine.used, reason: input.engine.reason, fallback: input.engine.fallback && { ...input.engine.fallback }, decoded: input.engine.decoded },
     vtt: input.vttName,
   };
 }

@@ -1,6 +1,6 @@
 // The engine's own settings (how it decodes, not what it makes): rules, defaults and their validation.
 
-import { checkRule, type IntRule } from './options.js';
+import { checkRule, type EnumRule, type IntRule } from './options.js';
 
 /**
  * Inputs up to this size are copied into the wasm heap; larger ones are mounted with WORKERFS. Copies read 1.2–2.6×
@@ -34,16 +34,25 @@ export function defaultDecoders(hardwareConcurrency: number | undefined): number
   return Math.min(DEFAULT_DECODERS_CAP, Math.max(1, Math.floor(hardwareConcurrency ?? 1) || 1));
 }
 
-/** The numeric engine settings and their valid ranges. */
+/**
+ * Which decoder runs a job: `auto` takes the browser's own (WebCodecs) where the container demuxes and the browser
+ * decodes the codec, ffmpeg.wasm otherwise; the other two force one.
+ */
+export type EngineChoice = 'auto' | 'webcodecs' | 'ffmpeg';
+
+/** The engine settings and their valid values. */
 export const SETTING_RULES = {
+  engine: { kind: 'enum', values: ['auto', 'webcodecs', 'ffmpeg'] },
   decoders: { kind: 'int', min: 1, max: MAX_DECODERS },
   memfsLimit: { kind: 'int', min: 0, unit: 'bytes' },
   idleTimeoutMs: { kind: 'int', min: 0, unit: 'ms' },
   maxJobsPerEngine: { kind: 'int', min: 1 },
-} as const satisfies Record<string, IntRule>;
+} as const satisfies Record<string, IntRule | EnumRule>;
 
-/** The numeric engine settings, all resolved. */
+/** The engine settings, all resolved. */
 export interface ResolvedEngineSettings {
+  /** Which decoder runs a job. */
+  engine: EngineChoice;
   /** ffmpeg cores decoding at once, 1..{@link MAX_DECODERS}. */
   decoders: number;
   /** Largest input copied into the decoders' memory, in bytes. */
@@ -55,17 +64,18 @@ export interface ResolvedEngineSettings {
 }
 
 /**
- * Validates the numeric settings that are given and fills in the defaults. Throws `SpriteError`
+ * Validates the settings that are given and fills in the defaults. Throws `SpriteError`
  * `INVALID_OPTION` naming the setting, the value and the valid range.
  */
 export function resolveEngineSettings(
-  given: { [K in keyof ResolvedEngineSettings]?: number | undefined },
+  given: { [K in keyof ResolvedEngineSettings]?: ResolvedEngineSettings[K] | undefined },
   hardwareConcurrency: number | undefined,
 ): ResolvedEngineSettings {
   for (const key of Object.keys(SETTING_RULES) as (keyof typeof SETTING_RULES)[]) {
     if (given[key] !== undefined) checkRule(key, SETTING_RULES[key], given[key]);
   }
   return {
+    engine: given.engine ?? 'auto',
     decoders: given.decoders ?? defaultDecoders(hardwareConcurrency),
     memfsLimit: given.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
     idleTimeoutMs: given.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,

@@ -3,11 +3,14 @@
 
 import { expose } from 'comlink';
 import { SpriteError } from '../core/errors.js';
-import type { EngineApi, EngineConfig } from '../protocol/engine-api.js';
+import type { EngineApi, EngineConfig, EngineJob } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
 import { SheetCompositor } from './compositor.js';
+import { FallbackSource } from './fallback-source.js';
 import { FfmpegEngine } from './ffmpeg/ffmpeg-source.js';
+import type { FrameSource, OpenOptions } from './frame-source.js';
 import { runJob } from './job.js';
+import { DecoderFailure, WebCodecsSource } from './webcodecs/webcodecs-source.js';
 
 /**
  * Where the ffmpeg core is by default: beside this worker's own module. The library build copies @ffmpeg/core's ESM
@@ -21,32 +24,66 @@ const DEFAULT_CORE = {
 
 installTransferHandlers();
 
-let engine: { config: EngineConfig; ffmpeg: FfmpegEngine } | null = null;
+let engine: { key: string; ffmpeg: FfmpegEngine } | null = null;
 
-/** The engine for `config`, kept from the previous job when the configuration is the same. */
-function engineFor(config: EngineConfig): FfmpegEngine {
-  const same = engine && JSON.stringify(engine.config) === JSON.stringify(config);
-  if (!same) {
+/** The ffmpeg.wasm engine for `config`, kept from the previous job when it is the same; it loads cores on first use. */
+function ffmpegFor(config: EngineConfig): FfmpegEngine {
+  const core = { coreURL: config.coreURL ?? DEFAULT_CORE.coreURL, wasmURL: config.wasmURL ?? DEFAULT_CORE.wasmURL };
+  const key = JSON.stringify([core, config.memfsLimit, config.decoders]);
+  if (engine?.key !== key) {
     engine?.ffmpeg.terminate();
-    const core = { coreURL: config.coreURL ?? DEFAULT_CORE.coreURL, wasmURL: config.wasmURL ?? DEFAULT_CORE.wasmURL };
-    engine = { config, ffmpeg: new FfmpegEngine({ ...core, memfsLimit: config.memfsLimit, decoders: config.decoders }) };
+    engine = { key, ffmpeg: new FfmpegEngine({ ...core, memfsLimit: config.memfsLimit, decoders: config.decoders }) };
   }
-  return engine!.ffmpeg;
+  return engine.ffmpeg;
+}
+
+/** The input as a Blob, for ffmpeg.wasm: a URL is downloaded whole (ffmpeg reads from memory or a mounted Blob). */
+async function blobOf(input: Blob | string): Promise<Blob> {
+  if (typeof input !== 'string') return input;
+  let response: Response;
+  try {
+    response = await fetch(input);
+  } catch (cause) {
+    throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be fetched: ${String(cause)}`, { param: 'input', cause });
+  }
+  if (!response.ok) throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be fetched (HTTP ${response.status}).`, { param: 'input', details: { status: response.status } });
+  const blob = await response.blob();
+  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
+  // Keep the file name: its extension helps some demuxers (raw streams, MPEG-TS).
+  return new File([blob], decodeURIComponent(new URL(input).pathname.split('/').pop() || 'input.bin'));
+}
+
+/**
+ * The decoder for one job: WebCodecs where the file demuxes and the browser decodes its codec (with ffmpeg.wasm
+ * taking over should it fail mid-job), ffmpeg.wasm otherwise. ffmpeg.wasm's core is only fetched when it is used.
+ */
+async function openSource(job: EngineJob, options: OpenOptions): Promise<FrameSource> {
+  const { config, input } = job;
+  const ffmpeg = async (reason: string) => ffmpegFor(config).open(await blobOf(input), options, reason);
+  if (config.engine === 'ffmpeg') return ffmpeg("engine 'ffmpeg' was asked for");
+  const native = await WebCodecsSource.open(input, { ...options, strict: config.engine === 'auto' });
+  if (native instanceof WebCodecsSource) {
+    return config.engine === 'auto' ? new FallbackSource(native, () => ffmpeg('WebCodecs failed mid-job')) : native;
+  }
+  if (config.engine === 'webcodecs') throw native.error;
+  return ffmpeg(`WebCodecs cannot take this file: ${native.reason}`);
 }
 
 const api: EngineApi = {
   async run(job, onEvent) {
     try {
-      const ffmpeg = engineFor(job.config);
       return await runJob(job, {
-        openSource: (options) => ffmpeg.open(job.input, options),
+        openSource: (options) => openSource(job, options),
         createSink: (layout, placement, format, quality) => new SheetCompositor(layout, placement, format, quality),
         // onEvent is a comlink proxy: the promise settles once the main thread has the event. runJob awaits only
         // sheets and the final report; waiting on every progress tick would stall decoding.
         emit: (event) => Promise.resolve(onEvent(event)),
       });
     } catch (e) {
-      throw e instanceof SpriteError ? e : new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      if (e instanceof SpriteError) throw e;
+      // Forced WebCodecs has no one to hand over to: a frame it could not decode is the file's fault, as with ffmpeg.
+      if (e instanceof DecoderFailure) throw new SpriteError('DECODE_FAILED', `WebCodecs could not decode the video from ${e.fromMs} ms on: ${e.message}`, { details: { engine: 'webcodecs', fromMs: e.fromMs } });
+      throw new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   },
 };

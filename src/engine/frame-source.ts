@@ -1,5 +1,6 @@
 // The decoder interface the job runs against: decoder-neutral, so that a WebCodecs engine can sit beside ffmpeg.wasm.
 
+import type { EngineReport } from '../core/engine-report.js';
 import type { FrameTable } from '../core/frame-table.js';
 import type { FramePlacement } from '../core/geometry.js';
 import type { VideoSourceInfo } from '../core/source.js';
@@ -17,8 +18,10 @@ export interface ProbeResult {
   truncatedFromMs: number | null;
 }
 
-/** One extracted frame: RGBA pixels of exactly `placement.crop` size, and the frame's time (ms from the first frame). */
-export interface DecodedFrame {
+/** A frame the decoder scaled, rotated and cropped itself: RGBA pixels of exactly `placement.crop` size. */
+export interface PlacedFrame {
+  /** Discriminant. */
+  kind: 'placed';
   /** Presentation time, ms from the first frame. */
   time: number;
   /** Width, px. */
@@ -28,6 +31,24 @@ export interface DecodedFrame {
   /** RGBA pixels, row by row. */
   data: Uint8Array<ArrayBuffer>;
 }
+
+/**
+ * A whole decoded picture, as the browser's decoder gives it: whoever draws it scales, rotates and crops it for its
+ * cell, and must close it at once (decoders have few frames to hand out).
+ */
+export interface NativeFrame {
+  /** Discriminant. */
+  kind: 'native';
+  /** Presentation time, ms from the first frame. */
+  time: number;
+  /** The decoded picture (coded orientation, square-pixel display size). */
+  frame: VideoFrame;
+  /** Clockwise rotation to apply for display. */
+  rotation: 0 | 90 | 180 | 270;
+}
+
+/** One frame a source hands over: already placed (ffmpeg.wasm), or native for the sheet drawer to place (WebCodecs). */
+export type DecodedFrame = PlacedFrame | NativeFrame;
 
 /** A request for frames at exact frame times (as listed by the probe's frame table). */
 export interface FrameRequest {
@@ -53,6 +74,8 @@ export interface FrameSource {
    * `onProgress` receives how many of the requested frames have been handled so far.
    */
   frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void>;
+  /** Which decoder made the frames, and why; final once `frames()` has settled. */
+  readonly report: EngineReport;
   /** Releases the input; a warm engine keeps its decoders for the next job. */
   close(): Promise<void>;
 }

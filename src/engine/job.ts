@@ -10,7 +10,7 @@ import { lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
-import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions } from './frame-source.js';
+import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, PlacedFrame } from './frame-source.js';
 
 /** Sends an event to the main thread; the promise settles once it has been delivered. */
 export type Emit = (e: EngineEvent) => Promise<void>;
@@ -20,8 +20,10 @@ export type TileRect = Pick<Tile, 'x' | 'y' | 'w' | 'h'>;
 
 /** Draws the cells of one sheet at a time and encodes it when asked: OffscreenCanvas in the worker, a fake in tests. */
 export interface SheetSink {
-  /** Draws a frame into cell `k` of the current sheet; returns where its picture landed. */
+  /** Draws a frame into cell `k` of the current sheet (closing a native one); returns where its picture landed. */
   draw(k: number, frame: DecodedFrame): TileRect;
+  /** The frame as placed RGBA pixels (closing a native one): what dhash hashes, and what waits for a verdict. */
+  pixels(frame: DecodedFrame): PlacedFrame;
   /** Encodes the current sheet (all black if nothing was drawn) and starts a fresh one. */
   finish(): Promise<Blob>;
 }
@@ -89,17 +91,25 @@ class SheetWriter {
  * dhash mode (SPEC §3.4): hashes each candidate and keeps those that changed enough. Without a frame limit a kept
  * frame is final at once; with one, a later candidate may still evict it, so at most `num` frames wait for the end.
  */
-async function decodeDhash(source: FrameSource, req: FrameRequest, opts: ResolvedOptions, place: (f: DecodedFrame) => Promise<void>, onProgress: (done: number) => void): Promise<number> {
+async function decodeDhash(
+  source: FrameSource,
+  req: FrameRequest,
+  opts: ResolvedOptions,
+  sink: SheetSink,
+  place: (f: DecodedFrame) => Promise<void>,
+  onProgress: (done: number) => void,
+): Promise<number> {
   const selector = new DhashSelector({ thr: opts.thr, num: opts.num });
-  const held = new Map<number, DecodedFrame>();
+  const held = new Map<number, PlacedFrame>();
   let received = 0;
-  await source.frames(req, async (frame) => {
+  await source.frames(req, async (decoded) => {
     const id = received++;
+    const frame = sink.pixels(decoded);
     const verdict = selector.push({ id, time: frame.time, hash: dhash64(frame.data, frame.width, frame.height, RGBA_CHANNELS) });
     if (!verdict.kept) return;
     if (opts.num === 0) return place(frame);
     if (verdict.evicted) held.delete(verdict.evicted.id);
-    // A copy: the frame's pixels are a view of its whole exec's output, which would stay alive with it.
+    // A copy: the frame's pixels may be a view of a whole exec's output, which would stay alive with it.
     held.set(id, { ...frame, data: frame.data.slice() });
   }, onProgress);
   if (opts.num > 0) {
@@ -121,14 +131,17 @@ export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSumma
     const display = displaySize(info);
     const { layout, placement } = planGeometry(opts, display);
     const times = selectFrames(table.frames, opts, table).map((c) => c.time);
-    const writer = new SheetWriter(job, layout, deps.createSink(layout, placement, opts.f, opts.q), deps.emit, progress);
+    // The longest name the job can write, checked before decoding rather than when that sheet is full.
+    sheetFileName(job.nameTemplate, Math.max(0, Math.ceil(times.length / layout.perSheet) - 1), opts.f);
+    const sink = deps.createSink(layout, placement, opts.f, opts.q);
+    const writer = new SheetWriter(job, layout, sink, deps.emit, progress);
     const place = (frame: DecodedFrame) => writer.place(frame);
     const onProgress = (done: number) => void progress('decode', times.length ? done / times.length : 1);
 
     const req: FrameRequest = { times, placement };
     let received = 0;
     if (opts.m === 'dhash') {
-      received = await decodeDhash(source, req, opts, place, onProgress);
+      received = await decodeDhash(source, req, opts, sink, place, onProgress);
     } else {
       await source.frames(req, (frame) => {
         received++;
@@ -150,6 +163,7 @@ export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSumma
       cell: layout.cell,
       sheetSize: { width: layout.width, height: layout.height },
       missed: times.length - received + lost,
+      engine: source.report,
     };
   } finally {
     await source.close();

@@ -1,6 +1,8 @@
 // The one contract between the main-thread client and the engine worker; nothing else crosses the boundary.
 
+import type { EngineReport } from '../core/engine-report.js';
 import type { ResolvedOptions } from '../core/options.js';
+import type { EngineChoice } from '../core/settings.js';
 import type { SpriteProgress } from '../core/progress.js';
 import type { Size, VideoSourceInfo } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
@@ -23,6 +25,8 @@ export interface SpriteSheet {
 
 /** Where the engine finds the ffmpeg core, and how it decodes. Fixed for the life of an engine worker. */
 export interface EngineConfig {
+  /** Which decoder: the browser's own where it can (`auto`), or one forced. */
+  engine: EngineChoice;
   /** Absolute URL of `ffmpeg-core.js` (ESM build of @ffmpeg/core); absent = the copy beside the engine worker. */
   coreURL?: string;
   /** Absolute URL of `ffmpeg-core.wasm`; absent = the copy beside the engine worker. */
@@ -35,8 +39,8 @@ export interface EngineConfig {
 
 /** A job as the worker receives it: options already validated on the main thread. */
 export interface EngineJob {
-  /** The video. */
-  input: Blob;
+  /** The video: a Blob, or the absolute URL of one (read with HTTP Range requests where the server allows). */
+  input: Blob | string;
   /** The validated options. */
   options: ResolvedOptions;
   /** Sheet file-name template (SPEC §5). */
@@ -60,6 +64,8 @@ export interface EngineSummary {
   sheetSize: Size;
   /** Frames that were chosen but could not be decoded (a truncated or corrupt file). */
   missed: number;
+  /** Which decoder made the frames, and why. */
+  engine: EngineReport;
 }
 
 /**

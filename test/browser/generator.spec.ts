@@ -7,7 +7,10 @@ import { openHarness } from './helpers.js';
 const SAMPLE = 'h264-aac_fmp4_320x180_bbb.mp4';
 const OPTIONS = { f: 'jpg', inter: 1000, sw: 32, sh: 32 };
 
-/** Counts what the engine fetches: its worker script and the ffmpeg core's wasm (once per core loaded). */
+/**
+ * Counts what the engine fetches: its worker script and the ffmpeg core's wasm (once per core loaded). These tests
+ * force ffmpeg.wasm: the sample is H.264, which WebCodecs would decode without loading any core.
+ */
 function countLoads(page: Page): { engine: number; wasm: number } {
   const count = { engine: 0, wasm: 0 };
   page.on('request', (r) => {
@@ -23,7 +26,7 @@ test('a second job on a warm generator loads nothing again; a one-shot job loads
   const loads = countLoads(page);
   const times = await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const generator = window.harness.api.createSpriteGenerator({ decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
     const out: number[][] = [];
     for (let i = 0; i < 3; i++) out.push((await generator.generate(file, o as never)).tiles.map((t) => t.time));
     generator.dispose();
@@ -34,7 +37,7 @@ test('a second job on a warm generator loads nothing again; a one-shot job loads
 
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    for (let i = 0; i < 2; i++) await window.harness.api.generateSprites(file, o as never, { decoders: 1 });
+    for (let i = 0; i < 2; i++) await window.harness.api.generateSprites(file, o as never, { engine: 'ffmpeg', decoders: 1 });
   }, [SAMPLE, OPTIONS] as const);
   expect(loads).toEqual({ engine: 3, wasm: 3 });
 });
@@ -59,7 +62,7 @@ test('abort terminates the running job at once; a waiting job can be aborted too
   const loads = countLoads(page);
   const r = await page.evaluate(async ([name]) => {
     const file = await window.harness.fixture(name);
-    const generator = window.harness.api.createSpriteGenerator({ decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
     const first = new AbortController();
     const second = new AbortController();
     const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.name);
@@ -85,7 +88,7 @@ test('an idle engine terminates after idleTimeoutMs, and one that has run maxJob
   const loads = countLoads(page);
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const idle = window.harness.api.createSpriteGenerator({ decoders: 1, idleTimeoutMs: 200 });
+    const idle = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1, idleTimeoutMs: 200 });
     await idle.generate(file, o as never);
     await new Promise((r) => setTimeout(r, 600));
     await idle.generate(file, o as never);
@@ -95,7 +98,7 @@ test('an idle engine terminates after idleTimeoutMs, and one that has run maxJob
 
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const recycled = window.harness.api.createSpriteGenerator({ decoders: 1, maxJobsPerEngine: 2 });
+    const recycled = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1, maxJobsPerEngine: 2 });
     for (let i = 0; i < 3; i++) await recycled.generate(file, o as never);
     recycled.dispose();
   }, [SAMPLE, OPTIONS] as const);
@@ -154,7 +157,7 @@ test('one decoder runs hundreds of execs, across jobs, without the core running 
   expect(made.size).toBeGreaterThan(0);
   const counts = await page.evaluate(async () => {
     const file = await window.harness.input({ generated: 'gop2s.mp4' });
-    const generator = window.harness.api.createSpriteGenerator({ decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
     const out: number[] = [];
     for (let i = 0; i < 2; i++) out.push((await generator.generate(file, { f: 'jpg', inter: 2000, sw: 32, sh: 32, tw: 10, th: 10 })).tiles.length);
     generator.dispose();

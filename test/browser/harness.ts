@@ -19,12 +19,16 @@ async function blobPixels(blob: Blob): Promise<{ width: number; height: number; 
 }
 
 /** Reads an RGBA rectangle of a sheet. */
-async function crop(blob: Blob, x: number, y: number, w: number, h: number): Promise<number[]> {
+async function cropData(blob: Blob, x: number, y: number, w: number, h: number): Promise<Uint8ClampedArray> {
   const bitmap = await createImageBitmap(blob, x, y, w, h);
   const canvas = new OffscreenCanvas(w, h);
   const context = canvas.getContext('2d')!;
   context.drawImage(bitmap, 0, 0);
-  return Array.from(context.getImageData(0, 0, w, h).data);
+  return context.getImageData(0, 0, w, h).data;
+}
+
+async function crop(blob: Blob, x: number, y: number, w: number, h: number): Promise<number[]> {
+  return Array.from(await cropData(blob, x, y, w, h));
 }
 
 async function sha256(blob: Blob): Promise<string> {
@@ -51,7 +55,7 @@ async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
 async function run(
   input: HarnessInput,
   options: api.SpriteOptions | string,
-  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number } = {},
+  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number; engine?: api.EngineChoice; keep?: string } = {},
 ) {
   const source = await resolveInput(input);
   let aborted = false;
@@ -65,6 +69,7 @@ async function run(
       signal: controller.signal,
       ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
       ...(extra.decoders !== undefined ? { decoders: extra.decoders } : {}),
+      ...(extra.engine !== undefined ? { engine: extra.engine } : {}),
       onProgress: (p) => {
         if (aborted) eventsAfterAbort++;
         progress.push(p);
@@ -79,6 +84,7 @@ async function run(
       },
     });
     (window as unknown as { lastResult: api.SpriteResult }).lastResult = result;
+    if (extra.keep !== undefined) kept.set(extra.keep, result);
     return {
       ok: true as const,
       sheets: await Promise.all(
@@ -91,6 +97,7 @@ async function run(
       storyboard: result.storyboard,
       source: result.source,
       missed: result.missed,
+      engine: result.engine,
       saveas: result.saveas ?? null,
       notify: result.notify ?? null,
       progress,
@@ -104,10 +111,37 @@ async function run(
   }
 }
 
-/** Pixels of a tile of the last result. */
-async function tilePixels(sheet: number, x: number, y: number, w: number, h: number): Promise<number[]> {
-  const result = (window as unknown as { lastResult: api.SpriteResult }).lastResult;
+/** Results kept by name (`run(…, { keep: name })`), to compare two jobs' pixels. */
+const kept = new Map<string, api.SpriteResult>();
+
+/** Pixels of a tile of the last result, or of the result kept as `from`. */
+async function tilePixels(sheet: number, x: number, y: number, w: number, h: number, from?: string): Promise<number[]> {
+  const result = from === undefined ? (window as unknown as { lastResult: api.SpriteResult }).lastResult : kept.get(from)!;
   return crop(result.sheets[sheet]!.blob, x, y, w, h);
+}
+
+/**
+ * PSNR (dB, RGB) of each tile of the result kept as `a` against the same tile of the result kept as `b` (same job on
+ * another engine), computed in the page: tiles of large cells are too big to send out as numbers.
+ */
+async function comparePsnr(a: string, b: string): Promise<number[]> {
+  const ra = kept.get(a)!;
+  const rb = kept.get(b)!;
+  const out: number[] = [];
+  for (const [i, t] of ra.tiles.entries()) {
+    const u = rb.tiles[i]!;
+    const [pa, pb] = await Promise.all([cropData(ra.sheets[t.sheet]!.blob, t.x, t.y, t.w, t.h), cropData(rb.sheets[u.sheet]!.blob, u.x, u.y, u.w, u.h)]);
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < pa.length; k++) {
+      if (k % 4 === 3) continue;
+      const d = pa[k]! - pb[k]!;
+      sum += d * d;
+      n++;
+    }
+    out.push(sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * n) / sum));
+  }
+  return out;
 }
 
 /** Pixels of a whole sheet of the last result. */
@@ -163,5 +197,5 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
 }
 
 /** What the specs call through `window.harness`. */
-export const harness = { run, tilePixels, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, corrupt, api };
+export const harness = { run, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, corrupt, api };
 Object.assign(window, { harness, harnessReady: true });

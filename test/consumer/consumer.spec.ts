@@ -25,7 +25,12 @@ function watch(page: Page, origin: string): PageWatch {
     if (m.type() === 'error') w.consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => w.consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => w.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (r) => {
+    // The WebCodecs engine reads a video with open-ended Range requests and stops each once it has the bytes it needs:
+    // an aborted read of the input is the engine reading less, not a failure.
+    if (r.url().endsWith('/sample.mp4') && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    w.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) w.failedRequests.push(`${r.url()} HTTP ${r.status()}`);
   });
@@ -186,12 +191,14 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     expect(r.message).toContain(`${server.url}${file}`);
     expect(r.message).toMatch(cause);
     expect(r.ms).toBeLessThan(5_000);
-    // The job has ended: the next one (with the fault gone) runs on a fresh engine.
+    // The job has ended: the next one (with the fault gone) runs on a fresh engine, the same one.
     server.faults.clear();
-    expect((await call<JobSummary>(page, 'runJob')).sheets).toHaveLength(1);
+    expect((await call<JobSummary>(page, 'runJob', settings)).sheets).toHaveLength(1);
     return r;
   }
 
+  // The sample is H.264, which WebCodecs decodes without ffmpeg.wasm: the tests of ffmpeg's files force it.
+  const FFMPEG = { engine: 'ffmpeg' };
   const ENGINE = 'vendor/video-sprite/engine.worker.js';
   const FFMPEG_WORKER = 'vendor/video-sprite/ffmpeg.worker.js';
   const CORE = 'vendor/video-sprite/ffmpeg-core/ffmpeg-core.js';
@@ -225,50 +232,50 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
 
   test('nested ffmpeg worker missing (404): ENGINE_FAILED within seconds, not a hang', async ({ page }) => {
     server.faults.set(FFMPEG_WORKER, { status: 404 });
-    await expectEngineFailed(page, FFMPEG_WORKER, /HTTP 404/);
+    await expectEngineFailed(page, FFMPEG_WORKER, /HTTP 404/, FFMPEG);
   });
 
   test('nested ffmpeg worker answered with HTML: ENGINE_FAILED saying so', async ({ page }) => {
     server.faults.set(FFMPEG_WORKER, { html: true });
-    await expectEngineFailed(page, FFMPEG_WORKER, /HTML page/);
+    await expectEngineFailed(page, FFMPEG_WORKER, /HTML page/, FFMPEG);
   });
 
   test('ffmpeg core script missing (404): ENGINE_FAILED naming it', async ({ page }) => {
     server.faults.set(CORE, { status: 404 });
-    await expectEngineFailed(page, CORE, /HTTP 404/);
+    await expectEngineFailed(page, CORE, /HTTP 404/, FFMPEG);
   });
 
   test('ffmpeg core script with a wrong MIME type: ENGINE_FAILED naming the type', async ({ page }) => {
     server.faults.set(CORE, { type: 'text/plain' });
-    await expectEngineFailed(page, CORE, /text\/plain/);
+    await expectEngineFailed(page, CORE, /text\/plain/, FFMPEG);
   });
 
   test('ffmpeg core wasm missing (404) or an HTML page: ENGINE_FAILED naming the wasm', async ({ page }) => {
     server.faults.set(WASM, { status: 404 });
-    await expectEngineFailed(page, WASM, /HTTP 404/);
+    await expectEngineFailed(page, WASM, /HTTP 404/, FFMPEG);
     server.faults.set(WASM, { html: true });
-    await expectEngineFailed(page, WASM, /HTML page/);
+    await expectEngineFailed(page, WASM, /HTML page/, FFMPEG);
   });
 
   test('WebAssembly blocked by the worker\'s Content-Security-Policy: ENGINE_FAILED naming the wasm and CSP', async ({ page }) => {
     server.faults.set(FFMPEG_WORKER, { headers: { 'Content-Security-Policy': "script-src 'self'" } });
-    await expectEngineFailed(page, WASM, /Content-Security-Policy/);
+    await expectEngineFailed(page, WASM, /Content-Security-Policy/, FFMPEG);
   });
 
   test('coreURL and wasmURL: a self-hosted core elsewhere is used, and a wrong one is named', async ({ page }) => {
     // The core served from another folder of the site, as an app serving its own copy (or a CDN) would.
     const w = watch(page, new URL(server.url).origin);
     await open(page, server.url);
-    const moved = { coreURL: `${server.url}${CORE}`, wasmURL: `${server.url}${WASM}` };
+    const moved = { ...FFMPEG, coreURL: `${server.url}${CORE}`, wasmURL: `${server.url}${WASM}` };
     const job = await call<JobSummary>(page, 'runJob', moved);
     expect(job.sheets).toHaveLength(1);
     expectClean(w);
-    const r = await call<Failure>(page, 'runFailing', { coreURL: `${server.url}nowhere/ffmpeg-core.js` });
+    const r = await call<Failure>(page, 'runFailing', { ...FFMPEG, coreURL: `${server.url}nowhere/ffmpeg-core.js` });
     expect(r.code).toBe('ENGINE_FAILED');
     expect(r.message).toContain(`${server.url}nowhere/ffmpeg-core.js`);
     expect(r.message).toMatch(/HTTP 404/);
     // @ffmpeg/core's package main is its UMD build, which a module worker cannot use: the message says what to use.
-    const umd = await call<Failure>(page, 'runFailing', { coreURL: `${server.url}umd/ffmpeg-core.js`, wasmURL: moved.wasmURL });
+    const umd = await call<Failure>(page, 'runFailing', { ...FFMPEG, coreURL: `${server.url}umd/ffmpeg-core.js`, wasmURL: moved.wasmURL });
     expect(umd.code).toBe('ENGINE_FAILED');
     expect(umd.message).toContain(`${server.url}umd/ffmpeg-core.js`);
     expect(umd.message).toMatch(/not the ESM build.*dist\/esm\/ffmpeg-core\.js/);

@@ -42,7 +42,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
       for (const time of req.times) {
         const n = Math.round(time / FRAME_MS);
         if (!opts.lost?.has(n)) {
-          const frame: DecodedFrame = { time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
+          const frame: DecodedFrame = { kind: 'placed', time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
           await onFrame(frame);
         }
         onProgress?.(++done);
@@ -51,6 +51,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
     async close() {
       calls.closed++;
     },
+    report: { used: 'ffmpeg', reason: 'a fake', fallback: null, decoded: null },
   };
   return { source, calls };
 }
@@ -65,6 +66,10 @@ function fakeSink(): SheetSink & { sheets: string[][] } {
       current.push(`${k}@${frame.time}`);
       return { x: k * 10, y: 0, w: 9, h: 8 };
     },
+    pixels(frame) {
+      if (frame.kind !== 'placed') throw new Error('the fake source gives placed frames only');
+      return frame;
+    },
     async finish() {
       sheets.push(current);
       current = [];
@@ -75,7 +80,7 @@ function fakeSink(): SheetSink & { sheets: string[][] } {
 
 async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink()) {
   const events: EngineEvent[] = [];
-  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { memfsLimit: 0, decoders: 1 } };
+  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1 } };
   const summary = await runJob(job, {
     openSource: async (open) => {
       fake.calls.opened.push(open);
@@ -104,7 +109,7 @@ describe('runJob', () => {
     expect(sheets[1]!.tiles[1]).toEqual({ sheet: 1, x: 10, y: 0, w: 9, h: 8, time: 2000 });
     progress.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(i ? progress[i - 1]! : 0));
     expect(progress.at(-1)).toBe(1);
-    expect(summary).toMatchObject({ missed: 0, cell: { width: 9, height: 8 }, display: { width: 9, height: 8 } });
+    expect(summary).toMatchObject({ missed: 0, cell: { width: 9, height: 8 }, display: { width: 9, height: 8 }, engine: { used: 'ffmpeg', reason: 'a fake' } });
     expect(fake.calls.closed).toBe(1);
     expect(fake.calls.opened).toEqual([{ keyOnly: false }]);
   });

@@ -10,10 +10,9 @@ function probeJson(stream: Record<string, unknown>, extra: Record<string, unknow
 }
 
 describe('parseStreamInfo', () => {
-  it('reads size, SAR, frame interval and the video stream index behind an audio stream', () => {
+  it('reads size, SAR and the video stream index behind an audio stream', () => {
     const s = parseStreamInfo(probeJson({ sample_aspect_ratio: '2:1' }, [{ index: 0, codec_type: 'audio' }]));
     expect(s).toMatchObject({ index: 1, codedWidth: 1920, codedHeight: 1080, sar: [2, 1], rotation: 0, codec: 'h264' });
-    expect(s.frameIntervalMs).toBeCloseTo(1000 / 24, 9);
   });
 
   it.each([
@@ -36,10 +35,6 @@ describe('parseStreamInfo', () => {
 
   it('treats an unknown SAR (0:1) as square pixels', () => {
     expect(parseStreamInfo(probeJson({ sample_aspect_ratio: '0:1' })).sar).toEqual([1, 1]);
-  });
-
-  it('prefers the average frame rate over a VFR time-base guess', () => {
-    expect(parseStreamInfo(probeJson({ r_frame_rate: '57600/1', avg_frame_rate: '7200/1000' })).frameIntervalMs).toBeCloseTo(1000 / 7.2, 6);
   });
 
   it('reports NO_VIDEO_STREAM for audio only, naming what is there', () => {
@@ -69,6 +64,10 @@ describe('parsePacketCsv', () => {
 
   it('keeps N/A times as null (raw streams have none)', () => {
     expect(parsePacketCsv('N/A,K_\nN/A,__\n')).toEqual([{ pts: null, key: true }, { pts: null, key: false }]);
+  });
+
+  it('leaves out packets flagged D: before an edit list starts, they are decoded but never shown', () => {
+    expect(parsePacketCsv('-0.500000,KD\n-0.460000,_D\n0.000000,__\n').map((r) => r.pts)).toEqual([0]);
   });
 });
 

@@ -19,7 +19,7 @@ const ROOT_EXPORTS = [
   // Making sprites.
   'generateSprites', 'createSpriteGenerator', 'GenerateOptions', 'GenerateSpritesOptions', 'SpriteGenerator',
   'SpriteGeneratorSettings', 'SpriteInput', 'SpriteResult', 'SpriteObjectUrls', 'SpriteSheet', 'SpriteProgress',
-  'SpritePhase', 'Tile', 'VideoSourceInfo',
+  'SpritePhase', 'Tile', 'VideoSourceInfo', 'EngineChoice', 'EngineName', 'EngineReport',
   // Errors.
   'SpriteError', 'SPRITE_ERROR_CODES', 'SpriteErrorCode',
   // Options, process strings, and the rules a form needs.

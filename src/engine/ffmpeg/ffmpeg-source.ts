@@ -1,13 +1,14 @@
 // The ffmpeg.wasm engine: decoders loaded once per engine worker and kept warm, and the per-job frame source that
 // probes with ffprobe and extracts exact frames as raw RGBA.
 
+import type { EngineReport } from '../../core/engine-report.js';
 import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, type FrameTable } from '../../core/frame-table.js';
 import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult } from '../frame-source.js';
 import { runOrdered } from '../ordered-pool.js';
 import { Decoder, type CoreLocation, type RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
-import { parsePacketCsv, parseShowinfo, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
+import { PACKET_ENTRIES, parsePacketCsv, parseShowinfo, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
 
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
@@ -84,8 +85,8 @@ export class FfmpegEngine {
     this.slots = Array.from({ length: config.decoders }, () => new Slot(config));
   }
 
-  /** Attaches `input` to the decoders a job needs and returns the job's frame source. */
-  async open(input: Blob, { keyOnly }: OpenOptions): Promise<FrameSource> {
+  /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */
+  async open(input: Blob, { keyOnly }: OpenOptions, reason: string): Promise<FrameSource> {
     const [first, ...others] = this.slots;
     await first!.idle;
     const main = await first!.decoder();
@@ -112,7 +113,7 @@ export class FfmpegEngine {
         .catch(() => null);
       return { slot, ready };
     });
-    return new FfmpegSource(first!, main, extras, keyOnly);
+    return new FfmpegSource(first!, main, extras, keyOnly, { used: 'ffmpeg', reason, fallback: null, decoded: null });
   }
 
   /** Stops every core at once. */
@@ -131,6 +132,7 @@ class FfmpegSource implements FrameSource {
     /** The extra decoders, each with a promise of itself once it has the input (null when it could not). */
     private readonly extras: readonly { slot: Slot; ready: Promise<Decoder | null> }[],
     private readonly keyOnly: boolean,
+    readonly report: EngineReport,
   ) {}
 
   async probe(): Promise<ProbeResult> {
@@ -143,11 +145,11 @@ class FfmpegSource implements FrameSource {
       throw e instanceof SpriteError && e.code === 'NOT_A_VIDEO' ? classify(main.log, e) : e;
     }
     const csv = await main.probe(
-      ['-v', 'error', '-select_streams', String(stream.index), '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', main.inputPath],
+      ['-v', 'error', '-select_streams', String(stream.index), '-show_entries', PACKET_ENTRIES, '-of', 'csv=p=0', main.inputPath],
       '/packets.csv',
     );
     const cut = main.log.some((line) => TRUNCATED.test(line));
-    let table = buildFrameTable(parsePacketCsv(csv), stream.frameIntervalMs);
+    let table = buildFrameTable(parsePacketCsv(csv));
     // Containers without presentation times (raw H.264, some AVI): decode once, tiny, and read the times showinfo sees.
     table ??= await this.decodeTimes(stream);
     if (!table || table.frames.length === 0) {
@@ -162,7 +164,7 @@ class FfmpegSource implements FrameSource {
   private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {
     const main = this.main;
     await main.exec(['-loglevel', 'info', '-nostats', '-copyts', '-i', main.inputPath, '-map', `0:${stream.index}`, '-an', '-sn', '-dn', '-vf', 'scale=16:16,showinfo', '-f', 'null', '-']);
-    return buildFrameTable(parseShowinfo(main.log), stream.frameIntervalMs);
+    return buildFrameTable(parseShowinfo(main.log));
   }
 
   async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
@@ -212,7 +214,7 @@ class FfmpegSource implements FrameSource {
         const exec = execs[i]!;
         for (const { absSec, data } of got) {
           const time = matchWantedTime(exec.times, table.startSec, absSec);
-          if (time !== null) await onFrame({ time, width, height, data });
+          if (time !== null) await onFrame({ kind: 'placed', time, width, height, data });
         }
       },
     });

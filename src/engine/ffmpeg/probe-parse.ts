@@ -6,7 +6,7 @@ import type { VideoSourceInfo } from '../../core/source.js';
 
 /** The ffprobe entries the engine asks for; parseStreamInfo reads exactly these. */
 export const PROBE_ENTRIES =
-  'stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,start_time,duration' +
+  'stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,start_time,duration' +
   ':stream_disposition=attached_pic:stream_side_data=rotation:stream_tags=rotate:format=format_name,start_time,duration';
 
 /** What the stream-level probe tells before any packet is read. */
@@ -18,8 +18,6 @@ export interface StreamInfo {
   codedHeight: number;
   sar: [number, number];
   rotation: 0 | 90 | 180 | 270;
-  /** Nominal frame interval in ms from the stream's frame rate; 0 when unknown. */
-  frameIntervalMs: number;
   /** The container's start time in s: ffmpeg's input `-ss` counts from here. */
   formatStartSec: number;
   formatName: string;
@@ -34,8 +32,6 @@ interface ProbeStream {
   width?: number;
   height?: number;
   sample_aspect_ratio?: string;
-  r_frame_rate?: string;
-  avg_frame_rate?: string;
   start_time?: string;
   duration?: string;
   disposition?: { attached_pic?: number };
@@ -43,20 +39,8 @@ interface ProbeStream {
   tags?: { rotate?: string };
 }
 
-function ratio(text: string | undefined): number {
-  const m = /^(\d+)[:/](\d+)$/.exec(text ?? '');
-  if (!m) return 0;
-  const den = Number(m[2]);
-  return den > 0 ? Number(m[1]) / den : 0;
-}
-
 /** Any real rotation is within a turn or two; an all-zero display matrix reports an angle like -9.2e18. */
 const NONSENSE_ROTATION_DEG = 3600;
-/**
- * Frame rates at or above this are time-base guesses, not rates (VFR streams report e.g. 57600/1 or 1000/1 as
- * r_frame_rate): the interval then comes from the frames' own gaps.
- */
-const MAX_PLAUSIBLE_FPS = 1000;
 
 /** Clockwise display rotation from a display-matrix angle (counter-clockwise degrees) or a legacy `rotate` tag. */
 function normaliseRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
@@ -105,8 +89,6 @@ export function parseStreamInfo(json: string): StreamInfo {
   }
   const [sarNum, sarDen] = (video.sample_aspect_ratio ?? '').split(':').map(Number);
   const sar: [number, number] = sarNum && sarDen && sarNum > 0 && sarDen > 0 ? [sarNum, sarDen] : [1, 1];
-  // avg_frame_rate is the real mean; r_frame_rate is a time-base guess that is absurd for VFR (e.g. 57600/1).
-  const fps = ratio(video.avg_frame_rate) || ratio(video.r_frame_rate);
   const streamEnd = Number(video.start_time) + Number(video.duration);
   const formatEnd = (Number(data.format?.start_time) || 0) + Number(data.format?.duration);
   return {
@@ -116,21 +98,31 @@ export function parseStreamInfo(json: string): StreamInfo {
     codedHeight: video.height,
     sar,
     rotation: normaliseRotation(video),
-    frameIntervalMs: fps > 0 && fps < MAX_PLAUSIBLE_FPS ? 1000 / fps : 0,
     formatStartSec: Number(data.format?.start_time) || 0,
     formatName,
     claimedEndSec: Number.isFinite(streamEnd) ? streamEnd : Number.isFinite(formatEnd) ? formatEnd : null,
   };
 }
 
-/** Parses `-show_entries packet=pts_time,flags -of csv=p=0`; blank lines (side data) and trailing commas are skipped. */
+/** The packet fields the engine asks for, in the order ffprobe prints them (its own order, not the request's). */
+export const PACKET_ENTRIES = 'packet=pts_time,flags';
+
+/**
+ * Parses `-show_entries packet=pts_time,flags -of csv=p=0`; blank lines (side data) and trailing commas are skipped.
+ * Packets flagged D (discard: before an edit list's start) are never shown, so they are left out.
+ */
 export function parsePacketCsv(csv: string): TimedFrame[] {
   const rows: TimedFrame[] = [];
+  const seconds = (cell: string | undefined) => {
+    const x = cell === undefined || cell === 'N/A' ? NaN : Number(cell);
+    return Number.isFinite(x) ? x : null;
+  };
   for (const line of csv.split('\n')) {
     const cells = line.trim().split(',');
     if (cells.length < 2 || cells[0] === '') continue;
-    const pts = cells[0] === 'N/A' ? null : Number(cells[0]);
-    rows.push({ pts: pts === null || Number.isFinite(pts) ? pts : null, key: (cells[1] ?? '').startsWith('K') });
+    const flags = cells[1] ?? '';
+    if (flags.includes('D')) continue;
+    rows.push({ pts: seconds(cells[0]), key: flags.startsWith('K') });
   }
   return rows;
 }

@@ -1,0 +1,71 @@
+// WebCodecs first, ffmpeg.wasm where it stops: a native decoder that fails mid-job hands over without the caller
+// seeing it, nothing placed twice, nothing lost.
+
+import type { EngineReport } from '../core/engine-report.js';
+import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from './frame-source.js';
+import { DecoderFailure } from './webcodecs/webcodecs-source.js';
+
+/** Half-width of the window in which two demuxers' times for one frame agree (they round differently), ms. */
+const SAME_FRAME_MS = 0.5;
+
+/** Runs `primary`; on a DecoderFailure, opens the fallback and asks it for the frames not yet delivered. */
+export class FallbackSource implements FrameSource {
+  private fallback: FrameSource | null = null;
+  private current: EngineReport;
+
+  constructor(
+    private readonly primary: FrameSource,
+    private readonly openFallback: () => Promise<FrameSource>,
+  ) {
+    this.current = primary.report;
+  }
+
+  get report(): EngineReport {
+    return this.current;
+  }
+
+  probe(): Promise<ProbeResult> {
+    return this.primary.probe();
+  }
+
+  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+    let last = -Infinity;
+    let delivered = 0;
+    try {
+      await this.primary.frames(
+        req,
+        (frame) => {
+          last = frame.time;
+          delivered++;
+          return onFrame(frame);
+        },
+        onProgress,
+      );
+      return;
+    } catch (e) {
+      if (!(e instanceof DecoderFailure)) throw e;
+      this.current = { ...this.current, fallback: { fromMs: e.fromMs, reason: e.message } };
+    }
+    const rest = req.times.filter((t) => t > last);
+    if (rest.length === 0) return;
+    this.fallback = await this.openFallback();
+    const { table } = await this.fallback.probe();
+    // The other demuxer's times for the same frames, matched within rounding; tiles keep the times the job planned.
+    const ours = new Map<number, number>();
+    let j = 0;
+    for (const t of rest) {
+      while (j < table.frames.length && table.frames[j]!.time < t - SAME_FRAME_MS) j++;
+      const frame = table.frames[j];
+      if (frame && Math.abs(frame.time - t) <= SAME_FRAME_MS) ours.set(frame.time, t);
+    }
+    await this.fallback.frames(
+      { ...req, times: [...ours.keys()] },
+      (frame) => onFrame({ ...frame, time: ours.get(frame.time) ?? frame.time }),
+      (done) => onProgress?.(delivered + done),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.primary.close(), this.fallback?.close()]);
+  }
+}

@@ -1,0 +1,77 @@
+// Which H.264 and HEVC access units are non-reference pictures: nothing decoded after them refers to them, so a
+// decoder can skip one that is not wanted and still decode every later frame exactly.
+
+/** How a stream frames its NAL units: a big-endian length of `lengthSize` bytes before each, or Annex-B start codes. */
+export type NalFraming = { lengthSize: 1 | 2 | 3 | 4 } | { annexB: true };
+
+/** The framing a decoder configuration implies: avcC/hvcC say the length size; no description means Annex-B (TS). */
+export function nalFraming(codec: 'avc' | 'hevc', description: Uint8Array | undefined): NalFraming {
+  if (!description || description.length < (codec === 'avc' ? 5 : 22)) return { annexB: true };
+  const byte = codec === 'avc' ? description[4]! : description[21]!;
+  return { lengthSize: ((byte & 3) + 1) as 1 | 2 | 3 | 4 };
+}
+
+/** The offsets of each NAL unit's first (header) byte and its length, in order. */
+export function* nalUnits(data: Uint8Array, framing: NalFraming): Generator<{ offset: number; length: number }> {
+  if ('lengthSize' in framing) {
+    const n = framing.lengthSize;
+    for (let at = 0; at + n <= data.length; ) {
+      let length = 0;
+      for (let i = 0; i < n; i++) length = length * 256 + data[at + i]!;
+      at += n;
+      if (length === 0 || at + length > data.length) return;
+      yield { offset: at, length };
+      at += length;
+    }
+    return;
+  }
+  // Annex-B: units start after 00 00 01 (or 00 00 00 01) and run to the next start code.
+  let start = -1;
+  for (let i = 0; i + 2 < data.length; i++) {
+    if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1) {
+      if (start >= 0) {
+        let end = i;
+        while (end > start && data[end - 1] === 0) end--;
+        yield { offset: start, length: end - start };
+      }
+      start = i + 3;
+      i += 2;
+    }
+  }
+  if (start >= 0 && start < data.length) yield { offset: start, length: data.length - start };
+}
+
+/**
+ * True when every picture (VCL) NAL unit of the access unit is a non-reference one:
+ * - H.264: slices (types 1–5) with nal_ref_idc 0;
+ * - HEVC: sub-layer non-reference pictures (TRAIL_N, TSA_N, STSA_N, RADL_N, RASL_N, reserved N types: even types up
+ *   to 14) of the highest temporal sub-layer, `topTemporalId` (from hvcC; others may be referred to by higher ones).
+ * False when the unit holds no picture or cannot be read: skipping is only ever an optimisation.
+ */
+export function isNonReference(codec: 'avc' | 'hevc', data: Uint8Array, framing: NalFraming, topTemporalId = 0): boolean {
+  let pictures = 0;
+  for (const { offset, length } of nalUnits(data, framing)) {
+    const header = data[offset]!;
+    if (codec === 'avc') {
+      const type = header & 31;
+      if (type < 1 || type > 5) continue;
+      pictures++;
+      if (header >> 5 !== 0) return false;
+    } else {
+      if (length < 2) continue;
+      const type = (header >> 1) & 63;
+      if (type > 31) continue;
+      pictures++;
+      const temporalId = (data[offset + 1]! & 7) - 1;
+      if (type > 14 || type % 2 !== 0 || temporalId !== topTemporalId) return false;
+    }
+  }
+  return pictures > 0;
+}
+
+/** The highest temporal sub-layer id an HEVC stream uses, from its hvcC (numTemporalLayers − 1); 0 when unknown. */
+export function hevcTopTemporalId(description: Uint8Array | undefined): number {
+  if (!description || description.length < 22) return 0;
+  const layers = (description[21]! >> 3) & 7;
+  return Math.max(0, layers - 1);
+}

@@ -1,0 +1,411 @@
+// The WebCodecs frame source: mediabunny reads the container (only the index and the packets asked for, from Blob
+// slices or HTTP ranges) and the browser's own VideoDecoder decodes, usually far faster than ffmpeg.wasm.
+
+import {
+  BlobSource,
+  EncodedPacketSink,
+  Input,
+  MATROSKA,
+  MP4,
+  MPEG_TS,
+  QTFF,
+  UnsupportedInputFormatError,
+  UrlSource,
+  WEBM,
+  type EncodedPacket,
+  type InputVideoTrack,
+} from 'mediabunny';
+import type { EngineReport } from '../../core/engine-report.js';
+import { SpriteError } from '../../core/errors.js';
+import { buildFrameTable, roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
+import type { VideoSourceInfo } from '../../core/source.js';
+import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, ProbeResult } from '../frame-source.js';
+import { chooseSar } from './aspect.js';
+import { planRuns, type DecodeRun } from './decode-plan.js';
+import { findSps, spsSar } from './h264-sps.js';
+import { hevcTopTemporalId, isNonReference, nalFraming, type NalFraming } from './nal.js';
+
+/** The containers mediabunny demuxes that carry video WebCodecs can decode; the rest go to ffmpeg.wasm. */
+const FORMATS = [MP4, QTFF, MATROSKA, WEBM, MPEG_TS];
+/** mediabunny's codec names, as ffmpeg names them (what the manifest and messages say). */
+const CODEC_NAMES: Record<string, string> = { avc: 'h264', hevc: 'hevc', vp8: 'vp8', vp9: 'vp9', av1: 'av1', prores: 'prores' };
+/**
+ * Chunks queued in the decoder at most: enough to keep its threads busy, few enough that frames waiting for the
+ * sheet drawer stay a handful (each decoded 1080p frame holds about 3 MB).
+ */
+const MAX_DECODE_QUEUE = 12;
+/** Decoded frames waiting to be drawn at most; decoders hand out only a few frames before they stall. */
+const MAX_WAITING_FRAMES = 4;
+/** Bytes of a URL input mediabunny may keep cached: its reads are small (index, packets), not the whole file. */
+const URL_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** WebCodecs could not produce a wanted frame: ffmpeg.wasm can take over from `fromMs` on. */
+export class DecoderFailure extends Error {
+  constructor(
+    message: string,
+    /** The first wanted frame not delivered, ms from the first frame. */
+    readonly fromMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Why WebCodecs does not take a file, and the error to give when it was forced to. */
+export interface Declined {
+  /** In words, for the report and messages. */
+  reason: string;
+  /** The typed error when `engine: 'webcodecs'` was asked for. */
+  error: SpriteError;
+}
+
+/** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
+interface PacketIndex {
+  /** Presentation time, s. */
+  pts: Float64Array;
+  /** 1 for a key packet. */
+  key: Uint8Array;
+}
+
+function declined(reason: string, code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED'): Declined {
+  return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }) };
+}
+
+/** The chunk WebCodecs decodes, with the packet's time in whole µs (the timestamp its frame comes back with). */
+function chunkOf(packet: EncodedPacket): EncodedVideoChunk {
+  return new EncodedVideoChunk({ type: packet.type, timestamp: Math.round(packet.timestamp * 1e6), data: packet.data });
+}
+
+/** The frames of a probed track, how to find them by time, and how to decode them. */
+interface Probed {
+  table: FrameTable;
+  packets: PacketIndex;
+  /** Decode-order index of each frame, by its time in the table (ms from the first frame). */
+  indexOf: Map<number, number>;
+  /** Index of the first packet whose data is missing (a cut file); the packet count when none is. */
+  readable: number;
+}
+
+/** A {@link FrameSource} over mediabunny and the browser's VideoDecoder. */
+export class WebCodecsSource implements FrameSource {
+  readonly report: EngineReport;
+  private readonly sink: EncodedPacketSink;
+
+  private constructor(
+    private readonly input: Input,
+    track: InputVideoTrack,
+    private readonly config: VideoDecoderConfig,
+    private readonly codec: string,
+    private readonly framing: NalFraming | null,
+    private readonly topTemporalId: number,
+    private readonly probed: Probed,
+    private readonly facts: VideoSourceInfo,
+    private readonly truncatedFromMs: number | null,
+    private readonly keyOnly: boolean,
+  ) {
+    this.sink = new EncodedPacketSink(track);
+    this.report = { used: 'webcodecs', reason: `the browser decodes ${facts.codec} natively (WebCodecs)`, fallback: null, decoded: 0 };
+  }
+
+  /**
+   * Opens `input` (a Blob, or an absolute URL read with Range requests) and lists its frames from the container's
+   * index. Declines, with the reason, what WebCodecs cannot serve exactly: a container mediabunny does not read, a
+   * codec the browser cannot decode, a file cut short (`strict`: ffmpeg.wasm recovers more of those).
+   */
+  static async open(input: Blob | string, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
+    if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
+    const source =
+      typeof input === 'string'
+        ? // Retries never end by default inside a worker; a failed read must fail the job instead.
+          new UrlSource(input, { maxCacheSize: URL_CACHE_BYTES, getRetryDelay: (attempts) => (attempts < 2 ? 1 : null) })
+        : new BlobSource(input);
+    const demuxed = new Input({ source, formats: FORMATS });
+    try {
+      const result = await WebCodecsSource.inspect(demuxed, options);
+      if (!(result instanceof WebCodecsSource)) demuxed.dispose();
+      return result;
+    } catch (e) {
+      demuxed.dispose();
+      if (e instanceof UnsupportedInputFormatError) return declined('its container is not one WebCodecs is fed from here (MP4, MOV, WebM, Matroska, MPEG-TS)', 'NOT_A_VIDEO');
+      if (typeof input === 'string' && /fetch|HTTP|\b\d{3}\b/i.test(String(e))) {
+        throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be read: ${e instanceof Error ? e.message : String(e)}`, { param: 'input', cause: e });
+      }
+      return declined(`the container could not be read (${e instanceof Error ? e.message : String(e)})`, 'NOT_A_VIDEO');
+    }
+  }
+
+  private static async inspect(demuxed: Input, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
+    const track = await demuxed.getPrimaryVideoTrack();
+    if (!track) return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
+    const codec = await track.getCodec();
+    const given = await track.getDecoderConfig();
+    if (!codec || !given) return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
+    const config = decoderConfig(given);
+    const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
+    if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
+
+    const packets = await listPackets(new EncodedPacketSink(track));
+    if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
+    const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
+    const isobmff = (await demuxed.getFormat()) === MP4 || (await demuxed.getFormat()) === QTFF;
+    const probed = frameTable(packets, readable, isobmff);
+    if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
+    const claimedMs = await claimedDuration(track, packets, probed.table);
+    const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
+    // A cut Matroska file loses its whole last cluster here, where ffmpeg.wasm still shows its frames.
+    if (cut && options.strict) return declined('the file ends before its header says it should; ffmpeg.wasm recovers more of such files', 'DECODE_FAILED');
+
+    const codedWidth = await track.getCodedWidth();
+    const codedHeight = await track.getCodedHeight();
+    const description = given.description ? toBytes(given.description) : undefined;
+    const framing = codec === 'avc' || codec === 'hevc' ? nalFraming(codec, description) : null;
+    const codecSar = codec === 'avc' && framing ? await avcSar(track, description, framing) : null;
+    const facts: VideoSourceInfo = {
+      codedWidth,
+      codedHeight,
+      sar: chooseSar(codedWidth, codedHeight, await track.getPixelAspectRatio(), codecSar),
+      rotation: await track.getRotation(),
+      startTimeMs: roundMs(probed.table.startSec * 1000),
+      durationMs: probed.table.durationMs,
+      frameIntervalMs: probed.table.frameIntervalMs,
+      codec: CODEC_NAMES[codec] ?? codec,
+    };
+    return new WebCodecsSource(demuxed, track, config, codec, framing, codec === 'hevc' ? hevcTopTemporalId(description) : 0, probed, facts, cut ? claimedMs : null, options.keyOnly);
+  }
+
+  async probe(): Promise<ProbeResult> {
+    return { table: this.probed.table, source: this.facts, truncatedFromMs: this.truncatedFromMs };
+  }
+
+  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+    const { packets, indexOf, readable } = this.probed;
+    const wanted = req.times.map((t) => indexOf.get(t)).filter((i): i is number => i !== undefined && i < readable);
+    const byTimestamp = new Map(wanted.map((i) => [Math.round(packets.pts[i]! * 1e6), roundMs((packets.pts[i]! - this.probed.table.startSec) * 1000)]));
+    const expected = [...byTimestamp.values()].sort((a, b) => a - b);
+    const runs: DecodeRun[] = this.keyOnly ? wanted.map((i) => ({ from: i, to: i })) : planRuns(packets.key, wanted);
+    const delivery = new Delivery(expected, this.facts.rotation, onFrame, onProgress);
+    const decoder = new VideoDecoder({
+      output: (frame) => delivery.take(frame, byTimestamp.get(frame.timestamp)),
+      error: (e) => delivery.fail(new DecoderFailure(`the browser's decoder failed: ${e.message}`, delivery.nextExpected())),
+    });
+    decoder.addEventListener('dequeue', () => delivery.wake());
+    try {
+      decoder.configure(this.config);
+      const wantedSet = new Set(wanted);
+      for (const run of runs) {
+        let packet = await this.sink.getPacket(packets.pts[run.from]!);
+        for (let i = run.from; i <= run.to && packet; i++) {
+          if (delivery.stopped()) break;
+          if (wantedSet.has(i) || !this.disposable(packet)) {
+            await delivery.room(() => decoder.decodeQueueSize < MAX_DECODE_QUEUE);
+            if (delivery.stopped()) break;
+            decoder.decode(chunkOf(packet));
+            this.report.decoded!++;
+          }
+          if (i < run.to) packet = await this.sink.getNextPacket(packet);
+        }
+        if (delivery.stopped()) break;
+      }
+      if (!delivery.stopped()) await decoder.flush();
+      await delivery.drained();
+    } finally {
+      if (decoder.state !== 'closed') decoder.close();
+      delivery.closeWaiting();
+    }
+  }
+
+  /** A packet nothing later refers to, which the decoder may skip when it is not wanted. */
+  private disposable(packet: EncodedPacket): boolean {
+    if (!this.framing || packet.type === 'key') return false;
+    return isNonReference(this.codec as 'avc' | 'hevc', packet.data, this.framing, this.topTemporalId);
+  }
+
+  async close(): Promise<void> {
+    this.input.dispose();
+  }
+}
+
+/**
+ * Hands decoded frames to the job in time order, one at a time, and notices a wanted frame the decoder never gave:
+ * decoders output in presentation order, so a later wanted frame arriving first means the earlier one is lost.
+ */
+class Delivery {
+  private readonly waiting: NativeFrame[] = [];
+  private next = 0;
+  private done = 0;
+  private running: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private wakers: (() => void)[] = [];
+
+  constructor(
+    private readonly expected: readonly number[],
+    private readonly rotation: 0 | 90 | 180 | 270,
+    private readonly onFrame: (frame: DecodedFrame) => Promise<void> | void,
+    private readonly onProgress: ((done: number) => void) | undefined,
+  ) {}
+
+  /** The first wanted time not handed over yet (where another decoder would have to start). */
+  nextExpected(): number {
+    return this.expected[this.next] ?? Infinity;
+  }
+
+  stopped(): boolean {
+    return this.failure !== null;
+  }
+
+  /** A frame from the decoder: handed on when it is the next wanted one, closed otherwise. */
+  take(frame: VideoFrame, time: number | undefined): void {
+    if (this.failure !== null || time === undefined || time < this.nextExpected()) {
+      frame.close();
+      return;
+    }
+    if (time !== this.nextExpected()) {
+      frame.close();
+      this.fail(new DecoderFailure(`the browser's decoder gave no frame at ${this.nextExpected()} ms`, this.nextExpected()));
+      return;
+    }
+    this.next++;
+    this.waiting.push({ kind: 'native', time, frame, rotation: this.rotation });
+    this.running = this.running.then(() => this.pump());
+  }
+
+  private async pump(): Promise<void> {
+    while (this.waiting.length > 0 && this.failure === null) {
+      const frame = this.waiting.shift()!;
+      try {
+        await this.onFrame(frame);
+      } catch (e) {
+        // The job's own failure (a sheet that cannot be encoded…): not the decoder's, so no other decoder takes over.
+        this.fail(e);
+        return;
+      }
+      this.onProgress?.(++this.done);
+      this.wake();
+    }
+  }
+
+  fail(error: unknown): void {
+    this.failure ??= error;
+    this.wake();
+  }
+
+  wake(): void {
+    this.wakers.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** Waits until `free()` holds and few decoded frames wait, or the delivery stopped. */
+  async room(free: () => boolean): Promise<void> {
+    while (this.failure === null && !(free() && this.waiting.length < MAX_WAITING_FRAMES)) {
+      await new Promise<void>((resolve) => this.wakers.push(resolve));
+    }
+  }
+
+  /** Resolves once every frame has been handed on; rejects with the failure, or for a wanted frame never decoded. */
+  async drained(): Promise<void> {
+    await this.running;
+    if (this.failure !== null) throw this.failure;
+    if (this.next < this.expected.length) {
+      throw new DecoderFailure(`the browser's decoder gave no frame at ${this.nextExpected()} ms`, this.nextExpected());
+    }
+  }
+
+  closeWaiting(): void {
+    for (const frame of this.waiting.splice(0)) frame.frame.close();
+  }
+}
+
+/** The decoder configuration for our drawing: no display aspect (we stretch by the SAR ourselves), colour complete. */
+function decoderConfig(given: VideoDecoderConfig): VideoDecoderConfig {
+  const { displayAspectWidth: _w, displayAspectHeight: _h, ...config } = given;
+  const colour = config.colorSpace ?? {};
+  return {
+    ...config,
+    // An untagged stream is BT.601 limited range to ffmpeg's scaler; Chromium would otherwise assume BT.709.
+    colorSpace: {
+      matrix: colour.matrix ?? 'smpte170m',
+      primaries: colour.primaries ?? 'smpte170m',
+      transfer: colour.transfer ?? 'smpte170m',
+      fullRange: colour.fullRange ?? false,
+    },
+  };
+}
+
+function toBytes(source: AllowSharedBufferSource): Uint8Array {
+  return source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+}
+
+/** The SAR the H.264 stream's SPS declares: from avcC, or from the first key packet (MPEG-TS carries it in-band). */
+async function avcSar(track: InputVideoTrack, avcC: Uint8Array | undefined, framing: NalFraming): Promise<[number, number] | null> {
+  const sps = avcC ? findSps({ avcC }) : await new EncodedPacketSink(track).getFirstKeyPacket().then((p) => (p ? findSps({ unit: p.data, framing }) : null), () => null);
+  return sps ? spsSar(sps) : null;
+}
+
+/** Every packet's time and key flag in decode order, from the container's index (no packet data is read). */
+async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex & { duration: Float64Array }> {
+  const pts: number[] = [];
+  const key: number[] = [];
+  const duration: number[] = [];
+  for (let p = await sink.getFirstPacket({ metadataOnly: true }); p; p = await sink.getNextPacket(p, { metadataOnly: true })) {
+    pts.push(p.timestamp);
+    key.push(p.type === 'key' ? 1 : 0);
+    duration.push(p.duration);
+  }
+  return { pts: Float64Array.from(pts), key: Uint8Array.from(key), duration: Float64Array.from(duration) };
+}
+
+/**
+ * The decode-order index of the first packet whose data is gone (an index that promises more than the file holds: a
+ * cut download); the packet count when the last one reads. A binary search: a handful of small reads near the cut.
+ */
+async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIndex): Promise<number> {
+  const n = packets.pts.length;
+  const byTime = async (i: number) => {
+    const packet = await sink.getPacket(packets.pts[i]!).catch(() => null);
+    return packet && packet.timestamp === packets.pts[i] ? packet : null;
+  };
+  const packetAt = async (i: number): Promise<EncodedPacket | null> => {
+    const direct = await byTime(i);
+    if (direct || i === 0) return direct;
+    // mediabunny finds no packet by the time of a zero-length last sample; its predecessor's next one is it.
+    const before = await byTime(i - 1);
+    return before ? sink.getNextPacket(before).catch(() => null) : null;
+  };
+  const readable = async (i: number) => (await packetAt(i)) !== null;
+  if (await readable(n - 1)) return n;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (await readable(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The frame table of the readable packets. In MP4 and MOV, frames before an edit list's start have negative times:
+ * they are decoded (later frames refer to them) but never shown, so they are not frames of the video.
+ */
+function frameTable(packets: PacketIndex & { duration: Float64Array }, readable: number, isobmff: boolean): Probed | null {
+  const rows: (TimedFrame & { index: number })[] = [];
+  for (let i = 0; i < readable; i++) {
+    if (isobmff && packets.pts[i]! < 0) continue;
+    rows.push({ pts: packets.pts[i]!, key: packets.key[i] === 1, index: i });
+  }
+  const table = buildFrameTable(rows);
+  if (!table) return null;
+  const indexOf = new Map<number, number>();
+  for (const row of rows) indexOf.set(roundMs((row.pts! - table.startSec) * 1000), row.index);
+  return { table, packets, indexOf, readable };
+}
+
+/**
+ * Where the video track's header says it ends, ms from the first frame; null when it does not say. (The audio may
+ * run longer: only the video counts, SPEC §3.)
+ */
+async function claimedDuration(track: InputVideoTrack, packets: PacketIndex & { duration: Float64Array }, table: FrameTable): Promise<number | null> {
+  let end = -Infinity;
+  for (let i = 0; i < packets.pts.length; i++) end = Math.max(end, packets.pts[i]! + packets.duration[i]!);
+  const metadata = await track.getDurationFromMetadata().catch(() => null);
+  const claimed = Math.max(end, metadata ?? -Infinity);
+  return Number.isFinite(claimed) ? (claimed - table.startSec) * 1000 : null;
+}
