@@ -100,3 +100,98 @@ function sarOf(sar: string): number {
   const [n, d] = sar.split(':').map(Number);
   return n && d ? n / d : 1;
 }
+
+test('key frames are decoded alone, and a wanted frame costs only the frames it needs, never twice', async ({ page }) => {
+  // 4 s at 25 fps, a key frame every second, B-frames that nothing refers to (x264's b-pyramid off).
+  await page.evaluate(() =>
+    window.harness.generate('bframes.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-bf', '3', '-x264-params', 'b-pyramid=none', '-pix_fmt', 'yuv420p', '/out.mp4']),
+  );
+  const decoded = async (options: object) => {
+    const r = await run(page, { generated: 'bframes.mp4' }, { f: 'jpg', sw: 32, sh: 32, ...options }, { engine: 'webcodecs' });
+    expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+    return r.ok ? { decoded: r.engine.decoded!, tiles: r.tiles.length } : { decoded: -1, tiles: 0 };
+  };
+  expect(await decoded({ m: 'key' })).toEqual({ decoded: 4, tiles: 4 });
+  expect(await decoded({ inter: 1000 })).toEqual({ decoded: 4, tiles: 4 }); // every target is a key frame
+  // The last frame of the first second: its key frame, the P-frames before it; the B-frames between them are skipped.
+  const last = await decoded({ ss: 960, num: 1 });
+  expect(last.decoded).toBeGreaterThan(1);
+  expect(last.decoded).toBeLessThan(25);
+  // An earlier frame of the same second as well: it is on the way, so it costs at most itself (a skipped B-frame).
+  const both = await decoded({ ss: 400, inter: 560, num: 2 });
+  expect(both.tiles).toBe(2);
+  expect(both.decoded).toBeGreaterThanOrEqual(last.decoded);
+  expect(both.decoded).toBeLessThanOrEqual(last.decoded + 1);
+});
+
+test('a decoder failing mid-job hands over to ffmpeg.wasm where it stopped: nothing lost, nothing placed twice', async ({ page }) => {
+  // The container's sync-sample table is made to call a P-frame (frame 30, 1.2 s) a key frame: the browser's decoder
+  // refuses it when a run starts there; ffmpeg.wasm decodes on regardless.
+  await page.evaluate(() =>
+    window.harness.generate('gop.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '/out.mp4']),
+  );
+  expect(await page.evaluate(() => window.harness.patchSyncSample('fake-key.mp4', 'gop.mp4', 26, 31))).toBe(true);
+  const options = { f: 'jpg', sw: 64, sh: 36, inter: 200 };
+  const auto = await run(page, { generated: 'fake-key.mp4' }, options);
+  const ffmpeg = await run(page, { generated: 'fake-key.mp4' }, options, { engine: 'ffmpeg' });
+  expect(auto.ok && ffmpeg.ok, JSON.stringify(auto).slice(0, 400)).toBe(true);
+  if (!auto.ok || !ffmpeg.ok) return;
+  expect(auto.engine.used).toBe('webcodecs');
+  expect(auto.engine.fallback?.reason).toMatch(/marked as type `key` but wasn't a key frame/);
+  const from = auto.engine.fallback!.fromMs;
+  expect(from).toBeGreaterThan(0);
+  expect(from).toBeLessThanOrEqual(1200);
+  // Every target once, in order, as ffmpeg.wasm alone gives them; the manifest says who made what.
+  expect(auto.tiles.map((t) => t.time)).toEqual(ffmpeg.tiles.map((t) => t.time));
+  expect(auto.tiles.map((t) => t.time)).toEqual(Array.from({ length: 20 }, (_, i) => i * 200));
+  expect(auto.missed).toBe(0);
+  expect(auto.manifest.engine.fallback).toEqual(auto.engine.fallback);
+  // Forced WebCodecs has no one to hand over to: a typed error.
+  const forced = await run(page, { generated: 'fake-key.mp4' }, options, { engine: 'webcodecs' });
+  expect(forced.ok).toBe(false);
+  if (!forced.ok) expect(forced.code).toBe('DECODE_FAILED');
+});
+
+test('a file cut short: both engines capture the same frames and count the same lost targets', async ({ page }) => {
+  // Index first (faststart), then cut at 60 %: the index promises frames whose data is gone.
+  await page.evaluate(() =>
+    window.harness.generate('fast.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '/out.mp4']),
+  );
+  await page.evaluate(() => window.harness.truncate('cut.mp4', 'fast.mp4', 0.6));
+  const options = { f: 'jpg', sw: 64, sh: 36, inter: 200 };
+  const native = await run(page, { generated: 'cut.mp4' }, options, { engine: 'webcodecs' });
+  const ffmpeg = await run(page, { generated: 'cut.mp4' }, options, { engine: 'ffmpeg' });
+  const auto = await run(page, { generated: 'cut.mp4' }, options);
+  expect(native.ok && ffmpeg.ok && auto.ok, JSON.stringify(native).slice(0, 300)).toBe(true);
+  if (!native.ok || !ffmpeg.ok || !auto.ok) return;
+  expect(native.tiles.map((t) => t.time)).toEqual(ffmpeg.tiles.map((t) => t.time));
+  expect(native.missed).toBe(ffmpeg.missed);
+  expect(native.missed).toBeGreaterThan(0);
+  // auto leaves cut files to ffmpeg.wasm, which reads a little further into the last, partial frames.
+  expect(auto.engine).toMatchObject({ used: 'ffmpeg', reason: expect.stringMatching(/ends before its header says/) });
+  // Damaged data inside: both decoders conceal it; the same frames come out, none lost.
+  await page.evaluate(() => window.harness.corrupt('damaged.mp4', 'h264-aac_fmp4_320x180_bbb.mp4', 0.5, 2000));
+  const [a, b] = [await run(page, { generated: 'damaged.mp4' }, options, { engine: 'webcodecs' }), await run(page, { generated: 'damaged.mp4' }, options, { engine: 'ffmpeg' })];
+  expect(a.ok && b.ok).toBe(true);
+  if (a.ok && b.ok) expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
+});
+
+test('colour: BT.601 and BT.709, limited and full range, give the encoded colour in both engines', async ({ page }) => {
+  // A flat colour (176, 64, 32) encoded three ways; each decoder must undo exactly the matrix and range the stream
+  // is tagged with (untagged means BT.601 limited, as ffmpeg assumes and as we tell WebCodecs).
+  const base = ['-f', 'lavfi', '-i', 'color=c=0xb04020:size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast'];
+  const variants: Record<string, string[]> = {
+    'untagged.mp4': [...base, '-pix_fmt', 'yuv420p', '/out.mp4'],
+    'bt709.mp4': [...base, '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '/out.mp4'],
+    'full-range.mp4': [...base, '-vf', 'scale=out_color_matrix=bt601:out_range=pc,format=yuv420p', '-colorspace', 'smpte170m', '-color_range', 'pc', '/out.mp4'],
+  };
+  for (const [name, args] of Object.entries(variants)) {
+    await page.evaluate(([n, a]) => window.harness.generate(n, a), [name, args] as const);
+    for (const engine of ['webcodecs', 'ffmpeg'] as const) {
+      const r = await run(page, { generated: name }, { f: 'png', m: 'key', sw: 32, sh: 32, tw: 1, th: 1, pad: 0, margin: 0 }, { engine });
+      expect(r.ok && r.engine.used, `${name} ${engine}`).toBe(engine);
+      const [red, green, blue] = await page.evaluate(() => window.harness.tilePixels(0, 12, 12, 8, 8));
+      for (const [got, want] of [[red, 176], [green, 64], [blue, 32]] as const) expect(Math.abs(got! - want), `${name} ${engine}: ${red},${green},${blue}`).toBeLessThanOrEqual(6);
+    }
+  }
+});

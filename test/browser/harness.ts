@@ -187,6 +187,33 @@ async function patch(name: string, fixtureName: string, find: string, replace: s
   return false;
 }
 
+/**
+ * Rewrites one entry of an MP4's sync-sample table (`stss`): sample `from` (1-based) is listed as `to` instead, so the
+ * container calls a frame that is no key frame a key frame. Kept in `generated[name]`.
+ */
+async function patchSyncSample(name: string, source: string, from: number, to: number): Promise<boolean> {
+  const bytes = new Uint8Array(await (generated[source] ?? (await fixture(source))).arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  for (let i = 4; i + 12 <= bytes.length; i++) {
+    if (bytes[i] !== 0x73 || bytes[i + 1] !== 0x74 || bytes[i + 2] !== 0x73 || bytes[i + 3] !== 0x73) continue; // 'stss'
+    const count = view.getUint32(i + 8);
+    for (let k = 0; k < count; k++) {
+      if (view.getUint32(i + 12 + 4 * k) !== from) continue;
+      view.setUint32(i + 12 + 4 * k, to);
+      generated[name] = new File([bytes], name);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Keeps the first `fraction` of a generated file or fixture in `generated[name]`: a download cut short. */
+async function truncate(name: string, source: string, fraction: number): Promise<number> {
+  const blob = generated[source] ?? (await fixture(source));
+  generated[name] = new File([blob.slice(0, Math.floor(blob.size * fraction))], name);
+  return generated[name].size;
+}
+
 /** Overwrites `length` bytes at `fraction` of a fixture with pseudo-random noise into `generated[name]`. */
 async function corrupt(name: string, fixtureName: string, fraction: number, length: number): Promise<void> {
   const bytes = new Uint8Array(await (await fixture(fixtureName)).arrayBuffer());
@@ -197,5 +224,5 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
 }
 
 /** What the specs call through `window.harness`. */
-export const harness = { run, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, corrupt, api };
+export const harness = { run, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, patchSyncSample, truncate, corrupt, api };
 Object.assign(window, { harness, harnessReady: true });

@@ -188,24 +188,41 @@ export class WebCodecsSource implements FrameSource {
       error: (e) => delivery.fail(new DecoderFailure(`the browser's decoder failed: ${e.message}`, delivery.nextExpected())),
     });
     decoder.addEventListener('dequeue', () => delivery.wake());
+    // configure() and decode() throw at once on what the decoder refuses (a chunk flagged key by the container that
+    // is no key frame to the browser): as much a decoder failure as one reported later.
+    const refused = (e: unknown) => delivery.fail(new DecoderFailure(`the browser's decoder refused the video: ${e instanceof Error ? e.message : String(e)}`, delivery.nextExpected()));
     try {
-      decoder.configure(this.config);
+      try {
+        decoder.configure(this.config);
+      } catch (e) {
+        refused(e);
+      }
       const wantedSet = new Set(wanted);
+      let previous: DecodeRun | null = null;
       for (const run of runs) {
+        // A run that does not follow on from the last starts the decoder afresh, as a seek does: nothing of the
+        // skipped stretch lingers as a reference, and the browser checks that the run really starts at a key frame.
+        if (previous && run.from > previous.to + 1) void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
+        previous = run;
         let packet = await this.sink.getPacket(packets.pts[run.from]!);
         for (let i = run.from; i <= run.to && packet; i++) {
           if (delivery.stopped()) break;
           if (wantedSet.has(i) || !this.disposable(packet)) {
             await delivery.room(() => decoder.decodeQueueSize < MAX_DECODE_QUEUE);
             if (delivery.stopped()) break;
-            decoder.decode(chunkOf(packet));
+            try {
+              decoder.decode(chunkOf(packet));
+            } catch (e) {
+              refused(e);
+              break;
+            }
             this.report.decoded!++;
           }
           if (i < run.to) packet = await this.sink.getNextPacket(packet);
         }
         if (delivery.stopped()) break;
       }
-      if (!delivery.stopped()) await decoder.flush();
+      if (!delivery.stopped()) await decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
       await delivery.drained();
     } finally {
       if (decoder.state !== 'closed') decoder.close();
