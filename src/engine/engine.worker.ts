@@ -9,6 +9,7 @@ import { SheetCompositor } from './compositor.js';
 import { FallbackSource } from './fallback-source.js';
 import { FfmpegEngine } from './ffmpeg/ffmpeg-source.js';
 import type { FrameSource, OpenOptions } from './frame-source.js';
+import { openInput, wholeBlob } from './input.js';
 import { runJob } from './job.js';
 import { DecoderFailure, WebCodecsSource } from './webcodecs/webcodecs-source.js';
 
@@ -37,30 +38,15 @@ function ffmpegFor(config: EngineConfig): FfmpegEngine {
   return engine.ffmpeg;
 }
 
-/** The input as a Blob, for ffmpeg.wasm: a URL is downloaded whole (ffmpeg reads from memory or a mounted Blob). */
-async function blobOf(input: Blob | string): Promise<Blob> {
-  if (typeof input !== 'string') return input;
-  let response: Response;
-  try {
-    response = await fetch(input);
-  } catch (cause) {
-    throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be fetched: ${String(cause)}`, { param: 'input', cause });
-  }
-  if (!response.ok) throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be fetched (HTTP ${response.status}).`, { param: 'input', details: { status: response.status } });
-  const blob = await response.blob();
-  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
-  // Keep the file name: its extension helps some demuxers (raw streams, MPEG-TS).
-  return new File([blob], decodeURIComponent(new URL(input).pathname.split('/').pop() || 'input.bin'));
-}
-
 /**
  * The decoder for one job: WebCodecs where the file demuxes and the browser decodes its codec (with ffmpeg.wasm
  * taking over should it fail mid-job), ffmpeg.wasm otherwise. ffmpeg.wasm's core is only fetched when it is used.
  */
 async function openSource(job: EngineJob, options: OpenOptions): Promise<FrameSource> {
-  const { config, input } = job;
-  const ffmpeg = async (reason: string) => ffmpegFor(config).open(await blobOf(input), options, reason);
-  if (config.engine === 'ffmpeg') return ffmpeg("engine 'ffmpeg' was asked for");
+  const { config } = job;
+  if (config.engine === 'ffmpeg') return ffmpegFor(config).open(await wholeBlob(job.input), options, "engine 'ffmpeg' was asked for");
+  const input = await openInput(job.input);
+  const ffmpeg = async (reason: string) => ffmpegFor(config).open(await wholeBlob(input), options, reason);
   const native = await WebCodecsSource.open(input, { ...options, strict: config.engine === 'auto' });
   if (native instanceof WebCodecsSource) {
     return config.engine === 'auto' ? new FallbackSource(native, () => ffmpeg('WebCodecs failed mid-job')) : native;

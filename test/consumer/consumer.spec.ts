@@ -25,12 +25,7 @@ function watch(page: Page, origin: string): PageWatch {
     if (m.type() === 'error') w.consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => w.consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // The WebCodecs engine reads a video with open-ended Range requests and stops each once it has the bytes it needs:
-    // an aborted read of the input is the engine reading less, not a failure.
-    if (r.url().endsWith('/sample.mp4') && r.failure()?.errorText === 'net::ERR_ABORTED') return;
-    w.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`);
-  });
+  page.on('requestfailed', (r) => w.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
     if (r.status() >= 400) w.failedRequests.push(`${r.url()} HTTP ${r.status()}`);
   });

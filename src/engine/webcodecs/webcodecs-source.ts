@@ -3,6 +3,7 @@
 
 import {
   BlobSource,
+  CustomSource,
   EncodedPacketSink,
   Input,
   MATROSKA,
@@ -10,7 +11,6 @@ import {
   MPEG_TS,
   QTFF,
   UnsupportedInputFormatError,
-  UrlSource,
   WEBM,
   type EncodedPacket,
   type InputVideoTrack,
@@ -20,6 +20,7 @@ import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
 import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, ProbeResult } from '../frame-source.js';
+import { readRange, type EngineInput } from '../input.js';
 import { chooseSar } from './aspect.js';
 import { planRuns, type DecodeRun } from './decode-plan.js';
 import { findSps, spsSar } from './h264-sps.js';
@@ -111,13 +112,13 @@ export class WebCodecsSource implements FrameSource {
    * index. Declines, with the reason, what WebCodecs cannot serve exactly: a container mediabunny does not read, a
    * codec the browser cannot decode, a file cut short (`strict`: ffmpeg.wasm recovers more of those).
    */
-  static async open(input: Blob | string, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
+  static async open(input: EngineInput, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
     if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
     const source =
-      typeof input === 'string'
-        ? // Retries never end by default inside a worker; a failed read must fail the job instead.
-          new UrlSource(input, { maxCacheSize: URL_CACHE_BYTES, getRetryDelay: (attempts) => (attempts < 2 ? 1 : null) })
-        : new BlobSource(input);
+      input instanceof Blob
+        ? new BlobSource(input)
+        : // Bounded ranges, fetched as mediabunny asks: the index, then the packets of the frames a job needs.
+          new CustomSource({ getSize: () => input.size, read: (start, end) => readRange(input, start, end), maxCacheSize: URL_CACHE_BYTES, prefetchProfile: 'network' });
     const demuxed = new Input({ source, formats: FORMATS });
     try {
       const result = await WebCodecsSource.inspect(demuxed, options);
@@ -126,9 +127,7 @@ export class WebCodecsSource implements FrameSource {
     } catch (e) {
       demuxed.dispose();
       if (e instanceof UnsupportedInputFormatError) return declined('its container is not one WebCodecs is fed from here (MP4, MOV, WebM, Matroska, MPEG-TS)', 'NOT_A_VIDEO');
-      if (typeof input === 'string' && /fetch|HTTP|\b\d{3}\b/i.test(String(e))) {
-        throw new SpriteError('FETCH_FAILED', `The video at ${input} could not be read: ${e instanceof Error ? e.message : String(e)}`, { param: 'input', cause: e });
-      }
+      if (e instanceof SpriteError) throw e;
       return declined(`the container could not be read (${e instanceof Error ? e.message : String(e)})`, 'NOT_A_VIDEO');
     }
   }

@@ -1,0 +1,78 @@
+// The job's input as the engine reads it: a Blob, or a URL whose server answers HTTP Range requests (read in bounded
+// pieces, never whole). A URL whose server ignores Range is downloaded once, as a Blob.
+
+import { SpriteError } from '../core/errors.js';
+
+/** A URL read by byte ranges: its size is known from the first answer. */
+export interface RangeUrl {
+  /** Absolute URL. */
+  url: string;
+  /** Size of the file, bytes. */
+  size: number;
+}
+
+/** What the decoders read from. */
+export type EngineInput = Blob | RangeUrl;
+
+function fetchFailed(url: string, why: string, extra: { cause?: unknown; status?: number } = {}): SpriteError {
+  return new SpriteError('FETCH_FAILED', `The video at ${url} could not be fetched${why}`, {
+    param: 'input',
+    cause: extra.cause,
+    details: extra.status === undefined ? undefined : { status: extra.status },
+  });
+}
+
+async function get(url: string, range: string | null): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, range === null ? {} : { headers: { Range: range } });
+  } catch (cause) {
+    throw fetchFailed(url, `: ${String(cause)}`, { cause });
+  }
+  if (!response.ok) throw fetchFailed(url, ` (HTTP ${response.status}).`, { status: response.status });
+  return response;
+}
+
+/** The file name of a URL: its extension helps some demuxers (raw streams, MPEG-TS). */
+function nameOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.split('/').pop() || 'input.bin');
+}
+
+/**
+ * Opens the input. A URL is asked for its first byte: a 206 answer gives its size and the promise of ranges; a 200
+ * answer (a server without Range support) is the whole file, kept as a Blob so it is downloaded only once.
+ */
+export async function openInput(input: Blob | string): Promise<EngineInput> {
+  if (typeof input !== 'string') return input;
+  const response = await get(input, 'bytes=0-0');
+  const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1];
+  if (response.status === 206 && total !== undefined) {
+    // Read, not cancelled: one byte, and a cancelled response shows as a failed request in the app's network log.
+    await response.arrayBuffer();
+    const size = Number(total);
+    if (size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
+    return { url: input, size };
+  }
+  const blob = await response.blob();
+  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
+  return new File([blob], nameOf(input));
+}
+
+/** Bytes `[start, end)` of a range URL. */
+export async function readRange(input: RangeUrl, start: number, end: number): Promise<Uint8Array> {
+  const response = await get(input.url, `bytes=${start}-${end - 1}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (response.status !== 206 || bytes.length !== end - start) {
+    throw fetchFailed(input.url, `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`);
+  }
+  return bytes;
+}
+
+/** The whole input as a Blob, for ffmpeg.wasm (which reads from memory or a mounted Blob): a URL is downloaded once. */
+export async function wholeBlob(input: EngineInput | string): Promise<Blob> {
+  if (input instanceof Blob) return input;
+  const url = typeof input === 'string' ? input : input.url;
+  const blob = await (await get(url, null)).blob();
+  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${url} is empty (0 bytes).`, { param: 'input' });
+  return new File([blob], nameOf(url));
+}

@@ -1,0 +1,57 @@
+// A file server for the URL-input specs: HTTP Range support that can be turned off, CORS for the test page's origin,
+// and a count of the bytes it really sent (a reader that stops a response early is counted as far as it got).
+
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RangeServer {
+  /** URL of the file. */
+  url: string;
+  /** Bytes sent so far, over every response. */
+  sent(): number;
+  /** The Range header of every request, `null` for none. */
+  ranges: (string | null)[];
+  close(): Promise<void>;
+}
+
+/** Serves `file` at `/video.mp4`; with `ranges: false` it ignores Range headers and always sends the whole file. */
+export async function serveFile(file: string, options: { ranges: boolean }): Promise<RangeServer> {
+  let sent = 0;
+  const ranges: (string | null)[] = [];
+  const size = statSync(file).size;
+  const server = createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Range');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, Accept-Ranges');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    ranges.push(req.headers.range ?? null);
+    const m = options.ranges ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
+    const start = m ? Number(m[1]) : 0;
+    const end = m && m[2] ? Math.min(size - 1, Number(m[2])) : size - 1;
+    res.writeHead(m ? 206 : 200, {
+      'Content-Type': 'video/mp4',
+      'Content-Length': String(end - start + 1),
+      ...(options.ranges ? { 'Accept-Ranges': 'bytes' } : {}),
+      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    // Piped, so the file is read only as fast as the client takes it: a reader that stops early stops the count.
+    const stream = createReadStream(file, { start, end });
+    stream.on('data', (chunk) => (sent += chunk.length));
+    stream.pipe(res);
+    res.on('close', () => stream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}/video.mp4`,
+    sent: () => sent,
+    ranges,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

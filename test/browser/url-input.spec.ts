@@ -1,0 +1,66 @@
+// A URL input is read with HTTP Range requests where the server allows them: a key-frame job on a large file reads a
+// small part of it. Where the server does not, one plain download does.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openHarness } from './helpers.js';
+import { serveFile, type RangeServer } from './range-server.js';
+
+const CACHE = join(import.meta.dirname, '..', '..', '.cache', 'inputs');
+const LONG = join(CACHE, 'gop10s-120s-640x360.mp4');
+
+test.beforeAll(() => {
+  // Two minutes at 640 × 360, a key frame every 10 s: ~20 MB, made once with the ffmpeg CLI (an oracle, never used
+  // by the product) and kept between runs.
+  if (existsSync(LONG)) return;
+  mkdirSync(CACHE, { recursive: true });
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=120', '-vf', 'noise=alls=8:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-y', `${LONG}.part.mp4`]);
+  execFileSync('mv', [`${LONG}.part.mp4`, LONG]);
+});
+
+let server: RangeServer | null = null;
+test.afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function keyJob(page: import('@playwright/test').Page, url: string, engine = 'auto') {
+  return page.evaluate(
+    async ([u, e]) => {
+      const r = await window.harness.api.generateSprites(u, { f: 'jpg', m: 'key', sw: 64, sh: 36 }, { engine: e as 'auto' });
+      return { times: r.tiles.map((t) => t.time), engine: r.engine.used };
+    },
+    [url, engine] as const,
+  );
+}
+
+test('a key-frame job on a large file reads a small fraction of it, with Range requests', async ({ page }) => {
+  await openHarness(page);
+  server = await serveFile(LONG, { ranges: true });
+  const r = await keyJob(page, server.url);
+  expect(r.engine).toBe('webcodecs');
+  expect(r.times).toEqual(Array.from({ length: 12 }, (_, i) => i * 10_000));
+  const size = statSync(LONG).size;
+  expect(server.ranges.every((range) => range !== null)).toBe(true);
+  console.log(`key frames of ${LONG}: read ${server.sent()} of ${size} bytes (${((100 * server.sent()) / size).toFixed(1)} %) in ${server.ranges.length} requests`);
+  expect(server.sent(), `${server.sent()} of ${size} bytes`).toBeLessThan(size * 0.2);
+});
+
+test('a server without Range support: one plain download, and the job still works', async ({ page }) => {
+  await openHarness(page);
+  server = await serveFile(LONG, { ranges: false });
+  const r = await keyJob(page, server.url);
+  expect(r.times).toEqual(Array.from({ length: 12 }, (_, i) => i * 10_000));
+  expect(server.sent()).toBeLessThanOrEqual(statSync(LONG).size * 1.05);
+});
+
+test('ffmpeg.wasm downloads a URL input whole, once', async ({ page }) => {
+  await openHarness(page);
+  server = await serveFile(LONG, { ranges: true });
+  const r = await keyJob(page, server.url, 'ffmpeg');
+  expect(r.engine).toBe('ffmpeg');
+  expect(r.times).toEqual(Array.from({ length: 12 }, (_, i) => i * 10_000));
+  expect(server.ranges).toEqual([null]);
+});
