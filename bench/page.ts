@@ -1,7 +1,7 @@
 // The browser side of the benchmark: our public API, and the plain command a developer would run in ffmpeg.wasm.
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
-import { createSpriteGenerator, generateSprites, type GenerateOptions, type SpriteOptions, type SpriteResult } from '../src/index.js';
+import { createSpriteGenerator, generateSprites, type EngineChoice, type GenerateOptions, type SpriteOptions, type SpriteResult } from '../src/index.js';
 
 /** The same core files our engine uses, for the plain ffmpeg.wasm baseline. */
 const core = {
@@ -11,8 +11,17 @@ const core = {
 const inputs = new Map<string, Blob>();
 const lastLog: string[] = [];
 
-/** Downloads an input once, untimed: both sides start from a Blob in memory. */
+/**
+ * An input, untimed: a file the runner set on the page's file input (`file:NAME`, read from disk as a user's file is),
+ * or a URL downloaded once, so that every contender starts from a Blob in memory.
+ */
 async function input(url: string): Promise<Blob> {
+  if (url.startsWith('file:')) {
+    const files = (document.getElementById('file') as HTMLInputElement).files ?? [];
+    const file = [...files].find((f) => f.name === url.slice(5));
+    if (!file) throw new Error(`no file ${url} on the page`);
+    return file;
+  }
   let blob = inputs.get(url);
   if (!blob) {
     blob = new File([await (await fetch(url)).blob()], url.split('/').pop()!);
@@ -21,11 +30,15 @@ async function input(url: string): Promise<Blob> {
   return blob;
 }
 
-/** A job's timings: to the last sheet, and when the engine had loaded (first non-load phase) and probed. */
+/**
+ * A job's timings: to the last sheet; when the engine had loaded (first non-load phase), had probed (the frame table
+ * is ready), and delivered the first sheet; which engine ran and how many frames it decoded.
+ */
 async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
   const t0 = performance.now();
   let loadMs = 0;
   let probedMs = 0;
+  let firstSheetMs = 0;
   let lastSheetMs = 0;
   const result = await run({
     onProgress: (p) => {
@@ -34,24 +47,30 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
     },
     onSheet: () => {
       lastSheetMs = performance.now() - t0;
+      firstSheetMs ||= lastSheetMs;
     },
   });
-  return { ms: lastSheetMs || performance.now() - t0, loadMs, probedMs, tiles: result.tiles.length, sheets: result.sheets.length };
+  return { ms: lastSheetMs || performance.now() - t0, loadMs, probedMs, firstSheetMs, tiles: result.tiles.length, sheets: result.sheets.length, engine: result.engine };
+}
+
+/** Settings of a run: the decoder count (default: ours) and the engine (default auto). */
+function settings(decoders?: number, engine?: EngineChoice) {
+  return { ...(decoders ? { decoders } : {}), ...(engine ? { engine } : {}) };
 }
 
 /** Our job as a one-shot `generateSprites` call: the engine loads for this job alone. */
-async function ours(url: string, options: SpriteOptions, decoders?: number) {
+async function ours(url: string, options: SpriteOptions, decoders?: number, engine?: EngineChoice) {
   const blob = await input(url);
-  return timed((hooks) => generateSprites(blob, options, { ...hooks, ...(decoders ? { decoders } : {}) }));
+  return timed((hooks) => generateSprites(blob, options, { ...hooks, ...settings(decoders, engine) }));
 }
 
 /**
  * Our job on a warm generator, as a page that makes sprites again and again has it: an untimed job warms it, then the
  * same job is timed. The generator is disposed after, so that it is not in memory while the other contenders run.
  */
-async function oursWarm(url: string, options: SpriteOptions, decoders?: number) {
+async function oursWarm(url: string, options: SpriteOptions, decoders?: number, engine?: EngineChoice) {
   const blob = await input(url);
-  const generator = createSpriteGenerator(decoders ? { decoders } : {});
+  const generator = createSpriteGenerator(settings(decoders, engine));
   try {
     await generator.generate(blob, options);
     return await timed((hooks) => generator.generate(blob, options, hooks));
@@ -84,4 +103,10 @@ async function plainWasm(url: string, args: string[]) {
   }
 }
 
-Object.assign(window, { bench: { ours, oursWarm, plainWasm, lastLog: () => lastLog.join('\n') }, benchReady: true });
+/** Hardware video decoding this browser offers for H.264 1080p, as WebCodecs reports it. */
+async function hardwareDecoding() {
+  const config = { codec: 'avc1.640028', codedWidth: 1920, codedHeight: 1080, hardwareAcceleration: 'prefer-hardware' as const };
+  return (await VideoDecoder.isConfigSupported(config)).supported === true;
+}
+
+Object.assign(window, { bench: { ours, oursWarm, plainWasm, hardwareDecoding, lastLog: () => lastLog.join('\n') }, benchReady: true });

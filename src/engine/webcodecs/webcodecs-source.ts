@@ -201,7 +201,9 @@ export class WebCodecsSource implements FrameSource {
       for (const run of runs) {
         // A run that does not follow on from the last starts the decoder afresh, as a seek does: nothing of the
         // skipped stretch lingers as a reference, and the browser checks that the run really starts at a key frame.
-        if (previous && run.from > previous.to + 1) void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
+        // Key frames alone need no such care (each decodes by itself), and flushing between them would stop the
+        // decoder from working on several at once.
+        if (previous && run.from > previous.to + 1 && !this.keyOnly) void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
         previous = run;
         let packet = await this.sink.getPacket(packets.pts[run.from]!);
         for (let i = run.from; i <= run.to && packet; i++) {
@@ -360,7 +362,8 @@ async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex & { dur
   const pts: number[] = [];
   const key: number[] = [];
   const duration: number[] = [];
-  for (let p = await sink.getFirstPacket({ metadataOnly: true }); p; p = await sink.getNextPacket(p, { metadataOnly: true })) {
+  // The iterator reads ahead; one await per packet still dominates (a 2-hour film has 216 000 of them).
+  for await (const p of sink.packets(undefined, undefined, { metadataOnly: true })) {
     pts.push(p.timestamp);
     key.push(p.type === 'key' ? 1 : 0);
     duration.push(p.duration);
