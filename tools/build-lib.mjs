@@ -105,15 +105,21 @@ writeFileSync(
 // Licences of the code bundled into the workers and entries.
 const comlink = pkg('comlink');
 const ffmpeg = pkg('@ffmpeg/ffmpeg');
+const mediabunny = pkg('mediabunny');
 writeFileSync(
   join(dist, 'THIRD-PARTY-NOTICES.md'),
   '# Third-party code in this package\n\n' +
     `- \`ffmpeg-core/\`: @ffmpeg/core ${core.version}, ${core.license}; see ffmpeg-core/LICENSE.md.\n` +
     `- \`engine.worker.js\`, \`ffmpeg.worker.js\`: @ffmpeg/ffmpeg ${ffmpeg.version} (https://github.com/ffmpegwasm/ffmpeg.wasm), ` +
     `${ffmpeg.license}, Copyright (c) 2019 Jerome Wu.\n` +
+    `- \`engine.worker.js\`: mediabunny ${mediabunny.version} (https://github.com/Vanilagy/mediabunny), ${mediabunny.license}, ` +
+    'unmodified; its source is in the npm package `mediabunny` and at that repository. Its licence text follows the ' +
+    "comlink one below.\n" +
     `- \`index.js\`, \`engine.worker.js\`: comlink ${comlink.version} (https://github.com/GoogleChromeLabs/comlink), ${comlink.license}, ` +
     'Copyright 2017 Google Inc. Its licence text follows.\n\n' +
-    '```\n' + readFileSync(join(root, 'node_modules/comlink/LICENSE'), 'utf8') + '```\n',
+    '```\n' + readFileSync(join(root, 'node_modules/comlink/LICENSE'), 'utf8') + '```\n\n' +
+    `## mediabunny (${mediabunny.license})\n\n` +
+    '```\n' + readFileSync(join(root, 'node_modules/mediabunny/LICENSE'), 'utf8') + '```\n',
 );
 
 // The types of both entries.
