@@ -1,5 +1,6 @@
 // Lays frames into one sheet at a time on an OffscreenCanvas and encodes it as soon as it is full. Placed frames
-// (ffmpeg.wasm) are copied in; native frames (WebCodecs) are scaled, rotated and cropped on the way, then closed.
+// (ffmpeg.wasm, and WebCodecs pictures in 8-bit YUV) are copied in; native frames (WebCodecs pictures in any other
+// format: 10-bit, RGB) are scaled, rotated and cropped by the canvas on the way, then closed.
 
 import { SpriteError } from '../core/errors.js';
 import { cellOrigin, type FramePlacement, type SheetLayout } from '../core/geometry.js';

@@ -19,12 +19,14 @@ import type { EngineReport } from '../../core/engine-report.js';
 import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
-import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, ProbeResult } from '../frame-source.js';
+import type { FramePlacement } from '../../core/geometry.js';
+import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, PlacedFrame, ProbeResult } from '../frame-source.js';
 import { readRange, type EngineInput } from '../input.js';
 import { chooseSar } from './aspect.js';
 import { planRuns, type DecodeRun } from './decode-plan.js';
 import { findSps, spsSar } from './h264-sps.js';
 import { hevcTopTemporalId, isNonReference, nalFraming, type NalFraming } from './nal.js';
+import { isYuvFormat, yuvMatrix, YuvPlacer } from './yuv-place.js';
 
 /** The containers mediabunny demuxes that carry video WebCodecs can decode; the rest go to ffmpeg.wasm. */
 const FORMATS = [MP4, QTFF, MATROSKA, WEBM, MPEG_TS];
@@ -90,6 +92,7 @@ interface Probed {
 export class WebCodecsSource implements FrameSource {
   readonly report: EngineReport;
   private readonly sink: EncodedPacketSink;
+  private readonly placer = new FramePlacer();
 
   private constructor(
     private readonly input: Input,
@@ -181,7 +184,7 @@ export class WebCodecsSource implements FrameSource {
     const byTimestamp = new Map(wanted.map((i) => [Math.round(packets.pts[i]! * 1e6), roundMs((packets.pts[i]! - this.probed.table.startSec) * 1000)]));
     const expected = [...byTimestamp.values()].sort((a, b) => a - b);
     const runs: DecodeRun[] = this.keyOnly ? wanted.map((i) => ({ from: i, to: i })) : planRuns(packets.key, wanted);
-    const delivery = new Delivery(expected, this.facts.rotation, onFrame, onProgress);
+    const delivery = new Delivery(expected, this.facts.rotation, (frame) => this.placer.place(frame, req.placement), onFrame, onProgress);
     const decoder = new VideoDecoder({
       output: (frame) => delivery.take(frame, byTimestamp.get(frame.timestamp)),
       error: (e) => delivery.fail(new DecoderFailure(`the browser's decoder failed: ${e.message}`, delivery.nextExpected())),
@@ -257,6 +260,8 @@ class Delivery {
   constructor(
     private readonly expected: readonly number[],
     private readonly rotation: 0 | 90 | 180 | 270,
+    /** Turns a decoded picture into what the sheet drawer takes (placed pixels where it can). */
+    private readonly prepare: (frame: NativeFrame) => Promise<DecodedFrame>,
     private readonly onFrame: (frame: DecodedFrame) => Promise<void> | void,
     private readonly onProgress: ((done: number) => void) | undefined,
   ) {}
@@ -290,7 +295,7 @@ class Delivery {
     while (this.waiting.length > 0 && this.failure === null) {
       const frame = this.waiting.shift()!;
       try {
-        await this.onFrame(frame);
+        await this.onFrame(await this.prepare(frame));
       } catch (e) {
         // The job's own failure (a sheet that cannot be encoded…): not the decoder's, so no other decoder takes over.
         this.fail(e);
@@ -328,6 +333,36 @@ class Delivery {
 
   closeWaiting(): void {
     for (const frame of this.waiting.splice(0)) frame.frame.close();
+  }
+}
+
+/**
+ * Places decoded pictures in their cells from their YUV planes (see yuv-place.ts for why not through a canvas),
+ * closing each at once; a picture in a format or colour space not handled there goes on as it is, for the canvas.
+ */
+class FramePlacer {
+  private readonly placer = new YuvPlacer();
+  /** The copied planes of one picture, reused: pictures are placed one at a time. */
+  private buffer = new Uint8Array(0);
+
+  async place(native: NativeFrame, placement: FramePlacement): Promise<DecodedFrame> {
+    const { frame } = native;
+    const { format, visibleRect: rect } = frame;
+    const matrix = yuvMatrix(frame.colorSpace.matrix, frame.colorSpace.fullRange);
+    if (!isYuvFormat(format) || !matrix || !rect) return native;
+    const size = frame.allocationSize();
+    if (this.buffer.length < size) this.buffer = new Uint8Array(size);
+    let layout: PlaneLayout[];
+    try {
+      layout = await frame.copyTo(this.buffer);
+    } catch {
+      return native;
+    }
+    frame.close();
+    const picture = { format, width: rect.width, height: rect.height, data: this.buffer, layout };
+    const { width, height } = placement.crop;
+    const placed: PlacedFrame = { kind: 'placed', time: native.time, width, height, data: this.placer.place(picture, matrix, placement, native.rotation) };
+    return placed;
   }
 }
 

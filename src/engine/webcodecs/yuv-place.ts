@@ -1,0 +1,272 @@
+// Places a decoded YUV picture in its cell the way the ffmpeg.wasm path does (`scale=W:H:flags=area`, then
+// transpose/flip, crop, and a plain conversion to RGBA), in plain arithmetic over the planes VideoFrame.copyTo gives.
+//
+// Why not canvas drawImage(VideoFrame): Chromium keeps every frame drawn onto a canvas in its image cache, about
+// 5 MB per 1080p frame, up to some 700 MB per renderer (measured 2026-11-26, Chromium 156, software decoding), and
+// converts the whole frame to RGB before scaling. This is as fast (5–7 ms a 1080p frame here), holds one frame's
+// planes at a time, and scales in YUV like ffmpeg, chroma at its own resolution, so the two engines agree closely.
+// No DOM types here: unit-tested in Node.
+
+import type { FramePlacement } from '../../core/geometry.js';
+
+/** The pixel formats placed here (8 bits a sample); a frame in any other is drawn by the canvas instead. */
+export type YuvFormat = 'I420' | 'I420A' | 'I422' | 'I422A' | 'I444' | 'I444A' | 'NV12';
+
+/** Where one plane starts in the copied bytes and how far apart its rows are, as VideoFrame.copyTo reports it. */
+export interface PlaneLayout {
+  offset: number;
+  stride: number;
+}
+
+/** A picture's planes as copied out of a VideoFrame (its visible part). */
+export interface YuvPicture {
+  format: YuvFormat;
+  width: number;
+  height: number;
+  data: Uint8Array;
+  layout: readonly PlaneLayout[];
+}
+
+/** How YUV becomes RGB: the matrix's red and blue luma weights, and whether samples use the full 0–255 range. */
+export interface YuvMatrix {
+  kr: number;
+  kb: number;
+  fullRange: boolean;
+}
+
+/** The luma weights of the matrices WebCodecs names (VideoMatrixCoefficients); untagged video is BT.601. */
+const MATRICES: Record<string, [number, number]> = {
+  smpte170m: [0.299, 0.114],
+  bt470bg: [0.299, 0.114],
+  bt709: [0.2126, 0.0722],
+  'bt2020-ncl': [0.2627, 0.0593],
+};
+
+/** The conversion for a frame's colour space (`matrix` null: BT.601, `fullRange` null: limited); null if unknown. */
+export function yuvMatrix(matrix: string | null | undefined, fullRange: boolean | null | undefined): YuvMatrix | null {
+  const weights = MATRICES[matrix ?? 'smpte170m'];
+  return weights ? { kr: weights[0], kb: weights[1], fullRange: fullRange ?? false } : null;
+}
+
+/** Chroma subsampling of each format: how many luma samples share one chroma sample, across and down. */
+const SUBSAMPLING: Record<YuvFormat, [number, number]> = {
+  I420: [2, 2],
+  I420A: [2, 2],
+  NV12: [2, 2],
+  I422: [2, 1],
+  I422A: [2, 1],
+  I444: [1, 1],
+  I444A: [1, 1],
+};
+
+export function isYuvFormat(format: string | null): format is YuvFormat {
+  return format !== null && format in SUBSAMPLING;
+}
+
+/**
+ * One axis of a resampling: for each output sample, the first input sample it reads, how many, and their weights.
+ * Shrinking averages areas (each output sample is the mean of the input span it covers, partial samples weighed by
+ * the part covered), as ffmpeg's `area` does; enlarging interpolates linearly between the two nearest samples.
+ */
+interface Taps {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Float32Array;
+}
+
+export function resampleTaps(from: number, to: number): Taps {
+  const first = new Int32Array(to);
+  const count = new Int32Array(to);
+  const weights: number[] = [];
+  const step = from / to;
+  for (let i = 0; i < to; i++) {
+    if (to <= from) {
+      const start = i * step;
+      const end = (i + 1) * step;
+      const a = Math.floor(start);
+      const b = Math.min(from, Math.ceil(end - 1e-9));
+      first[i] = a;
+      count[i] = b - a;
+      for (let j = a; j < b; j++) weights.push((Math.min(end, j + 1) - Math.max(start, j)) / step);
+    } else {
+      const centre = Math.min(from - 1, Math.max(0, (i + 0.5) * step - 0.5));
+      const a = Math.floor(centre);
+      const f = centre - a;
+      first[i] = a;
+      if (f > 0 && a + 1 < from) {
+        count[i] = 2;
+        weights.push(1 - f, f);
+      } else {
+        count[i] = 1;
+        weights.push(1);
+      }
+    }
+  }
+  return { first, count, weights: Float32Array.from(weights) };
+}
+
+/** One plane to resample: its bytes, where it starts, its row stride, and the distance between its samples. */
+interface PlaneView {
+  data: Uint8Array;
+  offset: number;
+  stride: number;
+  /** 1 for a planar plane, 2 for one of NV12's interleaved chroma planes. */
+  step: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Places YUV pictures; keeps its tap tables and scratch rows between frames of one job (every frame of a job has the
+ * same size and placement). Not re-entrant: one picture at a time.
+ */
+export class YuvPlacer {
+  private readonly taps = new Map<string, Taps>();
+  private row = new Float32Array(0);
+  private readonly planes: [Float32Array, Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
+
+  /**
+   * The picture scaled to `placement.scaled` (in display orientation; a sideways picture is scaled to the transposed
+   * size first), turned clockwise by `rotation` and cut to `placement.crop`: RGBA bytes of the crop's size.
+   */
+  place(picture: YuvPicture, matrix: YuvMatrix, placement: FramePlacement, rotation: 0 | 90 | 180 | 270): Uint8Array<ArrayBuffer> {
+    const sideways = rotation === 90 || rotation === 270;
+    const width = sideways ? placement.scaled.height : placement.scaled.width;
+    const height = sideways ? placement.scaled.width : placement.scaled.height;
+    const [sx, sy] = SUBSAMPLING[picture.format];
+    // Chroma as ffmpeg's scaler writing RGB keeps it: across, at the source's own subsampling (one sample for two
+    // pixels, or one each for 4:4:4); down, one for every output row. Matched against ffmpeg.wasm's tiles (41–58 dB on
+    // real footage, 2026-11-26); ffmpeg's x86 build rounds differently, so the CLI is only a loose oracle.
+    const chromaWidth = Math.ceil(width / sx);
+    const chromaHeight = height;
+    const [y, u, v] = this.scaledPlanes(width * height, chromaWidth * chromaHeight);
+    const sourceChroma = { width: Math.ceil(picture.width / sx), height: Math.ceil(picture.height / sy) };
+    const [luma, cb, cr] = planeViews(picture, sourceChroma);
+    this.resample(luma, y, width, height);
+    this.resample(cb, u, chromaWidth, chromaHeight);
+    this.resample(cr, v, chromaWidth, chromaHeight);
+    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement, rotation);
+  }
+
+  private scaledPlanes(lumaSize: number, chromaSize: number): [Float32Array, Float32Array, Float32Array] {
+    if (this.planes[0].length !== lumaSize) this.planes[0] = new Float32Array(lumaSize);
+    if (this.planes[1].length !== chromaSize) {
+      this.planes[1] = new Float32Array(chromaSize);
+      this.planes[2] = new Float32Array(chromaSize);
+    }
+    return this.planes;
+  }
+
+  private tapsFor(from: number, to: number): Taps {
+    const key = `${from}>${to}`;
+    let taps = this.taps.get(key);
+    if (!taps) {
+      taps = resampleTaps(from, to);
+      this.taps.set(key, taps);
+    }
+    return taps;
+  }
+
+  /** Resamples `plane` into `out` (`width` × `height`): down the columns into one row at a time, then across it. */
+  private resample(plane: PlaneView, out: Float32Array, width: number, height: number): void {
+    const down = this.tapsFor(plane.height, height);
+    const across = this.tapsFor(plane.width, width);
+    if (this.row.length < plane.width) this.row = new Float32Array(plane.width);
+    const row = this.row;
+    const { data, offset, stride, step } = plane;
+    let dw = 0;
+    for (let oy = 0; oy < height; oy++) {
+      row.fill(0, 0, plane.width);
+      const firstRow = down.first[oy]!;
+      for (let k = 0; k < down.count[oy]!; k++) {
+        const weight = down.weights[dw++]!;
+        let p = offset + (firstRow + k) * stride;
+        if (step === 1) {
+          for (let x = 0; x < plane.width; x++) row[x]! += weight * data[p + x]!;
+        } else {
+          for (let x = 0; x < plane.width; x++, p += step) row[x]! += weight * data[p]!;
+        }
+      }
+      let aw = 0;
+      const base = oy * width;
+      for (let ox = 0; ox < width; ox++) {
+        const firstColumn = across.first[ox]!;
+        let sum = 0;
+        for (let k = 0; k < across.count[ox]!; k++) sum += across.weights[aw++]! * row[firstColumn + k]!;
+        out[base + ox] = sum;
+      }
+    }
+  }
+}
+
+function planeViews(picture: YuvPicture, chroma: { width: number; height: number }): [PlaneView, PlaneView, PlaneView] {
+  const { data, layout, width, height } = picture;
+  const plane = (i: number, extra: number, step: number, size: { width: number; height: number }): PlaneView => ({
+    data,
+    offset: layout[i]!.offset + extra,
+    stride: layout[i]!.stride,
+    step,
+    ...size,
+  });
+  const luma = plane(0, 0, 1, { width, height });
+  return picture.format === 'NV12' ? [luma, plane(1, 0, 2, chroma), plane(1, 1, 2, chroma)] : [luma, plane(1, 0, 1, chroma), plane(2, 0, 1, chroma)];
+}
+
+/** Scaled planes in the picture's own orientation: luma `width` wide, chroma `chromaWidth` wide, subsampled by sx, sy. */
+interface ScaledPlanes {
+  y: Float32Array;
+  u: Float32Array;
+  v: Float32Array;
+  width: number;
+  chromaWidth: number;
+  sx: number;
+  sy: number;
+}
+
+/**
+ * Converts the crop of the rotated, scaled picture to RGBA: each output pixel reads its luma sample and the chroma
+ * sample it shares with its neighbours (as ffmpeg's plain conversion does), through the matrix.
+ */
+function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlacement, rotation: 0 | 90 | 180 | 270): Uint8Array<ArrayBuffer> {
+  const { y, u, v, width, chromaWidth, sx, sy } = planes;
+  const { crop, scaled } = placement;
+  const out = new Uint8ClampedArray(crop.width * crop.height * 4);
+  const kg = 1 - matrix.kr - matrix.kb;
+  const yOffset = matrix.fullRange ? 0 : 16;
+  const yScale = matrix.fullRange ? 1 : 255 / 219;
+  const cScale = matrix.fullRange ? 1 : 255 / 224;
+  const rFromCr = 2 * (1 - matrix.kr) * cScale;
+  const bFromCb = 2 * (1 - matrix.kb) * cScale;
+  const gFromCb = ((2 * matrix.kb * (1 - matrix.kb)) / kg) * cScale;
+  const gFromCr = ((2 * matrix.kr * (1 - matrix.kr)) / kg) * cScale;
+  let o = 0;
+  for (let cy = 0; cy < crop.height; cy++) {
+    for (let cx = 0; cx < crop.width; cx++) {
+      // (dx, dy) in the displayed (rotated) scaled picture; (px, py) the same point before the clockwise turn.
+      const dx = crop.x + cx;
+      const dy = crop.y + cy;
+      let px = dx;
+      let py = dy;
+      if (rotation === 90) {
+        px = dy;
+        py = scaled.width - 1 - dx;
+      } else if (rotation === 180) {
+        px = scaled.width - 1 - dx;
+        py = scaled.height - 1 - dy;
+      } else if (rotation === 270) {
+        px = scaled.height - 1 - dy;
+        py = dx;
+      }
+      const luma = (y[py * width + px]! - yOffset) * yScale;
+      const c = Math.floor(py / sy) * chromaWidth + Math.floor(px / sx);
+      const cb = u[c]! - 128;
+      const cr = v[c]! - 128;
+      out[o] = luma + rFromCr * cr;
+      out[o + 1] = luma - gFromCb * cb - gFromCr * cr;
+      out[o + 2] = luma + bFromCb * cb;
+      out[o + 3] = 255;
+      o += 4;
+    }
+  }
+  return new Uint8Array(out.buffer);
+}
