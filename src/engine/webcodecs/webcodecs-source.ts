@@ -356,13 +356,13 @@ class FramePlacer {
     try {
       layout = await frame.copyTo(this.buffer);
     } catch {
+      // A picture the browser will not copy out (a GPU frame it cannot read back): the canvas can still draw it.
       return native;
     }
     frame.close();
     const picture = { format, width: rect.width, height: rect.height, data: this.buffer, layout };
     const { width, height } = placement.crop;
-    const placed: PlacedFrame = { kind: 'placed', time: native.time, width, height, data: this.placer.place(picture, matrix, placement, native.rotation) };
-    return placed;
+    return { kind: 'placed', time: native.time, width, height, data: this.placer.place(picture, matrix, placement, native.rotation) } satisfies PlacedFrame;
   }
 }
 
