@@ -60,7 +60,7 @@ const SUBSAMPLING: Record<YuvFormat, [number, number]> = {
 };
 
 export function isYuvFormat(format: string | null): format is YuvFormat {
-  return format !== null && format in SUBSAMPLING;
+  return format !== null && Object.hasOwn(SUBSAMPLING, format);
 }
 
 /**
