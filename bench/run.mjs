@@ -3,7 +3,8 @@
 // Prints two tables and writes bench/results/<timestamp>.json. Targets are reported, never asserted.
 //
 // BENCH_REPS=n (3), BENCH_JOBS=a,c1 (a subset; the targets need the full set), BENCH_BASELINES=0 (our side only),
-// BENCH_DECODERS=n (ffmpeg.wasm decoders), BENCH_WASM_LIMIT_S=s (300), BENCH_LONG=0 (skip the 2-hour input).
+// BENCH_DECODERS=n (ffmpeg.wasm decoders), BENCH_WASM_LIMIT_S=s (300), BENCH_LONG=0 (skip the long and big inputs:
+// the 2-hour film and the 1 and 5 GiB AVI and MPEG-TS files take 25 GB of disk in bench/.cache/).
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -36,20 +37,35 @@ need('ffmpeg');
 // Inputs, generated once. (1): 120 s 720p30 H.264 with B-frames, key every 2 s, noisy so it does not compress away.
 // (2): 300 s 1080p30 H.264 with a strict 250-frame GOP. (long): input 2 copied end to end 24 times without
 // re-encoding: a 2-hour 1080p H.264 file of 4.8 GB, over 2 GiB, its index at the end.
+// The big files of the ffmpeg.wasm path (issue 11): 30 s of noisy 1080p30 at 50 Mb/s, MPEG-4 Part 2 in AVI (with
+// B-frames, and without) and MPEG-2 with B-frames in MPEG-TS (none of which a browser decodes), a key frame every
+// second (the noise would make the encoders put one every few frames), copied end to end to about 1 GiB and 5 GiB.
+const noisy1080 = ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=30', '-vf', 'noise=alls=12:allf=t', '-b:v', '50M', '-maxrate', '50M', '-bufsize', '20M', '-g', '30', '-sc_threshold', '1000000000'];
 const INPUTS = {
   in1: { file: 'in1-720p-120s.mp4', duration: 120, args: ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=120', '-vf', 'noise=alls=6:allf=t', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p'] },
   in2: { file: 'in2-1080p-300s.mp4', duration: 300, args: ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=300', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'] },
-  long: { file: 'long-1080p-2h.mp4', duration: 7200, concat: { of: 'in2', times: 24 } },
+  long: { file: 'long-1080p-2h.mp4', duration: 7200, concat: { of: 'in2', times: 24 }, long: true },
+  segAvi: { file: 'seg-1080p-30s-mpeg4.avi', duration: 30, args: [...noisy1080, '-bf', '2', '-c:v', 'mpeg4'], long: true },
+  segAviP: { file: 'seg-1080p-30s-mpeg4-nob.avi', duration: 30, args: [...noisy1080, '-bf', '0', '-c:v', 'mpeg4'], long: true },
+  segTs: { file: 'seg-1080p-30s-mpeg2.ts', duration: 30, args: [...noisy1080, '-bf', '2', '-c:v', 'mpeg2video'], long: true },
+  avi1: { file: 'big-1g-mpeg4.avi', concat: { of: 'segAvi', bytes: 2 ** 30 }, long: true },
+  avi5: { file: 'big-5g-mpeg4.avi', concat: { of: 'segAvi', bytes: 5 * 2 ** 30 }, long: true },
+  aviP1: { file: 'big-1g-mpeg4-nob.avi', concat: { of: 'segAviP', bytes: 2 ** 30 }, long: true },
+  aviP5: { file: 'big-5g-mpeg4-nob.avi', concat: { of: 'segAviP', bytes: 5 * 2 ** 30 }, long: true },
+  ts1: { file: 'big-1g-mpeg2.ts', concat: { of: 'segTs', bytes: 2 ** 30 }, long: true },
+  ts5: { file: 'big-5g-mpeg2.ts', concat: { of: 'segTs', bytes: 5 * 2 ** 30 }, long: true },
 };
 mkdirSync(cache, { recursive: true });
 const path = (name) => join(cache, INPUTS[name].file);
 for (const [name, input] of Object.entries(INPUTS)) {
-  if (existsSync(path(name)) || (name === 'long' && !LONG)) continue;
+  if (existsSync(path(name)) || (input.long && !LONG)) continue;
   console.log(`generating ${name} (${input.file})…`);
-  const part = `${path(name)}.part.mp4`;
+  const part = join(cache, `part.${input.file}`);
   if (input.concat) {
+    // Whole copies of the source, as many as reach the size asked for (stream copy: seconds, not minutes).
+    const times = input.concat.times ?? Math.ceil(input.concat.bytes / statSync(path(input.concat.of)).size);
     const list = join(cache, `${name}.txt`);
-    writeFileSync(list, Array.from({ length: input.concat.times }, () => `file '${path(input.concat.of)}'`).join('\n') + '\n');
+    writeFileSync(list, Array.from({ length: times }, () => `file '${path(input.concat.of)}'`).join('\n') + '\n');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-y', part], { stdio: 'inherit' });
   } else {
     execFileSync('ffmpeg', ['-v', 'error', ...input.args, '-y', part], { stdio: 'inherit' });
@@ -81,6 +97,14 @@ const LONG_JOBS = [
   { id: 'k5', title: '100 key frames, input 2 as a File (5 min)', file: 'in2', options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 } },
   { id: 'k120', title: '100 key frames, 2-hour 4.8 GB File', file: 'long', options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 } },
   { id: 'i120', title: 'inter 60 s, 2-hour 4.8 GB File (120 tiles, 6 sheets)', file: 'long', options: { f: 'jpg', inter: 60000, sw: W, sh: H, tw: 5, th: 4 } },
+  // The ffmpeg.wasm path (issue 11): what `auto` leaves to it (AVI, MPEG-2 in MPEG-TS), and an MP4 forced onto it.
+  { id: 'k120f', title: '100 key frames, 2-hour 4.8 GB File, ffmpeg.wasm forced', file: 'long', options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 }, engine: 'ffmpeg' },
+  { id: 'a1', title: 'inter 30 s, MPEG-4 AVI with B-frames, 1 GiB', file: 'avi1', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
+  { id: 'a5', title: 'inter 30 s, MPEG-4 AVI with B-frames, 5 GiB', file: 'avi5', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
+  { id: 'p1', title: 'inter 30 s, MPEG-4 AVI without B-frames, 1 GiB', file: 'aviP1', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
+  { id: 'p5', title: 'inter 30 s, MPEG-4 AVI without B-frames, 5 GiB', file: 'aviP5', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
+  { id: 't1', title: 'inter 30 s, MPEG-2 in MPEG-TS, 1 GiB', file: 'ts1', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
+  { id: 't5', title: 'inter 30 s, MPEG-2 in MPEG-TS, 5 GiB', file: 'ts5', options: { f: 'jpg', inter: 30000, sw: W, sh: H, tw: 5, th: 4 } },
 ];
 const jobs = only ? JOBS.filter((j) => only.includes(j.id)) : JOBS;
 const longJobs = !LONG ? [] : only ? LONG_JOBS.filter((j) => only.includes(j.id)) : LONG_JOBS;
@@ -166,7 +190,7 @@ try {
     const p = await browser.newPage();
     await p.goto(`http://localhost:${PORT}/bench/page.html`);
     await p.waitForFunction(() => window.benchReady === true);
-    const files = Object.keys(INPUTS).filter((n) => existsSync(path(n)) && (n !== 'long' || LONG)).map(path);
+    const files = Object.keys(INPUTS).filter((n) => existsSync(path(n)) && (!INPUTS[n].long || LONG)).map(path);
     await p.locator('#file').setInputFiles(files);
     return p;
   };
@@ -261,9 +285,9 @@ try {
     page = await openPage();
   }
   for (const job of longJobs) {
-    const runs = { ms: [], probed: [], first: [], peak: 0, tiles: 0, engine: null, decoded: null };
+    const runs = { ms: [], probed: [], first: [], peak: 0, tiles: 0, engine: null, decoded: null, frameTable: null };
     for (let rep = 0; rep < REPS; rep++) {
-      const o = await withPeak(() => run('ours', fileRef(job.file), job.options, DECODERS));
+      const o = await withPeak(() => run('ours', fileRef(job.file), job.options, DECODERS, job.engine));
       runs.ms.push(o.value.ms);
       runs.probed.push(o.value.probedMs);
       runs.first.push(o.value.firstSheetMs);
@@ -271,9 +295,10 @@ try {
       runs.tiles = o.value.tiles;
       runs.engine = o.value.engine.used;
       runs.decoded = o.value.engine.decoded;
+      runs.frameTable = o.value.engine.frameTable;
       console.log(`  ${job.id} rep ${rep + 1}/${REPS}: ${(o.value.ms / 1000).toFixed(2)} s (frame table at ${(o.value.probedMs / 1000).toFixed(2)} s)`);
     }
-    longResults.push({ id: job.id, title: job.title, bytes: statSync(path(job.file)).size, tiles: runs.tiles, engine: runs.engine, decoded: runs.decoded, medians: { ms: median(runs.ms), probed: median(runs.probed), first: median(runs.first) }, peakBrowserPssBytes: runs.peak, runs });
+    longResults.push({ id: job.id, title: job.title, bytes: statSync(path(job.file)).size, tiles: runs.tiles, engine: runs.engine, decoded: runs.decoded, frameTable: runs.frameTable, medians: { ms: median(runs.ms), probed: median(runs.probed), first: median(runs.first) }, peakBrowserPssBytes: runs.peak, runs });
   }
 
   const versions = {
@@ -299,10 +324,10 @@ try {
     console.log(`| ${r.id}: ${r.title} | ${r.tiles} | ${r.engine}${r.decoded !== null ? ` (${r.decoded} decoded)` : ''} | ${s(m.ours)} | ${s(m.oursProbed)} | ${s(m.oursFirst)} | ${s(m.ffmpeg)} | ${s(m.warm)} | ${s(m.cliPlain)} | ${s(m.cliBest)} | ${s(m.wasmPlain)} | ${x(m.ours, m.cliPlain)} | ${x(m.ours, m.cliBest)} | ${wasmCell(m)} | ${mib(r.peakBrowserPssBytes)} / ${mib(r.peakBrowserPssFfmpegBytes)} / ${mib(r.peakBrowserPssWarmBytes)} |`);
   }
   if (longResults.length) {
-    console.log('\n| long input job | file | tiles | engine | total | frame table at | first sheet | peak PSS |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('\n| long input job | file | tiles | engine | frame table from | total | frame table at | first sheet | peak PSS |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of longResults) {
-      console.log(`| ${r.id}: ${r.title} | ${(r.bytes / 1e9).toFixed(2)} GB | ${r.tiles} | ${r.engine}${r.decoded !== null ? ` (${r.decoded} decoded)` : ''} | ${s(r.medians.ms)} | ${s(r.medians.probed)} | ${s(r.medians.first)} | ${mib(r.peakBrowserPssBytes)} MiB |`);
+      console.log(`| ${r.id}: ${r.title} | ${(r.bytes / 1e9).toFixed(2)} GB | ${r.tiles} | ${r.engine}${r.decoded !== null ? ` (${r.decoded} decoded)` : ''} | ${r.frameTable} | ${s(r.medians.ms)} | ${s(r.medians.probed)} | ${s(r.medians.first)} | ${mib(r.peakBrowserPssBytes)} MiB |`);
     }
   }
   const by = Object.fromEntries([...results, ...longResults].map((r) => [r.id, r]));
@@ -315,6 +340,16 @@ try {
   if (has('k120')) targets.push(['file over 2 GiB: frame table in ≤ 2 s', by.k120.bytes > 2 ** 31 && by.k120.medians.probed <= 2000]);
   if (has('i120')) targets.push(['first sheet within 25 % of the job\'s time (2-hour inter, 6 sheets)', by.i120.medians.first <= 0.25 * by.i120.medians.ms]);
   if (has('k5', 'k120')) targets.push(['peak memory flat in the video\'s length (2 h within 10 % of 5 min)', by.k120.peakBrowserPssBytes <= 1.1 * by.k5.peakBrowserPssBytes]);
+  if (has('a1', 'a5', 'p1', 'p5', 't1', 't5')) {
+    const peak = (id) => by[id].peakBrowserPssBytes;
+    const table = (id) => by[id].medians.probed;
+    const pairs = [['a1', 'a5'], ['p1', 'p5'], ['t1', 't5']];
+    targets.push(['ffmpeg.wasm path: peak memory flat in file size (5 GiB within 10 % of 1 GiB: both AVIs, MPEG-TS)', pairs.every(([s, b]) => peak(b) <= 1.1 * peak(s))]);
+    targets.push(['ffmpeg.wasm path: peak memory never over 1.2 GB', Math.max(...pairs.flat().map(peak)) <= 1.2e9]);
+    targets.push(['ffmpeg.wasm path: frame table time flat in file size, AVI from its index (5 GiB within 10 % of 1 GiB)', table('p5') <= 1.1 * table('p1')]);
+    targets.push(['ffmpeg.wasm path: frame table time flat in file size, AVI with B-frames (index + frame headers after each key frame)', table('a5') <= 1.1 * table('a1')]);
+    targets.push(['ffmpeg.wasm path: frame table time flat in file size, MPEG-TS (no index: ffprobe reads every packet)', table('t5') <= 1.1 * table('t1')]);
+  }
   if (has('b', 'c2', 'd')) targets.push(['peak browser memory under 1.5 GB on input 2 (every engine)', Math.max(...['b', 'c2', 'd'].flatMap((id) => [by[id].peakBrowserPssBytes, by[id].peakBrowserPssFfmpegBytes, by[id].peakBrowserPssWarmBytes])) < 1.5e9]);
   console.log('\nTargets:');
   for (const [name, ok] of targets) console.log(`  ${ok ? 'met   ' : 'MISSED'} ${name}`);

@@ -17,7 +17,7 @@ export type { Notify, ParsedProcess, SaveAs } from './core/process-string.js';
 export { checkSheetSizeEarly } from './core/geometry.js';
 export type { SpritePhase, SpriteProgress } from './core/progress.js';
 export type { Tile } from './core/tile.js';
-export type { EngineName, EngineReport } from './core/engine-report.js';
+export type { EngineName, EngineReport, FrameTableSource } from './core/engine-report.js';
 export type { EngineChoice } from './core/settings.js';
 export type { VideoSourceInfo } from './core/source.js';
 export { writeVtt } from './core/vtt.js';

@@ -9,7 +9,7 @@ export { formatProcess, parseProcess } from './process-string.js';
 export type { Notify, ParsedProcess, SaveAs } from './process-string.js';
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_JOBS_PER_ENGINE, DEFAULT_MEMFS_LIMIT_BYTES, defaultDecoders, MAX_DECODERS, SETTING_RULES } from './settings.js';
 export type { SpritePhase, SpriteProgress } from './progress.js';
-export type { EngineName, EngineReport } from './engine-report.js';
+export type { EngineName, EngineReport, FrameTableSource } from './engine-report.js';
 export type { EngineChoice } from './settings.js';
 export { displaySize } from './source.js';
 export type { Size, VideoSourceInfo } from './source.js';

@@ -141,7 +141,7 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
     sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, tiles: s.tiles.length })),
     tiles,
     missed: input.missed,
-    engine: { used: input.engine.used, reason: input.engine.reason, fallback: input.engine.fallback && { ...input.engine.fallback }, decoded: input.engine.decoded },
+    engine: { used: input.engine.used, reason: input.engine.reason, fallback: input.engine.fallback && { ...input.engine.fallback }, decoded: input.engine.decoded, frameTable: input.engine.frameTable },
     vtt: input.vttName,
   };
 }

@@ -51,7 +51,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
     async close() {
       calls.closed++;
     },
-    report: { used: 'ffmpeg', reason: 'a fake', fallback: null, decoded: null },
+    report: { used: 'ffmpeg', reason: 'a fake', fallback: null, decoded: null, frameTable: 'packets' },
   };
   return { source, calls };
 }

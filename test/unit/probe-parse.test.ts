@@ -12,7 +12,10 @@ function probeJson(stream: Record<string, unknown>, extra: Record<string, unknow
 describe('parseStreamInfo', () => {
   it('reads size, SAR and the video stream index behind an audio stream', () => {
     const s = parseStreamInfo(probeJson({ sample_aspect_ratio: '2:1' }, [{ index: 0, codec_type: 'audio' }]));
-    expect(s).toMatchObject({ index: 1, codedWidth: 1920, codedHeight: 1080, sar: [2, 1], rotation: 0, codec: 'h264' });
+    expect(s).toMatchObject({ index: 1, codedWidth: 1920, codedHeight: 1080, sar: [2, 1], rotation: 0, codec: 'h264', hasBFrames: 0 });
+    expect(parseStreamInfo(probeJson({ has_b_frames: 2 })).hasBFrames).toBe(2);
+    expect(parseStreamInfo(probeJson({ id: '0x4' })).containerId).toBe(4);
+    expect(parseStreamInfo(probeJson({})).containerId).toBeNull();
   });
 
   it.each([

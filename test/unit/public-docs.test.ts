@@ -19,7 +19,7 @@ const ROOT_EXPORTS = [
   // Making sprites.
   'generateSprites', 'createSpriteGenerator', 'GenerateOptions', 'GenerateSpritesOptions', 'SpriteGenerator',
   'SpriteGeneratorSettings', 'SpriteInput', 'SpriteResult', 'SpriteObjectUrls', 'SpriteSheet', 'SpriteProgress',
-  'SpritePhase', 'Tile', 'VideoSourceInfo', 'EngineChoice', 'EngineName', 'EngineReport',
+  'SpritePhase', 'Tile', 'VideoSourceInfo', 'EngineChoice', 'EngineName', 'EngineReport', 'FrameTableSource',
   // Errors.
   'SpriteError', 'SPRITE_ERROR_CODES', 'SpriteErrorCode',
   // Options, process strings, and the rules a form needs.

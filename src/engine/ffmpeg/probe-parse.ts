@@ -6,7 +6,7 @@ import type { VideoSourceInfo } from '../../core/source.js';
 
 /** The ffprobe entries the engine asks for; parseStreamInfo reads exactly these. */
 export const PROBE_ENTRIES =
-  'stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,start_time,duration' +
+  'stream=index,id,codec_type,codec_name,width,height,sample_aspect_ratio,start_time,duration,has_b_frames' +
   ':stream_disposition=attached_pic:stream_side_data=rotation:stream_tags=rotate:format=format_name,start_time,duration';
 
 /** What the stream-level probe tells before any packet is read. */
@@ -23,10 +23,15 @@ export interface StreamInfo {
   formatName: string;
   /** Where the header says the video ends, in s on the container's timeline (stream duration, else the file's); null if unknown. */
   claimedEndSec: number | null;
+  /** Frames the decoder holds back to reorder B-frames (0 when it shows them in decode order). */
+  hasBFrames: number;
+  /** The container's own id of the stream (an MP4 track_ID, a TS PID), where it has one. */
+  containerId: number | null;
 }
 
 interface ProbeStream {
   index?: number;
+  id?: string;
   codec_type?: string;
   codec_name?: string;
   width?: number;
@@ -34,6 +39,7 @@ interface ProbeStream {
   sample_aspect_ratio?: string;
   start_time?: string;
   duration?: string;
+  has_b_frames?: number;
   disposition?: { attached_pic?: number };
   side_data_list?: { rotation?: number }[];
   tags?: { rotate?: string };
@@ -101,6 +107,8 @@ export function parseStreamInfo(json: string): StreamInfo {
     formatStartSec: Number(data.format?.start_time) || 0,
     formatName,
     claimedEndSec: Number.isFinite(streamEnd) ? streamEnd : Number.isFinite(formatEnd) ? formatEnd : null,
+    hasBFrames: Number(video.has_b_frames) || 0,
+    containerId: video.id !== undefined && Number.isInteger(Number(video.id)) ? Number(video.id) : null,
   };
 }
 

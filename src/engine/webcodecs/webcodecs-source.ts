@@ -15,12 +15,13 @@ import {
   type EncodedPacket,
   type InputVideoTrack,
 } from 'mediabunny';
-import type { EngineReport } from '../../core/engine-report.js';
+import type { EngineReport, FrameTableSource } from '../../core/engine-report.js';
 import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
 import type { FramePlacement } from '../../core/geometry.js';
 import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, PlacedFrame, ProbeResult } from '../frame-source.js';
+import { firstUnreadable, listPackets, type PacketIndex } from '../container-index.js';
 import { readRange, type EngineInput } from '../input.js';
 import { chooseSar } from './aspect.js';
 import { planRuns, type DecodeRun } from './decode-plan.js';
@@ -61,14 +62,6 @@ export interface Declined {
   error: SpriteError;
 }
 
-/** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
-interface PacketIndex {
-  /** Presentation time, s. */
-  pts: Float64Array;
-  /** 1 for a key packet. */
-  key: Uint8Array;
-}
-
 function declined(reason: string, code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED'): Declined {
   return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }) };
 }
@@ -105,9 +98,10 @@ export class WebCodecsSource implements FrameSource {
     private readonly facts: VideoSourceInfo,
     private readonly truncatedFromMs: number | null,
     private readonly keyOnly: boolean,
+    frameTable: FrameTableSource,
   ) {
     this.sink = new EncodedPacketSink(track);
-    this.report = { used: 'webcodecs', reason: `the browser decodes ${facts.codec} natively (WebCodecs)`, fallback: null, decoded: 0 };
+    this.report = { used: 'webcodecs', reason: `the browser decodes ${facts.codec} natively (WebCodecs)`, fallback: null, decoded: 0, frameTable };
   }
 
   /**
@@ -171,7 +165,9 @@ export class WebCodecsSource implements FrameSource {
       frameIntervalMs: probed.table.frameIntervalMs,
       codec: CODEC_NAMES[codec] ?? codec,
     };
-    return new WebCodecsSource(demuxed, track, config, codec, framing, codec === 'hevc' ? hevcTopTemporalId(description) : 0, probed, facts, cut ? claimedMs : null, options.keyOnly);
+    // MP4 and MOV list every sample in their index; other containers are walked packet by packet (headers only).
+    const tableSource: FrameTableSource = isobmff ? 'index' : 'packets';
+    return new WebCodecsSource(demuxed, track, config, codec, framing, codec === 'hevc' ? hevcTopTemporalId(description) : 0, probed, facts, cut ? claimedMs : null, options.keyOnly, tableSource);
   }
 
   async probe(): Promise<ProbeResult> {
@@ -390,49 +386,6 @@ function toBytes(source: AllowSharedBufferSource): Uint8Array {
 async function avcSar(track: InputVideoTrack, avcC: Uint8Array | undefined, framing: NalFraming): Promise<[number, number] | null> {
   const sps = avcC ? findSps({ avcC }) : await new EncodedPacketSink(track).getFirstKeyPacket().then((p) => (p ? findSps({ unit: p.data, framing }) : null), () => null);
   return sps ? spsSar(sps) : null;
-}
-
-/** Every packet's time and key flag in decode order, from the container's index (no packet data is read). */
-async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex & { duration: Float64Array }> {
-  const pts: number[] = [];
-  const key: number[] = [];
-  const duration: number[] = [];
-  // The iterator reads ahead; one await per packet still dominates (a 2-hour film has 216 000 of them).
-  for await (const p of sink.packets(undefined, undefined, { metadataOnly: true })) {
-    pts.push(p.timestamp);
-    key.push(p.type === 'key' ? 1 : 0);
-    duration.push(p.duration);
-  }
-  return { pts: Float64Array.from(pts), key: Uint8Array.from(key), duration: Float64Array.from(duration) };
-}
-
-/**
- * The decode-order index of the first packet whose data is gone (an index that promises more than the file holds: a
- * cut download); the packet count when the last one reads. A binary search: a handful of small reads near the cut.
- */
-async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIndex): Promise<number> {
-  const n = packets.pts.length;
-  const byTime = async (i: number) => {
-    const packet = await sink.getPacket(packets.pts[i]!).catch(() => null);
-    return packet && packet.timestamp === packets.pts[i] ? packet : null;
-  };
-  const packetAt = async (i: number): Promise<EncodedPacket | null> => {
-    const direct = await byTime(i);
-    if (direct || i === 0) return direct;
-    // mediabunny finds no packet by the time of a zero-length last sample; its predecessor's next one is it.
-    const before = await byTime(i - 1);
-    return before ? sink.getNextPacket(before).catch(() => null) : null;
-  };
-  const readable = async (i: number) => (await packetAt(i)) !== null;
-  if (await readable(n - 1)) return n;
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (await readable(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -1,0 +1,58 @@
+// MP4/MOV frame tables from the sample tables (mediabunny) for the ffmpeg.wasm engine, against ffprobe's full packet
+// list, which is what that engine reads otherwise: the same table, or null where the timelines differ.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildFrameTable } from '../../src/core/frame-table.js';
+import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/container-index.js';
+import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures');
+const ffprobe = (args: string[]) => execFileSync('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+/** Where mediabunny's timeline is not ffmpeg's: it starts this fragmented file at 0, ffmpeg at 83 ms. */
+const OTHER_TIMELINE = new Set(['h264_fmp4_1920x1080_rot-90_bbb.mp4']);
+
+describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
+  const files = readdirSync(FIXTURES).filter((f) => /\.(mp4|mov)$/.test(f));
+
+  it('finds the MP4 and MOV fixtures', () => expect(files.length).toBeGreaterThanOrEqual(6));
+
+  for (const file of files) {
+    it(`${file}: ffprobe's whole packet list, or null where the timelines differ`, async () => {
+      const path = join(FIXTURES, file);
+      const stream = parseStreamInfo(ffprobe(['-show_entries', PROBE_ENTRIES, '-of', 'json', path]));
+      const select = ['-select_streams', String(stream.index), '-show_entries', PACKET_ENTRIES, '-of', 'csv=p=0'];
+      const full = buildFrameTable(parsePacketCsv(ffprobe([...select, path])));
+      const head = parsePacketCsv(ffprobe(['-read_intervals', `%+#${TIMELINE_CHECK_PACKETS}`, ...select, path]));
+      const packets = await isobmffVideoPackets(new Blob([readFileSync(path)]), stream.containerId!);
+      expect(packets).not.toBeNull();
+      const table = tableOnFfmpegTimeline(packets!, head);
+      if (OTHER_TIMELINE.has(file)) return expect(table).toBeNull();
+      // ffprobe prints seconds to the microsecond; mediabunny keeps the exact fraction of the timescale.
+      expect(table).not.toBeNull();
+      expect(Math.abs(table!.startSec - full!.startSec)).toBeLessThan(2e-6);
+      expect(table!.frames.map((f) => f.key)).toEqual(full!.frames.map((f) => f.key));
+      table!.frames.forEach((f, i) => expect(Math.abs(f.time - full!.frames[i]!.time), `frame ${i}`).toBeLessThanOrEqual(0.002));
+      expect([table!.durationMs, table!.frameIntervalMs]).toEqual([full!.durationMs, full!.frameIntervalMs]);
+    });
+  }
+
+  it('gives no packets for a file cut before its last sample, or for another track id or container', async () => {
+    const whole = readFileSync(join(FIXTURES, 'h264_mp4_128x128_vfr_testsrc.mp4'));
+    expect(await isobmffVideoPackets(new Blob([whole]), 1)).not.toBeNull();
+    expect(await isobmffVideoPackets(new Blob([whole.subarray(0, whole.length - 4096)]), 1)).toBeNull();
+    expect(await isobmffVideoPackets(new Blob([whole]), 99)).toBeNull();
+    expect(await isobmffVideoPackets(new Blob([readFileSync(join(FIXTURES, 'vp9-opus_webm_320x180_bbb.webm'))]), 1)).toBeNull();
+  });
+
+  it('gives null when the first packets disagree in time or key flag, or ffprobe read none', () => {
+    const packets = { pts: Float64Array.from([-0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 1, 0, 0]) };
+    const head = [{ pts: 0, key: true }, { pts: 0.04, key: false }];
+    expect(tableOnFfmpegTimeline(packets, head)?.frames).toEqual([{ time: 0, key: true }, { time: 40, key: false }, { time: 80, key: false }]);
+    expect(tableOnFfmpegTimeline(packets, [{ pts: 0.001, key: true }])).toBeNull();
+    expect(tableOnFfmpegTimeline(packets, [{ pts: 0, key: true }, { pts: 0.04, key: true }])).toBeNull();
+    expect(tableOnFfmpegTimeline(packets, [])).toBeNull();
+  });
+});
