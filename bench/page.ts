@@ -1,6 +1,7 @@
 // The browser side of the benchmark: our public API, and the plain command a developer would run in ffmpeg.wasm.
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
+import { PHASE_WEIGHTS } from '../src/core/progress.js';
 import { createSpriteGenerator, generateSprites, type EngineChoice, type GenerateOptions, type SpriteOptions, type SpriteResult } from '../src/index.js';
 
 /** The same core files our engine uses, for the plain ffmpeg.wasm baseline. */
@@ -31,18 +32,24 @@ async function input(url: string): Promise<Blob> {
 }
 
 /**
- * A job's timings: to the last sheet; when the engine had loaded (first non-load phase), had probed (the frame table
- * is ready), and delivered the first sheet; which engine ran and how many frames it decoded.
+ * A job's timings: to the last sheet; when the input was open in an engine (the end of the load phase), when the
+ * frame table was ready (the probe phase's report), when decoding had begun (the first decode or encode report), and
+ * when the first sheet came; which engine ran and how many frames it decoded.
  */
 async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
   const t0 = performance.now();
   let loadMs = 0;
+  let openedMs = 0;
+  let tableMs = 0;
   let probedMs = 0;
   let firstSheetMs = 0;
   let lastSheetMs = 0;
   const result = await run({
     onProgress: (p) => {
       if (!loadMs && p.phase !== 'load') loadMs = performance.now() - t0;
+      // The load phase's end is its last share of the overall fraction.
+      if (!openedMs && p.phase === 'load' && p.fraction >= PHASE_WEIGHTS.load[1]) openedMs = performance.now() - t0;
+      if (!tableMs && p.phase === 'probe') tableMs = performance.now() - t0;
       if (!probedMs && (p.phase === 'decode' || p.phase === 'encode')) probedMs = performance.now() - t0;
     },
     onSheet: () => {
@@ -50,7 +57,7 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
       firstSheetMs ||= lastSheetMs;
     },
   });
-  return { ms: lastSheetMs || performance.now() - t0, loadMs, probedMs, firstSheetMs, tiles: result.tiles.length, sheets: result.sheets.length, engine: result.engine };
+  return { ms: lastSheetMs || performance.now() - t0, loadMs, openedMs, tableMs, probedMs, firstSheetMs, tiles: result.tiles.length, sheets: result.sheets.length, engine: result.engine };
 }
 
 /** Settings of a run: the decoder count (default: ours) and the engine (default auto). */

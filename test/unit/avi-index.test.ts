@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFrameTable } from '../../src/core/frame-table.js';
-import { aviFrameTable, vopType, type AviStream } from '../../src/engine/ffmpeg/avi-index.js';
+import { aviFrames, vopType, type AviReadOptions, type AviStream } from '../../src/engine/ffmpeg/avi-index.js';
 import { parseShowinfo } from '../../src/engine/ffmpeg/probe-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'avi-index-'));
@@ -53,9 +53,10 @@ function reader(bytes: Uint8Array) {
   return { read, readPieces, stats };
 }
 
-async function indexTable(file: string, bytes = new Uint8Array(readFileSync(file))) {
+async function indexTable(file: string, bytes = new Uint8Array(readFileSync(file)), options: AviReadOptions = {}) {
   const { read, readPieces, stats } = reader(bytes);
-  return { table: await aviFrameTable(read, bytes.length, streamOf(file), readPieces), stats };
+  const frames = await aviFrames(read, bytes.length, streamOf(file), { readPieces, ...options });
+  return { table: frames?.table ?? null, keysBefore: frames?.keysBefore ?? null, stats };
 }
 
 describe('aviFrameTable', () => {
@@ -91,7 +92,36 @@ describe('aviFrameTable', () => {
     expect(stats.reads).toBeLessThanOrEqual(keys + 12);
     // Asked one by one, the same table.
     const bytes = new Uint8Array(readFileSync(file));
-    expect(await aviFrameTable(reader(bytes).read, bytes.length, streamOf(file))).toEqual(table);
+    expect((await aviFrames(reader(bytes).read, bytes.length, streamOf(file)))?.table).toEqual(table);
+  });
+
+  it('with keys left to the job, reads one header run per frame asked about, and names the key frame each decodes from', async () => {
+    for (const [name, codec] of [
+      ['lazy-bf.avi', ['-c:v', 'mpeg4', '-bf', '2', '-g', '12', '-q:v', '5']],
+      ['lazy-bf3.avi', ['-c:v', 'mpeg4', '-bf', '3', '-g', '40', '-sc_threshold', '-30000', '-q:v', '5']],
+      ['lazy-nob.avi', ['-c:v', 'mpeg4', '-g', '10', '-q:v', '5']],
+    ] as const) {
+      const file = makeAvi(name, [...codec], { seconds: 6 });
+      const expected = decodedTable(file)!;
+      const { table, keysBefore, stats } = await indexTable(file, undefined, { keys: 'first' });
+      // The same frame times; with B-frames only the first key frame is flagged, and keysBefore finds the others.
+      expect(table!.frames.map((f) => f.time)).toEqual(expected.frames.map((f) => f.time));
+      const keyTimes = expected.frames.filter((f) => f.key).map((f) => f.time);
+      if (!keysBefore) {
+        expect(table).toEqual(expected);
+        continue;
+      }
+      expect(table!.frames.filter((f) => f.key).map((f) => f.time)).toEqual(keyTimes.slice(0, 1));
+      const readsAtOpen = stats.reads;
+      // The headers, the index and the first key frame's B-frames: a dozen reads whatever the length.
+      expect(readsAtOpen).toBeLessThanOrEqual(12);
+      const asked = expected.frames.filter((_, i) => i % 7 === 3).map((f) => f.time);
+      const lastKeyBefore = (t: number) => keyTimes.filter((k) => k <= t).at(-1)!;
+      expect(await keysBefore(asked), name).toEqual([...new Set(asked.map(lastKeyBefore))]);
+      // Every key frame, asked about each frame: the full list.
+      expect(await keysBefore(expected.frames.map((f) => f.time))).toEqual(keyTimes);
+      expect(stats.reads - readsAtOpen).toBeLessThanOrEqual(2 * keyTimes.length);
+    }
   });
 
   it('reads the OpenDML index of a file over 1 GiB (several RIFFs), with B-frames', async () => {
@@ -112,7 +142,7 @@ describe('aviFrameTable', () => {
         bytesRead += readSync(fd, piece, 0, piece.length, start);
         return piece;
       };
-      const table = await aviFrameTable(read, size, streamOf(file));
+      const table = (await aviFrames(read, size, streamOf(file)))?.table;
       expect(table?.frames).toHaveLength(3000);
       expect(table).toEqual(decodedTable(file));
       expect(bytesRead).toBeLessThan(1 << 20);
@@ -132,7 +162,7 @@ describe('aviFrameTable', () => {
     expect((await indexTable(cut)).table).toBeNull();
     // Not an AVI at all.
     const { read } = reader(new TextEncoder().encode('RIFF\x04\x00\x00\x00WAVEfmt '));
-    expect(await aviFrameTable(read, 16, { index: 0, codec: 'mpeg4', hasBFrames: 0 })).toBeNull();
+    expect(await aviFrames(read, 16, { index: 0, codec: 'mpeg4', hasBFrames: 0 })).toBeNull();
   });
 
   it('reads the coding type of a VOP header, past the headers of a key frame', () => {

@@ -17,12 +17,12 @@ function fakeFile(bytes: Uint8Array) {
   return { node: { contents: blob, size: bytes.length }, readSync, reads };
 }
 
-function patched(readSync: (blob: Blob) => string, blockBytes: number): StreamRead {
+function patched(readSync: (blob: Blob) => string, blockBytes: number, seekBytes = blockBytes): StreamRead {
   const original: StreamRead = () => {
     throw new Error('the original read must not be called');
   };
   const core: WorkerfsCore = { FS: { filesystems: { WORKERFS: { stream_ops: { read: original } } } } };
-  readWorkerfsInBlocks(core, readSync, blockBytes);
+  readWorkerfsInBlocks(core, readSync, blockBytes, seekBytes);
   return core.FS.filesystems.WORKERFS.stream_ops.read;
 }
 
@@ -56,24 +56,31 @@ describe('readWorkerfsInBlocks', () => {
   it("serves ffmpeg's sequential 32 KB reads from 1 MiB blocks: 32 times fewer reads of the Blob", () => {
     const size = 8 * 2 ** 20 + 12345;
     const file = fakeFile(new Uint8Array(size).map((_, i) => i % 251));
-    const read = patched(file.readSync, 2 ** 20);
+    const read = patched(file.readSync, 2 ** 20, 2 ** 16);
     const buffer = new Uint8Array(32768);
     let total = 0;
     for (let position = 0; position < size; position += 32768) total += read({ node: file.node }, buffer, 0, 32768, position);
     expect(total).toBe(size);
-    expect(file.reads).toHaveLength(9);
-    expect(file.reads.every(({ start }) => start % 2 ** 20 === 0)).toBe(true);
+    // 64 KiB at the start (a first read counts as a seek), then 1 MiB at a time.
+    expect(file.reads.map(({ end, start }) => end - start)).toEqual([2 ** 16, ...Array<number>(7).fill(2 ** 20), size - 2 ** 16 - 7 * 2 ** 20]);
   });
 
-  it('reads a large request block by block, and short backward seeks from the block it holds', () => {
+  it('reads a small block after a seek, a large request whole, and what it holds again for nothing', () => {
     const file = fakeFile(new Uint8Array(4 * 2 ** 20).map((_, i) => i % 13));
-    const read = patched(file.readSync, 2 ** 20);
-    expect(read({ node: file.node }, new Uint8Array(3 * 2 ** 20), 0, 3 * 2 ** 20, 100)).toBe(3 * 2 ** 20);
-    expect(file.reads.map(({ start }) => start / 2 ** 20)).toEqual([0, 1, 2, 3]);
+    const read = patched(file.readSync, 2 ** 20, 2 ** 16);
+    const node = { node: file.node };
+    expect(read(node, new Uint8Array(3 * 2 ** 20), 0, 3 * 2 ** 20, 100)).toBe(3 * 2 ** 20);
+    expect(file.reads).toEqual([{ start: 100, end: 100 + 3 * 2 ** 20 }]);
     const small = new Uint8Array(4096);
-    read({ node: file.node }, small, 0, 4096, 3 * 2 ** 20 + 50000);
-    read({ node: file.node }, small, 0, 4096, 3 * 2 ** 20 + 10000);
-    expect(file.reads).toHaveLength(4);
+    read(node, small, 0, 4096, 2 * 2 ** 20);
+    expect(file.reads).toHaveLength(1);
+    // A jump to an index chunk elsewhere: 64 KiB, not a whole MiB; reading on within it costs nothing more.
+    read(node, small, 0, 4096, 3.5 * 2 ** 20);
+    read(node, small, 0, 4096, 3.5 * 2 ** 20 + 4096);
+    expect(file.reads.slice(1)).toEqual([{ start: 3.5 * 2 ** 20, end: 3.5 * 2 ** 20 + 2 ** 16 }]);
+    // Reading on past it: back to large blocks (here up to the file's end).
+    for (let at = 3.5 * 2 ** 20 + 8192; at <= 3.5 * 2 ** 20 + 2 ** 16; at += 4096) read(node, small, 0, 4096, at);
+    expect(file.reads.slice(2)).toEqual([{ start: 3.5 * 2 ** 20 + 2 ** 16, end: 4 * 2 ** 20 }]);
   });
 
   it('gives a short read, not a hang, when the file holds fewer bytes than its node says', () => {

@@ -4,12 +4,13 @@
 // AVI stores no presentation times: frame n of the index (decode order) is at n × dwScale / dwRate. ffmpeg's decoder
 // gives frames the times it sees, so a stream with B-frames (decoder delay 1) shows its frames one interval later,
 // and a reference frame after B-frames is shown after them. Where that reordering matters (key frames in MPEG-4 Part 2
-// with B-frames), the picture types of the frames after each key frame are read from their VOP headers. An empty
+// with B-frames), the picture types of the frames after a key frame are read from their VOP headers: for every key
+// frame in key mode, else only for those the job's frames decode from (about one read each). An empty
 // chunk (a dropped frame) keeps its time slot and shows nothing. Anything this does not describe exactly (other
 // codecs with B-frames, packed B-frames, empty chunks with B-frames, a start offset, a file cut before its index
 // ends) gives null, and the engine scans the packets as before.
 
-import { buildFrameTable, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
+import { buildFrameTable, roundMs, type FrameTable } from '../../core/frame-table.js';
 
 /** Reads bytes `[start, end)` of the file (fewer at its end). */
 export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
@@ -51,29 +52,51 @@ const fourcc = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at +
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const u64 = (v: DataView, at: number) => v.getUint32(at, true) + v.getUint32(at + 4, true) * 2 ** 32;
 
-/** The chunks of a RIFF list body: id, list type (for LIST/RIFF), absolute offset of the data, and its size. */
-function* chunksOf(body: Uint8Array, base: number): Generator<{ id: string; type: string; at: number; size: number; data: Uint8Array }> {
+/** The chunks of a RIFF list body: id, list type (for LIST/RIFF) and data (a list's after its type). */
+function* chunksOf(body: Uint8Array): Generator<{ id: string; type: string; data: Uint8Array }> {
   const v = view(body);
   for (let p = 0; p + 8 <= body.length; ) {
     const id = fourcc(body, p);
     const size = v.getUint32(p + 4, true);
     const isList = id === 'LIST' || id === 'RIFF';
     const data = body.subarray(p + 8, Math.min(body.length, p + 8 + size));
-    yield { id, type: isList && data.length >= 4 ? fourcc(data, 0) : '', at: base + p + 8, size, data: isList ? data.subarray(4) : data };
+    yield { id, type: isList && data.length >= 4 ? fourcc(data, 0) : '', data: isList ? data.subarray(4) : data };
     p += 8 + size + (size & 1);
   }
 }
 
+/** The frames of an AVI video stream, from its index. */
+export interface AviFrames {
+  /**
+   * The frame table. Its key flags are all there is, except for MPEG-4 with B-frames read with `keys: 'first'`: then
+   * only the first key frame is flagged, and {@link AviFrames.keysBefore} finds the ones a job decodes from.
+   */
+  table: FrameTable;
+  /**
+   * Set where the table flags only the first key frame: the times (ms from the first frame, ascending, each once) of
+   * the key frames that the frames at `times` are decoded from, each the last key frame shown at or before one of
+   * them. About one read of the file per time.
+   */
+  keysBefore: ((times: readonly number[]) => Promise<number[]>) | null;
+}
+
+/** How {@link aviFrames} reads. */
+export interface AviReadOptions {
+  /** Several small pieces at once (frame headers); by default one {@link ReadBytes} each. */
+  readPieces?: ReadPieces | undefined;
+  /**
+   * Where MPEG-4 with B-frames puts its key frames: `'all'` reads the headers after every key frame (about 1 ms
+   * each; what key mode needs), `'first'` only after the first, leaving the rest to `keysBefore`. Default `'all'`.
+   */
+  keys?: 'all' | 'first' | undefined;
+}
+
 /**
- * The frame table of stream `stream` of an AVI file, from its index; null when the file is not an AVI, or when the
- * index cannot give ffmpeg's exact frame times (see the file's comment): the caller then reads every packet.
+ * The frames of stream `stream` of an AVI file, from its index; null when the file is not an AVI, or when the index
+ * cannot give ffmpeg's exact frame times (see the file's comment): the caller then reads every packet.
  */
-export async function aviFrameTable(
-  read: ReadBytes,
-  fileSize: number,
-  stream: AviStream,
-  readPieces: ReadPieces = (pieces) => Promise.all(pieces.map(({ start, end }) => read(start, end))),
-): Promise<FrameTable | null> {
+export async function aviFrames(read: ReadBytes, fileSize: number, stream: AviStream, options: AviReadOptions = {}): Promise<AviFrames | null> {
+  const readPieces = options.readPieces ?? ((pieces) => Promise.all(pieces.map(({ start, end }) => read(start, end))));
   const head = await read(0, 12);
   if (head.length < 12 || fourcc(head, 0) !== 'RIFF' || fourcc(head, 8) !== 'AVI ') return null;
   const reorders = stream.hasBFrames > 0;
@@ -101,8 +124,8 @@ export async function aviFrameTable(
   }
   if (!hdrl || moviAt < 0) return null;
 
-  const strl = [...chunksOf(hdrl, 0)].filter((c) => c.id === 'LIST' && c.type === 'strl')[stream.index];
-  const parts = strl ? [...chunksOf(strl.data, 0)] : [];
+  const strl = [...chunksOf(hdrl)].filter((c) => c.id === 'LIST' && c.type === 'strl')[stream.index];
+  const parts = strl ? [...chunksOf(strl.data)] : [];
   const strh = parts.find((c) => c.id === 'strh')?.data;
   if (!strh || strh.length < 48 || fourcc(strh, 0) !== 'vids') return null;
   const sv = view(strh);
@@ -119,15 +142,62 @@ export async function aviFrameTable(
 
   if (!reorders) {
     // Frames in decode order. An empty chunk (a dropped or repeated frame) keeps its time slot but shows nothing.
-    return buildFrameTable(entries.flatMap((e, n) => (e.size > 0 ? [{ pts: (n * scale) / rate, key: e.key }] : [])));
+    const table = buildFrameTable(entries.flatMap((e, n) => (e.size > 0 ? [{ pts: (n * scale) / rate, key: e.key }] : [])));
+    return table && { table, keysBefore: null };
   }
   // With B-frames, every frame is shown one slot later, and each key frame after the B-frames that follow it.
   if (entries.some((e) => e.size === 0)) return null;
-  const keyPositions = await mpeg4KeyPositions(read, readPieces, entries);
-  if (!keyPositions) return null;
-  const keys = new Set(keyPositions);
-  const rows: TimedFrame[] = entries.map((_, n) => ({ pts: ((n + 1) * scale) / rate, key: keys.has(n) }));
-  return buildFrameTable(rows);
+  const keyAt = entries.flatMap((e, i) => (e.key ? [i] : []));
+  const leading = new LeadingBFrames(readPieces, entries);
+  const firstKey = entries[keyAt[0] ?? -1];
+  if (!firstKey || isPacked(await read(firstKey.offset, firstKey.offset + Math.min(firstKey.size, 4096)))) return null;
+  const all = options.keys !== 'first';
+  const shownAt: number[] = [];
+  for (const k of all ? keyAt : keyAt.slice(0, 1)) {
+    const b = await leading.after(k);
+    if (b === null) return null;
+    shownAt.push(k + b);
+  }
+  const firstShown = shownAt[0]!;
+  const pts = (slot: number) => ((slot + 1) * scale) / rate;
+  const keys = new Set(shownAt);
+  const table = buildFrameTable(entries.map((_, n) => ({ pts: pts(n), key: keys.has(n) })));
+  if (!table || all) return table && { table, keysBefore: null };
+
+  const timeOf = (slot: number) => roundMs((pts(slot) - table.startSec) * 1000);
+  const slotOf = (ms: number) => Math.round(((ms / 1000 + table.startSec) * rate) / scale) - 1;
+  const keysBefore = async (times: readonly number[]) => {
+    const found = new Set<number>();
+    for (const time of times) {
+      const slot = slotOf(time);
+      // The last key frame stored at or before the slot is shown at or after it: it serves if its B-frames do not
+      // put it later; else the one before, which is shown before this key frame's slot. A header that cannot be
+      // read makes a key frame unusable, not the job: an earlier one serves, at the cost of more decoding.
+      let i = lastAtOrBefore(keyAt, slot);
+      let shown: number | null = null;
+      for (; i > 0 && shown === null; i--) {
+        const b = await leading.after(keyAt[i]!);
+        if (b !== null && keyAt[i]! + b <= slot) shown = keyAt[i]! + b;
+      }
+      // Down to the first key frame, whose place is known: every frame of the table is shown at or after it.
+      if (shown === null && i === 0) shown = firstShown;
+      if (shown !== null) found.add(timeOf(shown));
+    }
+    return [...found].sort((a, b) => a - b);
+  };
+  return { table, keysBefore };
+}
+
+/** Index of the last element of ascending `xs` that is ≤ `x`; -1 if none. */
+function lastAtOrBefore(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** The video entries of an OpenDML super index and its standard indexes; null if it is not one we read. */
@@ -141,11 +211,13 @@ async function readOpenDml(read: ReadBytes, indx: Uint8Array): Promise<IndexEntr
     const e = 24 + i * 16;
     if (e + 16 > indx.length) return null;
     const at = u64(v, e);
-    const h = await read(at, at + 8);
-    if (h.length < 8 || !fourcc(h, 0).startsWith('ix')) return null;
-    const size = view(h).getUint32(4, true);
+    // The super index gives each chunk's size (header included): one read, unless it says too little.
+    let chunk = await read(at, at + Math.max(8, Math.min(v.getUint32(e + 8, true), MAX_INDEX_CHUNK)));
+    if (chunk.length < 8 || !fourcc(chunk, 0).startsWith('ix')) return null;
+    const size = view(chunk).getUint32(4, true);
     if (size > MAX_INDEX_CHUNK) return null;
-    const ix = await read(at + 8, at + 8 + size);
+    if (chunk.length < 8 + size) chunk = await read(at, at + 8 + size);
+    const ix = chunk.subarray(8, 8 + size);
     const iv = view(ix);
     // bIndexType AVI_INDEX_OF_CHUNKS (1); field indexes (sub-type 1) carry a third long per entry.
     if (ix.length < 24 || ix[3] !== 1) return null;
@@ -186,32 +258,44 @@ async function readIdx1(read: ReadBytes, idx1: { at: number; size: number }, mov
 }
 
 /**
- * MPEG-4 Part 2 with B-frames: the presentation position of each key frame. A reference frame is shown after the
- * B-frames that follow it in decode order, so key frame k is at k + (B-frames right after it). Null for packed
- * B-frames (DivX's P+B in one chunk) or a frame without a VOP header where one is read.
+ * MPEG-4 Part 2 with B-frames: how many B-frames follow each key frame in decode order. A reference frame is shown
+ * after them, so key frame k is shown at slot k + that count. Read from the frames' VOP headers, once per key frame.
  */
-async function mpeg4KeyPositions(read: ReadBytes, readPieces: ReadPieces, entries: readonly IndexEntry[]): Promise<number[] | null> {
-  const headerOf = ({ offset, size }: IndexEntry) => ({ start: offset, end: offset + Math.min(size, VOP_PROBE_BYTES) });
-  const keyAt = entries.flatMap((e, i) => (e.key ? [i] : []));
-  const firstKey = entries[keyAt[0] ?? -1];
-  if (!firstKey || isPacked(await read(firstKey.offset, firstKey.offset + Math.min(firstKey.size, 4096)))) return null;
-  const positions: number[] = [];
-  for (const k of keyAt) {
+class LeadingBFrames {
+  private readonly known = new Map<number, number | null>();
+
+  constructor(
+    private readonly readPieces: ReadPieces,
+    private readonly entries: readonly IndexEntry[],
+  ) {}
+
+  /** The count for the key frame at decode index `k`; null when a header in the way has no VOP start. */
+  async after(k: number): Promise<number | null> {
+    if (this.known.has(k)) return this.known.get(k)!;
+    const { entries } = this;
     let b = 0;
-    scan: for (let i = k + 1; i < entries.length && !entries[i]!.key; ) {
+    let count: number | null = null;
+    scan: for (let i = k + 1; ; ) {
       const next: IndexEntry[] = [];
       for (let j = i; j < entries.length && !entries[j]!.key && next.length < HEADERS_PER_REQUEST; j++) next.push(entries[j]!);
-      for (const header of await readPieces(next.map(headerOf))) {
+      if (next.length === 0) {
+        count = b;
+        break;
+      }
+      for (const header of await this.readPieces(next.map(({ offset, size }) => ({ start: offset, end: offset + Math.min(size, VOP_PROBE_BYTES) })))) {
         const type = vopType(header);
-        if (type === null) return null;
-        if (type !== 'B') break scan;
+        if (type === null) break scan;
+        if (type !== 'B') {
+          count = b;
+          break scan;
+        }
         b++;
         i++;
       }
     }
-    positions.push(k + b);
+    this.known.set(k, count);
+    return count;
   }
-  return positions;
 }
 
 /** The coding type of the first VOP in `bytes` (I, P, B or S), or null when no VOP header starts there. */
