@@ -157,8 +157,7 @@ class FfmpegSource implements FrameSource {
     }
     // An index that lists every frame saves reading the whole file, which is what ffprobe's packet list does (about
     // a minute for 5 GiB): only the index is read, from the Blob, in this worker.
-    const indexed = await this.indexTable(stream);
-    let table = indexed;
+    let table = await this.indexTable(stream);
     let cut = false;
     if (table) {
       this.report.frameTable = 'index';
