@@ -2,6 +2,7 @@
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
 import * as api from '../../src/index.js';
+import { rgbPsnr } from '../psnr.js';
 
 /** The same core files the engine uses, for making test inputs with ffmpeg.wasm's own encoders. */
 const CORE = {
@@ -131,15 +132,7 @@ async function comparePsnr(a: string, b: string): Promise<number[]> {
   for (const [i, t] of ra.tiles.entries()) {
     const u = rb.tiles[i]!;
     const [pa, pb] = await Promise.all([cropData(ra.sheets[t.sheet]!.blob, t.x, t.y, t.w, t.h), cropData(rb.sheets[u.sheet]!.blob, u.x, u.y, u.w, u.h)]);
-    let sum = 0;
-    let n = 0;
-    for (let k = 0; k < pa.length; k++) {
-      if (k % 4 === 3) continue;
-      const d = pa[k]! - pb[k]!;
-      sum += d * d;
-      n++;
-    }
-    out.push(sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * n) / sum));
+    out.push(rgbPsnr(pa, pb));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { rgbPsnr } from '../psnr.js';
 
 export interface FixtureFacts {
   video: boolean;
@@ -72,16 +73,7 @@ export function expectTimes(actual: readonly number[], expected: readonly number
 /** PSNR (dB) between two RGBA buffers of the same size, over the RGB channels. */
 export function psnr(a: readonly number[], b: readonly number[]): number {
   expect(a.length).toBe(b.length);
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (i % 4 === 3) continue;
-    const d = a[i]! - b[i]!;
-    sum += d * d;
-    n++;
-  }
-  const mse = sum / n;
-  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+  return rgbPsnr(a, b);
 }
 
 declare global {

@@ -10,6 +10,7 @@ import type { FramePlacement, Rect } from '../../src/core/geometry.js';
 
 type Size = FramePlacement['scaled'];
 import { isYuvFormat, resampleTaps, yuvMatrix, YuvPlacer, type YuvFormat, type YuvPicture } from '../../src/engine/webcodecs/yuv-place.js';
+import { rgbPsnr } from '../psnr.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -20,14 +21,7 @@ function placement(scaled: Size, crop: Rect = { x: 0, y: 0, ...scaled }): FrameP
 /** PSNR over the colour channels, dB. */
 function psnr(a: Uint8Array, b: Uint8Array): number {
   expect(a.length).toBe(b.length);
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (i % 4 === 3) continue;
-    sum += (a[i]! - b[i]!) ** 2;
-    n++;
-  }
-  return sum === 0 ? Infinity : 10 * Math.log10((255 * 255) / (sum / n));
+  return rgbPsnr(a, b);
 }
 
 /** A planar picture from per-plane sample functions; chroma planes at the format's subsampling. */

@@ -42,6 +42,11 @@ function classify(log: readonly string[], fallback: SpriteError): SpriteError {
   return fallback;
 }
 
+/** Whether ffmpeg's demuxer name list for the input (e.g. `mov,mp4,m4a,3gp,3g2,mj2`) includes `name`. */
+function isFormat(stream: StreamInfo, name: string): boolean {
+  return stream.formatName.split(',').includes(name);
+}
+
 /** What the engine is built with: where the core is, and how it decodes. */
 export interface FfmpegEngineConfig extends CoreLocation {
   /** Inputs larger than this (bytes) are mounted with WORKERFS instead of copied; copies for all decoders count. */
@@ -188,9 +193,8 @@ class FfmpegSource implements FrameSource {
    * null. A failure to read the index is no reason to fail the job: the packet list still can be read.
    */
   private async indexTable(stream: StreamInfo): Promise<FrameTable | null> {
-    const formats = stream.formatName.split(',');
-    if (formats.includes('avi')) return this.aviTable(stream).catch(() => null);
-    if ((formats.includes('mov') || formats.includes('mp4')) && stream.containerId !== null) return this.isobmffTable(stream, stream.containerId).catch(() => null);
+    if (isFormat(stream, 'avi')) return this.aviTable(stream).catch(() => null);
+    if ((isFormat(stream, 'mov') || isFormat(stream, 'mp4')) && stream.containerId !== null) return this.isobmffTable(stream, stream.containerId).catch(() => null);
     return null;
   }
 
@@ -242,7 +246,7 @@ class FfmpegSource implements FrameSource {
     // Where frames get their times from decode order (AVI, raw streams) and B-frames reorder them, ffmpeg's decoder
     // dates a frame by the packets that follow it: skipping those (-skip_frame nokey) dated a key frame of an MPEG-4
     // AVI one slot after its own, so the exact-pts select lost it. Such key frames are decoded with their neighbours.
-    const datedByDecodeOrder = /(^|,)avi(,|$)/.test(stream.formatName) || this.report.frameTable === 'decode';
+    const datedByDecodeOrder = isFormat(stream, 'avi') || this.report.frameTable === 'decode';
     const keyOnly = this.keyOnly && !(datedByDecodeOrder && stream.hasBFrames > 0);
     // Each decoder reads the input at its own path (copied or mounted): the context is completed per exec.
     const ctx: Omit<ExtractContext, 'inputPath'> = {
