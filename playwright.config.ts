@@ -8,6 +8,12 @@ import { CHROMIUM_ARGS, chromiumPath } from './tools/chromium.mjs';
 const PORT = 4174;
 const executablePath = chromiumPath();
 
+/** The projects named on the command line (`--project=x` or `--project x`); none = all. */
+const argv = process.argv;
+const named = argv.flatMap((a, i) => (a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && argv[i + 1] ? [argv[i + 1]!] : []));
+/** Only the browser specs need the harness server; the consumer apps serve themselves (and may run alongside). */
+const needsHarness = named.length === 0 || named.includes('browser');
+
 export default defineConfig({
   outputDir: 'test-results/playwright',
   // ffmpeg.wasm is CPU-bound: two jobs at once on a 2-core machine only slow each other down.
@@ -24,12 +30,14 @@ export default defineConfig({
   },
   projects: [
     { name: 'browser', testDir: 'test/browser', testMatch: '**/*.spec.ts' },
-    { name: 'consumer', testDir: 'test/consumer', testMatch: '**/*.spec.ts' },
+    // The package is built and packed once, before any consumer app installs it.
+    { name: 'pack', testDir: 'test/consumer', testMatch: 'pack.setup.ts' },
+    { name: 'consumer', testDir: 'test/consumer', testMatch: '**/*.spec.ts', dependencies: ['pack'] },
   ],
-  webServer: {
+  webServer: needsHarness ? {
     command: `npx vite build --mode e2e --logLevel warn && npx vite preview --mode e2e --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}/test/browser/harness.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
-  },
+  } : [],
 });

@@ -2,47 +2,31 @@
 // serves the test fixtures and benchmark inputs. The library has its own build (tools/build-lib.mjs); unit tests
 // have vitest.config.ts.
 
-import { dirname, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+// @ts-expect-error: a plain build script, without types.
+import { ffmpegCoreGlue } from './tools/ffmpeg-core-glue.mjs';
 import { linkFfmpegCore } from './tools/link-ffmpeg-core.mjs';
 import { staticDir } from './tools/vite-static-dir.ts';
 
 const root = import.meta.dirname;
-// The engine finds the core beside its own module; in this source tree that is a link into node_modules.
+// The test harness and the benchmark run plain ffmpeg.wasm (@ffmpeg/ffmpeg) beside ours, from a link into node_modules.
 linkFfmpegCore();
-
-/**
- * @ffmpeg/ffmpeg starts its worker from `./worker.js` beside its class: point it at ours, which is that worker with the
- * ffmpeg core repaired (src/engine/ffmpeg/ffmpeg.worker.ts). tools/build-lib.mjs does the same for the package.
- */
-function ffmpegWorker(): Plugin {
-  const needle = 'new URL("./worker.js", import.meta.url)';
-  const ours = resolve(root, 'src/engine/ffmpeg/ffmpeg.worker.ts');
-  return {
-    name: 'video-sprite:ffmpeg-worker',
-    // Before Vite's own worker plugin reads the `new Worker(new URL(…))` it rewrites.
-    enforce: 'pre',
-    transform(code, id) {
-      const file = id.split('?')[0]!.replaceAll('\\', '/');
-      if (!file.endsWith('/@ffmpeg/ffmpeg/dist/esm/classes.js')) return null;
-      if (!code.includes(needle)) this.error(`${needle} is gone from @ffmpeg/ffmpeg: its worker would run without the core repair`);
-      return { code: code.replace(needle, `new URL(${JSON.stringify(relative(dirname(file), ours).replaceAll('\\', '/'))}, import.meta.url)`), map: null };
-    },
-  };
-}
 
 export default defineConfig(({ mode }) => {
   const tests = mode === 'e2e' || mode === 'development';
-  const plugins: Plugin[] = [ffmpegWorker()];
+  // The decoder worker bundles @ffmpeg/core's glue, prepared as the library build prepares it.
+  const plugins: Plugin[] = [ffmpegCoreGlue() as Plugin];
   if (tests) plugins.push(staticDir('/fixtures/', resolve(root, 'test/fixtures')), staticDir('/bench-inputs/', resolve(root, 'bench/.cache')));
   return {
     // Pages are real files (index.html, the test harness): unknown paths are 404s, not the index page.
     appType: 'mpa',
     plugins,
-    // Our own source imports @ffmpeg/ffmpeg; pre-bundled, its worker URL would point into .vite/deps.
-    optimizeDeps: { exclude: ['@ffmpeg/ffmpeg'] },
-    // Worker bundles have their own plugins: the engine worker creates FFmpeg too.
-    worker: { format: 'es', plugins: () => [ffmpegWorker()] },
+    // Pre-bundled, @ffmpeg/ffmpeg's worker URL would point into .vite/deps, and @ffmpeg/core's glue would skip the
+    // plugin above.
+    optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/core'] },
+    // Worker bundles have their own plugins.
+    worker: { format: 'es', plugins: () => [ffmpegCoreGlue() as Plugin] },
     build: {
       outDir: mode === 'e2e' ? 'build/e2e' : 'build/site',
       emptyOutDir: true,

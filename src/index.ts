@@ -1,28 +1,6 @@
-// The public API (the package root): generate sprites, with or without a warm engine, plus what an app needs around
-// it: process strings, option rules for a form, the output writers, errors and types. The rest of the pure core is
-// at `video-sprite/core`.
+// The public API (the package root, in a browser): generate sprites, with or without a warm engine, plus what an app
+// needs around it (api.ts). The rest of the pure core is at `video-sprite/core`. Where there is no browser (server-side
+// rendering), the package's "node" condition gives server.ts instead: the same API, without workers.
 
+export * from './api.js';
 export { createSpriteGenerator, generateSprites } from './client/generator.js';
-export type { GenerateOptions, GenerateSpritesOptions, SpriteGenerator, SpriteGeneratorSettings } from './client/generator.js';
-export type { SpriteInput } from './client/input.js';
-export type { SpriteObjectUrls, SpriteResult } from './client/result.js';
-export type { SpriteSheet } from './protocol/engine-api.js';
-
-export { SPRITE_ERROR_CODES, SpriteError } from './core/errors.js';
-export type { SpriteErrorCode } from './core/errors.js';
-export { describeRule, OPTION_DEFAULTS, OPTION_KEYS, OPTION_RULES, resolveOptions } from './core/options.js';
-export type { OptionKey, OptionRule, ResolvedOptions, ScaleType, SpriteFormat, SpriteMode, SpriteOptions } from './core/options.js';
-export { formatProcess, parseProcess } from './core/process-string.js';
-export type { Notify, ParsedProcess, SaveAs } from './core/process-string.js';
-export { checkSheetSizeEarly } from './core/geometry.js';
-export type { SpritePhase, SpriteProgress } from './core/progress.js';
-export type { Tile } from './core/tile.js';
-export type { EngineName, EngineReport, FrameTableSource } from './core/engine-report.js';
-export type { EngineChoice } from './core/settings.js';
-export type { VideoSourceInfo } from './core/source.js';
-export { writeVtt } from './core/vtt.js';
-export { buildManifest } from './core/manifest.js';
-export type { ManifestInput, ManifestSheet, SpriteManifest } from './core/manifest.js';
-export { buildStoryboard } from './core/storyboard.js';
-export type { Storyboard, StoryboardTile } from './core/storyboard.js';
-export type { SheetUrlOptions } from './core/sheet-url.js';

@@ -1,8 +1,7 @@
-// Makes the ffmpeg core visible at src/engine/ffmpeg-core/, where the engine worker finds it by default
-// (`new URL('./ffmpeg-core/…', import.meta.url)`), exactly as it does beside the built worker in dist/. A link, not a
-// copy: the 32 MB core stays in node_modules and is never committed. vite.config.ts calls this whenever Vite starts;
-// `node tools/link-ffmpeg-core.mjs` does it by hand. (Not an npm `prepare` script: npm would then warn every app that
-// installs the package about an install script it never needs.)
+// Makes @ffmpeg/core's ESM build visible at src/engine/ffmpeg-core/ for the pages that run plain ffmpeg.wasm
+// (@ffmpeg/ffmpeg) beside our engine: the browser-test harness (it encodes test inputs) and the benchmark's baseline.
+// The library itself imports the core as a package. A link, not a copy: the 32 MB core stays in node_modules and is
+// never committed. vite.config.ts calls this whenever Vite starts; `node tools/link-ffmpeg-core.mjs` does it by hand.
 
 import { cpSync, existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -5,8 +5,15 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineEvent, EngineJob, EngineSummary } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
-import { workerFailure } from '../shared/load-failure.js';
+import { ENGINE_READY, setupHint, workerFailure, workerReady } from '../shared/load-failure.js';
 import { whileSeeingWorkers, type WorkersSeen } from '../shared/workers-seen.js';
+import { newEngineWorker } from './assets.js';
+
+/**
+ * How long the engine worker may take to start running its script. Ours says so at once; silence past this means the
+ * URL holds something else (an app's build replaced it) and the job must not wait for ever.
+ */
+const WORKER_START_TIMEOUT_MS = 10_000;
 
 /** How long a bridge keeps its worker, from the generator's settings. */
 export interface BridgeLifetime {
@@ -26,6 +33,8 @@ interface LiveWorker {
   api: Remote<EngineApi>;
   /** Rejects with ENGINE_FAILED once the worker fails to load or dies. */
   failed: Promise<never>;
+  /** Settles once the worker's script runs (it says so), or rejects as {@link LiveWorker.failed} does. */
+  ready: Promise<void>;
   jobs: number;
 }
 
@@ -35,11 +44,16 @@ function startWorker(): LiveWorker {
   const seen: WorkersSeen = { workers: [], urls: [] };
   let worker: Worker;
   try {
-    worker = whileSeeingWorkers(seen, () => new Worker(new URL('../engine/engine.worker.ts', import.meta.url), { type: 'module', name: 'video-sprite-engine' }));
+    worker = whileSeeingWorkers(seen, newEngineWorker);
   } catch (e) {
-    throw new SpriteError('ENGINE_FAILED', `The engine worker could not be started from ${seen.urls[0] ?? 'its URL'}: ${String(e)}`, { cause: e });
+    const url = seen.urls[0];
+    throw new SpriteError('ENGINE_FAILED', `The engine worker could not be started from ${url ?? 'its URL'}: ${String(e)}. ${setupHint(url ?? '')}`, { cause: e });
   }
-  return { worker, api: wrap<EngineApi>(worker), failed: workerFailure(worker, seen.urls[0] ?? '(unknown URL)', 'engine worker'), jobs: 0 };
+  const url = seen.urls[0] ?? '(unknown URL)';
+  const failed = workerFailure(worker, url, 'engine worker');
+  const ready = workerReady(worker, url, 'engine worker', ENGINE_READY, failed, WORKER_START_TIMEOUT_MS);
+  ready.catch(() => {});
+  return { worker, api: wrap<EngineApi>(worker), failed, ready, jobs: 0 };
 }
 
 /** Runs jobs in one engine worker, one after the other, keeping the worker (and its loaded decoders) between them. */
@@ -97,6 +111,7 @@ export class EngineBridge {
       if (!signal?.aborted) onEvent(e);
     };
     try {
+      await Promise.race([live.ready, aborted]);
       return await Promise.race([live.api.run(job, proxy(relay)), live.failed, aborted]);
     } catch (e) {
       if (signal?.aborted) throw abortError();

@@ -8,11 +8,12 @@ import { formatProcess, parseProcess } from '../core/process-string.js';
 import type { SpriteProgress } from '../core/progress.js';
 import { resolveEngineSettings, type EngineChoice } from '../core/settings.js';
 import type { EngineConfig, SpriteSheet } from '../protocol/engine-api.js';
+import { packageAssets } from './assets.js';
 import { abortError, EngineBridge } from './engine-bridge.js';
 import { engineInput, type SpriteInput } from './input.js';
 import { buildResult, type SpriteResult } from './result.js';
 
-/** How a generator decodes: where the ffmpeg core is, how many decoders, and how long its engine lives. */
+/** How a generator decodes: which decoder, where the ffmpeg core is, how many decoders, and how long its engine lives. */
 export interface SpriteGeneratorSettings {
   /**
    * Which decoder: `auto` (default) uses the browser's own decoder through WebCodecs when the container is MP4, MOV,
@@ -22,13 +23,10 @@ export interface SpriteGeneratorSettings {
    */
   engine?: EngineChoice | undefined;
   /**
-   * URL of `ffmpeg-core.js`, the ESM build of `@ffmpeg/core` 0.12 (`dist/esm/ffmpeg-core.js`), for apps that serve
-   * the core themselves (a CDN, another path). Relative URLs resolve against the page. Default: the copy that ships
-   * with this package, beside its engine worker (`video-sprite/dist/ffmpeg-core/ffmpeg-core.js`), wherever the app's
-   * bundler put it. Same name as ffmpeg.wasm's own `load({ coreURL })`.
+   * URL of `ffmpeg-core.wasm` (@ffmpeg/core 0.12.10, the one this package's decoder is built with), for apps that serve
+   * the 32 MB core from a CDN or another path. Relative URLs resolve against the page. Default: the copy that ships
+   * with this package, wherever the app's bundler put it.
    */
-  coreURL?: string | URL | undefined;
-  /** URL of `ffmpeg-core.wasm` matching `coreURL`. Default: the copy beside this package's engine worker. */
   wasmURL?: string | URL | undefined;
   /**
    * How many ffmpeg cores decode at once, each in its own worker; extra ones load while the first probes.
@@ -65,10 +63,13 @@ export interface GenerateOptions {
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
 export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
 
-const SETTING_KEYS = ['engine', 'coreURL', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const SETTING_KEYS = ['engine', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
-const RENAMED: Record<string, string> = { coreBaseUrl: 'coreURL and wasmURL (the URLs of ffmpeg-core.js and ffmpeg-core.wasm themselves)' };
+const RENAMED: Record<string, string> = {
+  coreBaseUrl: 'wasmURL (the URL of ffmpeg-core.wasm itself)',
+  coreURL: "wasmURL alone: the core's JavaScript is now built into the package's decoder worker, so only the wasm can be served from elsewhere",
+};
 
 /** Refuses a key that is not one of `valid`: a misspelt setting must not be silently ignored. */
 function checkKeys(what: string, given: object, valid: readonly string[]): void {
@@ -114,11 +115,14 @@ function absoluteUrl(name: string, value: string | URL | undefined): string | un
 export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): SpriteGenerator {
   checkKeys('setting', settings, SETTING_KEYS);
   const numeric = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
-  const config: EngineConfig = { engine: numeric.engine, memfsLimit: numeric.memfsLimit, decoders: numeric.decoders };
-  const coreURL = absoluteUrl('coreURL', settings.coreURL);
-  const wasmURL = absoluteUrl('wasmURL', settings.wasmURL);
-  if (coreURL !== undefined) config.coreURL = coreURL;
-  if (wasmURL !== undefined) config.wasmURL = wasmURL;
+  const assets = packageAssets();
+  const config: EngineConfig = {
+    engine: numeric.engine,
+    memfsLimit: numeric.memfsLimit,
+    decoders: numeric.decoders,
+    ffmpegWorkerURL: assets.ffmpegWorkerURL,
+    wasmURL: absoluteUrl('wasmURL', settings.wasmURL) ?? assets.wasmURL,
+  };
   const bridge = new EngineBridge(numeric);
 
   return {
@@ -165,7 +169,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
  * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
  */
 export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
-  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'coreURL', 'wasmURL', 'decoders', 'memfsLimit']);
+  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'wasmURL', 'decoders', 'memfsLimit']);
   const { signal, onProgress, onSheet, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {

@@ -1,10 +1,13 @@
 // The engine worker: runs sprite jobs off the main thread and keeps its decoders loaded between them. The client
-// terminates it to cancel a job, after an idle time, and after a number of jobs.
+// terminates it to cancel a job, after an idle time, and after a number of jobs. It names no URL of its own: the
+// package's entry module resolves every file (the decoder worker, the core) where the app's bundler can see it, and
+// hands the URLs down in each job's config.
 
 import { expose } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineConfig, EngineJob } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
+import { ENGINE_READY } from '../shared/load-failure.js';
 import { SheetCompositor } from './compositor.js';
 import { FallbackSource } from './fallback-source.js';
 import { FfmpegEngine } from './ffmpeg/ffmpeg-source.js';
@@ -13,27 +16,17 @@ import { openInput, wholeBlob } from './input.js';
 import { runJob } from './job.js';
 import { DecoderFailure, WebCodecsSource } from './webcodecs/webcodecs-source.js';
 
-/**
- * Where the ffmpeg core is by default: beside this worker's own module. The library build copies @ffmpeg/core's ESM
- * files into `dist/ffmpeg-core/`; in this source tree `src/engine/ffmpeg-core/` links to them (`npm run prepare`).
- * Written as literal `new URL('…', import.meta.url)` so that an app's bundler copies the files into its build.
- */
-const DEFAULT_CORE = {
-  coreURL: new URL('./ffmpeg-core/ffmpeg-core.js', import.meta.url).href,
-  wasmURL: new URL('./ffmpeg-core/ffmpeg-core.wasm', import.meta.url).href,
-};
-
 installTransferHandlers();
 
 let engine: { key: string; ffmpeg: FfmpegEngine } | null = null;
 
 /** The ffmpeg.wasm engine for `config`, kept from the previous job when it is the same; it loads cores on first use. */
 function ffmpegFor(config: EngineConfig): FfmpegEngine {
-  const core = { coreURL: config.coreURL ?? DEFAULT_CORE.coreURL, wasmURL: config.wasmURL ?? DEFAULT_CORE.wasmURL };
-  const key = JSON.stringify([core, config.memfsLimit, config.decoders]);
+  const settings = { workerURL: config.ffmpegWorkerURL, wasmURL: config.wasmURL, memfsLimit: config.memfsLimit, decoders: config.decoders };
+  const key = JSON.stringify(settings);
   if (engine?.key !== key) {
     engine?.ffmpeg.terminate();
-    engine = { key, ffmpeg: new FfmpegEngine({ ...core, memfsLimit: config.memfsLimit, decoders: config.decoders }) };
+    engine = { key, ffmpeg: new FfmpegEngine(settings) };
   }
   return engine.ffmpeg;
 }
@@ -75,3 +68,5 @@ const api: EngineApi = {
 };
 
 expose(api);
+// Said once the script has run: the client knows the file at its URL is ours (see shared/load-failure.ts).
+self.postMessage(ENGINE_READY);

@@ -23,14 +23,14 @@ export interface SpriteSheet {
   tiles: Tile[];
 }
 
-/** Where the engine finds the ffmpeg core, and how it decodes. Fixed for the life of an engine worker. */
+/** Where the engine finds the ffmpeg decoder, and how it decodes. */
 export interface EngineConfig {
   /** Which decoder: the browser's own where it can (`auto`), or one forced. */
   engine: EngineChoice;
-  /** Absolute URL of `ffmpeg-core.js` (ESM build of @ffmpeg/core); absent = the copy beside the engine worker. */
-  coreURL?: string;
-  /** Absolute URL of `ffmpeg-core.wasm`; absent = the copy beside the engine worker. */
-  wasmURL?: string;
+  /** Absolute URL of the ffmpeg decoder worker, as resolved by the package's entry module. */
+  ffmpegWorkerURL: string;
+  /** Absolute URL of `ffmpeg-core.wasm`: the package's copy, or the app's `wasmURL` setting. */
+  wasmURL: string;
   /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
   memfsLimit: number;
   /** How many ffmpeg cores decode at once. */

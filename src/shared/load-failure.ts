@@ -1,7 +1,8 @@
-// Says why a script, worker or wasm file failed to load, for error messages that name the URL and the cause.
-// Browsers report a worker that fails to load as a bare "error" event (no status, no reason), and a failed dynamic
-// import as a generic TypeError: one extra request to the same URL tells a 404 from an HTML page or a wrong MIME type.
-// Shared by the client (main thread) and the engine worker: it uses only fetch, available in both.
+// Says why a script, worker or wasm file failed to load, for error messages that name the URL, what came back, and
+// where the README explains the set-up. Browsers report a worker that fails to load as a bare "error" event (no
+// status, no reason): one extra request to the same URL tells a 404 from an HTML page, a wrong MIME type, or a file
+// that is there but is not ours (an app's build rewrote or replaced it). Shared by the client (main thread) and the
+// engine worker: it uses only fetch, available in both.
 
 import { SpriteError } from '../core/errors.js';
 
@@ -11,6 +12,25 @@ export type LoadKind = 'script' | 'wasm';
 /** JavaScript MIME types a module script or module worker may be served as (HTML spec: "JavaScript MIME type"). */
 const JS_MIME = /^(text|application)\/(x-)?(javascript|ecmascript)|^text\/(jscript|livescript)/i;
 
+/** The first message the engine worker posts once its script runs: proof that the file at its URL is ours. */
+export const ENGINE_READY = 'video-sprite:engine-ready';
+/** The first message a decoder worker posts once its script runs. */
+export const DECODER_READY = 'video-sprite:decoder-ready';
+/** A script at one of our worker URLs without either string is not the file we shipped. */
+const WORKER_MARKS = [ENGINE_READY, DECODER_READY];
+
+/** The README's section for the tool that served `url`, guessed from the paths each tool serves files from. */
+export function setupHint(url: string): string {
+  const tools: [RegExp, string][] = [
+    [/\/_next\//, 'Next.js'],
+    [/\.angular\/cache|\/@fs\/.*\/\.angular\//, 'Angular'],
+    [/\/node_modules\/\.vite\/|\/@fs\//, 'Vite'],
+    [/\/\.svelte-kit\/|\/_app\/immutable\//, 'SvelteKit'],
+  ];
+  const tool = tools.find(([pattern]) => pattern.test(url))?.[1];
+  return `See "Bundlers and frameworks" in video-sprite's README${tool ? ` (${tool})` : ''} for how each tool serves the package's files.`;
+}
+
 /** Describes why `url` could not be loaded as `kind`, e.g. "the server answered HTTP 404". Never throws. */
 export async function describeLoadFailure(url: string, kind: LoadKind): Promise<string> {
   let response: Response;
@@ -19,17 +39,28 @@ export async function describeLoadFailure(url: string, kind: LoadKind): Promise<
   } catch (e) {
     return `it could not be fetched (${e instanceof Error ? e.message : String(e)}): a Content-Security-Policy (connect-src, worker-src or script-src), CORS or the network blocks it`;
   }
-  // Only the headers matter; do not download a 32 MB core to say it is fine.
-  void response.body?.cancel().catch(() => {});
-  if (!response.ok) return `the server answered HTTP ${response.status}${response.status === 404 ? ' (not found: the file is not where the library looks for it)' : ''}`;
+  if (!response.ok) {
+    void response.body?.cancel().catch(() => {});
+    return `the server answered HTTP ${response.status}${response.status === 404 ? ' (not found: the app\'s build did not put the file where the package\'s code looks for it)' : ''}`;
+  }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim() || 'no Content-Type';
   if (/html/i.test(type)) {
+    void response.body?.cancel().catch(() => {});
     return `the server answered with an HTML page (${type}) instead of ${kind === 'wasm' ? 'WebAssembly' : 'JavaScript'}: most likely the app's index page, served because the file is not there`;
   }
-  if (kind === 'script' && !JS_MIME.test(type)) {
+  if (kind === 'wasm') {
+    void response.body?.cancel().catch(() => {});
+    return `the file is there (HTTP ${response.status}, ${type}) but could not be used: a Content-Security-Policy without 'wasm-unsafe-eval', or not the ffmpeg core`;
+  }
+  if (!JS_MIME.test(type)) {
+    void response.body?.cancel().catch(() => {});
     return `it is served as ${type}; browsers run module scripts and workers only when served with a JavaScript MIME type (text/javascript)`;
   }
-  return `the file is there (HTTP ${response.status}, ${type}), so something else stopped it: a Content-Security-Policy (worker-src, script-src, or 'wasm-unsafe-eval' for WebAssembly) or a script error`;
+  const text = await response.text().catch(() => '');
+  if (!WORKER_MARKS.some((mark) => text.includes(mark))) {
+    return `a script is there (HTTP ${response.status}, ${type}) but it is not video-sprite's worker: the app's build replaced or rewrote it`;
+  }
+  return `video-sprite's worker is there (HTTP ${response.status}, ${type}) but did not run: a Content-Security-Policy (worker-src, script-src) blocks it, or a file it imports could not be loaded (see the network panel)`;
 }
 
 /**
@@ -43,10 +74,35 @@ export function workerFailure(worker: Worker, url: string, what: string): Promis
       event.preventDefault();
       const message = event instanceof ErrorEvent && event.message ? event.message : '';
       void (message ? Promise.resolve(`a script error: ${message}`) : describeLoadFailure(url, 'script')).then((why) =>
-        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} failed: ${why}.`, { details: { url } })),
+        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} failed: ${why}. ${setupHint(url)}`, { details: { url } })),
       );
     });
   });
   failed.catch(() => {});
   return failed;
+}
+
+/**
+ * Waits for a worker of ours to post `mark` (it does as soon as its script runs). Rejects with ENGINE_FAILED when the
+ * worker fails first (see {@link workerFailure}), or when `timeoutMs` pass in silence: a script that runs but never
+ * says it is ours is something an app's build put in its place, and waiting for it would hang the job.
+ */
+export function workerReady(worker: Worker, url: string, what: string, mark: string, failed: Promise<never>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onMessage = (_event: MessageEvent) => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    onMessage = (event: MessageEvent) => {
+      if (event.data === mark) resolve();
+    };
+    worker.addEventListener('message', onMessage);
+    timer = setTimeout(() => {
+      void describeLoadFailure(url, 'script').then((why) =>
+        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${timeoutMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } })),
+      );
+    }, timeoutMs);
+  });
+  return Promise.race([ready, failed]).finally(() => {
+    clearTimeout(timer);
+    worker.removeEventListener('message', onMessage);
+  });
 }

@@ -1,8 +1,6 @@
-// Hears a worker's load failure where the code that creates it keeps it out of reach. A module worker that fails to
-// load (404, an HTML page, a wrong MIME type, CSP) reports it only as an 'error' event on the Worker object:
-// - @ffmpeg/ffmpeg's FFmpeg keeps its worker private and never listens, so load() would stay pending for ever;
-// - our own engine worker must be constructed as the literal `new Worker(new URL('…', import.meta.url))` that
-//   bundlers rewrite, which leaves no other way to learn the URL the bundler gave it.
+// Learns the URL an app's bundler gave our engine worker. It must be constructed as the literal
+// `new Worker(new URL('…', import.meta.url))` that bundlers rewrite, which leaves no other way to know the URL that an
+// error message about a worker that failed to load (404, an HTML page, a wrong MIME type, CSP) should name.
 
 /** The Workers constructed during a call, and the URLs they were asked for (also when the constructor threw). */
 export interface WorkersSeen {

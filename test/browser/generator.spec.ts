@@ -125,14 +125,16 @@ test('a disposed generator refuses jobs; bad settings are INVALID_OPTION naming 
       idle: error(() => api.createSpriteGenerator({ idleTimeoutMs: -1 })),
       jobs: error(() => api.createSpriteGenerator({ maxJobsPerEngine: 0 })),
       renamed: error(() => api.createSpriteGenerator({ coreBaseUrl: '/ffmpeg/' } as never)),
-      url: error(() => api.createSpriteGenerator({ coreURL: 42 } as never)),
+      retired: error(() => api.createSpriteGenerator({ coreURL: '/ffmpeg-core.js' } as never)),
+      url: error(() => api.createSpriteGenerator({ wasmURL: 42 } as never)),
     };
   }, [SAMPLE] as const);
   expect(r.disposed).toBe('ENGINE_FAILED');
   expect(r.idle).toMatch(/^INVALID_OPTION idleTimeoutMs: idleTimeoutMs must be an integer ≥ 0 \(ms\); got -1/);
   expect(r.jobs).toMatch(/^INVALID_OPTION maxJobsPerEngine: maxJobsPerEngine must be an integer ≥ 1; got 0/);
-  expect(r.renamed).toMatch(/^INVALID_OPTION coreBaseUrl: .*replaced by coreURL and wasmURL/);
-  expect(r.url).toMatch(/^INVALID_OPTION coreURL: coreURL must be a URL/);
+  expect(r.renamed).toMatch(/^INVALID_OPTION coreBaseUrl: .*replaced by wasmURL/);
+  expect(r.retired).toMatch(/^INVALID_OPTION coreURL: .*replaced by wasmURL alone/);
+  expect(r.url).toMatch(/^INVALID_OPTION wasmURL: wasmURL must be a URL/);
 });
 
 test('an error raised inside the engine reaches the caller whole: SpriteError with code, param and details', async ({ page }) => {

@@ -25,18 +25,21 @@ export interface PackReport {
   files: { path: string; size: number }[];
 }
 
-/** Builds the library and packs the package into WORK, as `npm publish` would. */
-export function pack(): PackReport & { tarball: string } {
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
+/** Builds the library and packs the package into `dir` (emptied first), as `npm publish` would. */
+export function pack(dir: string): PackReport & { tarball: string } {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   run('npm', ['run', 'build'], ROOT);
   // The build just ran: skip prepack's second one, and keep stdout to the JSON report.
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', WORK], ROOT)) as PackReport[];
-  return { ...info!, tarball: join(WORK, info!.filename) };
+  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as PackReport[];
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(info));
+  return { ...info!, tarball: join(dir, info!.filename) };
 }
 
 /** A fresh Vite + TypeScript app with the tarball installed, type-checked against the package's own .d.ts. */
 export function makeViteApp(tarball: string): void {
+  rmSync(VITE_APP, { recursive: true, force: true });
+  rmSync(STATIC_SITE, { recursive: true, force: true });
   cpSync(join(import.meta.dirname, 'app'), VITE_APP, { recursive: true });
   writeFileSync(
     join(VITE_APP, 'package.json'),
@@ -56,8 +59,6 @@ export function makeStaticSite(): void {
   cpSync(join(import.meta.dirname, 'static', 'index.html'), join(STATIC_SITE, 'index.html'));
   cpSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist'), join(STATIC_SITE, 'vendor', 'video-sprite'), { recursive: true });
   cpSync(SAMPLE, join(STATIC_SITE, 'sample.mp4'));
-  // @ffmpeg/core's UMD build (its package's main), which apps self-hosting the core sometimes pick by mistake.
-  cpSync(join(ROOT, 'node_modules', '@ffmpeg', 'core', 'dist', 'umd', 'ffmpeg-core.js'), join(STATIC_SITE, 'umd', 'ffmpeg-core.js'));
 }
 
 /** Builds the Vite app for BASE into vite-app/dist (no config file: Vite's defaults). */

@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** What to do instead of serving a file: its path (under the prefix) maps to one of these. */
-export type Fault = { status: 404 } | { html: true } | { type: string } | { headers: Record<string, string> };
+export type Fault = { status: 404 } | { html: true } | { type: string } | { headers: Record<string, string> } | { script: string };
 
 export interface StaticServer {
   /** Origin and prefix, e.g. `http://localhost:43123/sub/`. */
@@ -40,6 +40,11 @@ export async function serveStatic(dir: string, prefix: string): Promise<StaticSe
     const fault = faults.get(rel);
     if (fault && 'status' in fault) {
       res.writeHead(fault.status, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    // Another script in our file's place, as a build that replaced or rewrote it would leave.
+    if (fault && 'script' in fault) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(fault.script);
       return;
     }
     // What SPA hosts do for a missing file: answer with the app's index page, 200 text/html.

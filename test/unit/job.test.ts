@@ -80,7 +80,7 @@ function fakeSink(): SheetSink & { sheets: string[][] } {
 
 async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink()) {
   const events: EngineEvent[] = [];
-  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1 } };
+  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1, ffmpegWorkerURL: 'http://x/ffmpeg.worker.js', wasmURL: 'http://x/ffmpeg-core.wasm' } };
   const summary = await runJob(job, {
     openSource: async (open) => {
       fake.calls.opened.push(open);

@@ -12,6 +12,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRIES: PublicEntry[] = [
   { file: 'src/core/index.ts', allowInternal: true },
   { file: 'src/index.ts', allowInternal: false },
+  // The package root on a server ("node" export condition): the same surface, without workers.
+  { file: 'src/server.ts', allowInternal: false },
 ];
 
 /** The package root's whole public surface (README "Using the library"); `video-sprite/core` has the pure rest. */
@@ -185,5 +187,9 @@ describe('the public API', () => {
   it('exports exactly the documented public surface from the package root, no internal helper', () => {
     // A change here is a change of the public, semver-bound API: make it on purpose, and update the README.
     expect([...(report.exportNames.get('src/index.ts') ?? [])].sort()).toEqual([...ROOT_EXPORTS].sort());
+  });
+
+  it('exports the same names from the server root, so that code shared by server and client compiles against both', () => {
+    expect([...(report.exportNames.get('src/server.ts') ?? [])].sort()).toEqual([...ROOT_EXPORTS].sort());
   });
 });

@@ -1,29 +1,27 @@
-// One ffmpeg.wasm core in its own nested worker (through @ffmpeg/ffmpeg), loaded once and kept warm between jobs;
-// each job attaches its input (copied into the heap or mounted in place) and detaches it at the end.
+// One ffmpeg.wasm core in its own nested worker (ffmpeg.worker.ts), loaded once and kept warm between jobs; each job
+// attaches its input (copied into the heap or mounted in place) and detaches it at the end.
 
-import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
+import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../../core/errors.js';
-import { describeLoadFailure, workerFailure } from '../../shared/load-failure.js';
-import { whileSeeingWorkers, type WorkersSeen } from '../../shared/workers-seen.js';
+import { DECODER_READY, setupHint, workerFailure, workerReady } from '../../shared/load-failure.js';
+import type { DecoderWorkerApi } from './decoder-api.js';
 import { parseShowinfo } from './probe-parse.js';
 
 const INPUT_DIR = '/input';
-/** A showinfo line describing one frame (not its config or side-data lines). */
-const SHOWINFO_FRAME = /Parsed_showinfo.*\bn:\s*\d+\s+pts:/;
-/**
- * Log lines kept per call: a long exec logs a few lines per frame, and only the recent ones explain a failure (the
- * showinfo lines of one exec, at most MAX_FRAMES_PER_EXEC frames, stay well inside).
- */
-const LOG_LINES_KEPT = 4000;
 /** Longest input file name kept in the heap's file system (the extension is what matters, to some demuxers). */
 const MAX_INPUT_NAME = 100;
+/**
+ * How long a decoder worker may take to start running its script. Ours says so at once (WebKit takes a few seconds
+ * to start one); silence past this means the URL holds something else and the job must not wait for ever.
+ */
+const WORKER_START_TIMEOUT_MS = 10_000;
 
-/** Where the ffmpeg core is loaded from. */
-export interface CoreLocation {
-  /** Absolute URL of `ffmpeg-core.js` (ESM build). */
-  coreURL: string;
-  /** Absolute URL of `ffmpeg-core.wasm`. */
-  wasmURL: string;
+/** Where a decoder comes from: its worker script, and the core's module compiled once by the engine. */
+export interface CoreSource {
+  /** Absolute URL of the decoder worker (`ffmpeg.worker.js`), as the app's bundler emitted it. */
+  workerURL: string;
+  /** The ffmpeg core's WebAssembly, compiled (once per engine). */
+  module: () => Promise<WebAssembly.Module>;
 }
 
 /** A frame an exec delivered: its exact absolute time (s) and its RGBA pixels. */
@@ -42,58 +40,47 @@ function inputName(input: Blob): string {
 
 /** One ffmpeg.wasm core with, during a job, the input attached. It runs one exec at a time. */
 export class Decoder {
-  private readonly ffmpeg = new FFmpeg();
   /** Rejects once the nested worker dies: every call races it, so a dead worker never leaves a call pending. */
   private readonly died: Promise<never>;
-  private die: (error: SpriteError) => void = () => {};
   private attached: 'copy' | 'mount' | null = null;
   /** Set once a call failed: the core's state is unknown, so the engine replaces this decoder. */
   broken = false;
-  /** Recent log lines of the current call. */
+  /** Log lines of the last call. */
   log: string[] = [];
   /** Called for each frame showinfo reports while an exec runs: live progress inside one long exec. */
   onFrameLogged: (() => void) | null = null;
   /** Path of the attached input in the core's file system. */
   inputPath = '';
 
-  private constructor() {
-    this.died = new Promise<never>((_, reject) => (this.die = reject));
-    this.died.catch(() => {});
-    this.ffmpeg.on('log', ({ message }) => {
-      if (this.log.length > LOG_LINES_KEPT) this.log.splice(0, LOG_LINES_KEPT / 2);
-      this.log.push(message);
-      if (this.onFrameLogged && SHOWINFO_FRAME.test(message)) this.onFrameLogged();
-    });
+  private constructor(
+    private readonly worker: Worker,
+    private readonly api: Remote<DecoderWorkerApi>,
+    died: Promise<never>,
+  ) {
+    this.died = died;
   }
 
   /** Starts a core; rejects with ENGINE_FAILED naming the URL that failed, and why, within moments of the failure. */
-  static async load(core: CoreLocation): Promise<Decoder> {
-    const decoder = new Decoder();
+  static async load(core: CoreSource): Promise<Decoder> {
+    let worker: Worker;
     try {
-      await decoder.start(core);
+      worker = new Worker(core.workerURL, { type: 'module', name: 'video-sprite-ffmpeg' });
+    } catch (e) {
+      // A Content-Security-Policy without this origin in worker-src makes the constructor itself throw.
+      throw new SpriteError('ENGINE_FAILED', `The ffmpeg worker could not be started from ${core.workerURL}: ${String(e)}. ${setupHint(core.workerURL)}`, { cause: e, details: { url: core.workerURL } });
+    }
+    const died = workerFailure(worker, core.workerURL, 'ffmpeg worker');
+    const decoder = new Decoder(worker, wrap<DecoderWorkerApi>(worker), died);
+    try {
+      const [module] = await Promise.all([core.module(), workerReady(worker, core.workerURL, 'ffmpeg worker', DECODER_READY, died, WORKER_START_TIMEOUT_MS)]);
+      await Promise.race([decoder.api.load(module, proxy(() => decoder.onFrameLogged?.())), died]).catch((e: unknown) => {
+        if (e instanceof SpriteError) throw e;
+        throw new SpriteError('ENGINE_FAILED', `The ffmpeg core did not start in the worker at ${core.workerURL}: ${e instanceof Error ? e.message : String(e)}.`, { cause: e, details: { url: core.workerURL } });
+      });
       return decoder;
     } catch (e) {
       decoder.terminate();
       throw e;
-    }
-  }
-
-  private async start(core: CoreLocation): Promise<void> {
-    const seen: WorkersSeen = { workers: [], urls: [] };
-    let loading: Promise<unknown>;
-    try {
-      loading = whileSeeingWorkers(seen, () => this.ffmpeg.load({ coreURL: core.coreURL, wasmURL: core.wasmURL }));
-    } catch (e) {
-      // A Content-Security-Policy without this origin in worker-src makes the constructor itself throw.
-      throw new SpriteError('ENGINE_FAILED', `The ffmpeg worker could not be started from ${seen.urls[0] ?? 'its URL'}: ${String(e)}`, { cause: e });
-    }
-    const worker = seen.workers[0];
-    if (worker) void workerFailure(worker, seen.urls[0]!, 'ffmpeg worker').catch((e: SpriteError) => this.die(e));
-    try {
-      await Promise.race([loading, this.died]);
-    } catch (e) {
-      if (e instanceof SpriteError) throw e;
-      throw await coreLoadError(core, e);
     }
   }
 
@@ -103,7 +90,9 @@ export class Decoder {
       return await Promise.race([run(), this.died]);
     } catch (e) {
       this.broken = true;
-      throw e instanceof SpriteError ? e : new SpriteError('ENGINE_FAILED', `The ffmpeg core failed: ${String(e)}`, { cause: e, details: { log: this.log.slice(-20) } });
+      if (e instanceof SpriteError) throw e;
+      const log = await Promise.race([this.api.lastLog(), this.died]).catch(() => this.log);
+      throw new SpriteError('ENGINE_FAILED', `The ffmpeg core failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { log: log.slice(-20) } });
     }
   }
 
@@ -111,12 +100,13 @@ export class Decoder {
   async attach(input: Blob, copy: boolean): Promise<void> {
     const name = inputName(input);
     await this.call(async () => {
-      await this.ffmpeg.createDir(INPUT_DIR).catch(() => false); // exists after the first job
+      await this.api.ensureDir(INPUT_DIR);
       if (copy) {
-        await this.ffmpeg.writeFile(`${INPUT_DIR}/${name}`, new Uint8Array(await input.arrayBuffer()));
+        const data = new Uint8Array(await input.arrayBuffer());
+        await this.api.writeFile(`${INPUT_DIR}/${name}`, transfer(data, [data.buffer]));
       } else {
         // WORKERFS reads the Blob lazily: a file larger than the wasm heap still works, at slower reads.
-        await this.ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name, data: input }] }, INPUT_DIR);
+        await this.api.mount(INPUT_DIR, name, input);
       }
     });
     this.attached = copy ? 'copy' : 'mount';
@@ -127,26 +117,23 @@ export class Decoder {
   async detach(): Promise<void> {
     const was = this.attached;
     this.attached = null;
-    if (was === 'copy') await this.call(() => this.ffmpeg.deleteFile(this.inputPath));
-    else if (was === 'mount') await this.call(() => this.ffmpeg.unmount(INPUT_DIR));
+    if (was === 'copy') await this.call(() => this.api.deleteFile(this.inputPath));
+    else if (was === 'mount') await this.call(() => this.api.unmount(INPUT_DIR));
   }
 
   /** Runs ffprobe writing to `out` and returns that file's text ('' when ffprobe wrote nothing). */
   async probe(args: string[], out: string): Promise<string> {
-    this.log = [];
-    await this.call(() => this.ffmpeg.ffprobe([...args, '-o', out]));
+    this.log = (await this.call(() => this.api.ffprobe([...args, '-o', out]))).log;
     // ffprobe writes no file when it cannot open the input: the log then says why.
-    const listing = await this.call(() => this.ffmpeg.listDir('/'));
-    if (!listing.some((node) => `/${node.name}` === out)) return '';
-    const text = new TextDecoder().decode((await this.call(() => this.ffmpeg.readFile(out))) as Uint8Array);
-    await this.call(() => this.ffmpeg.deleteFile(out));
-    return text;
+    const data = await this.call(() => this.api.takeFile(out));
+    return data ? new TextDecoder().decode(data) : '';
   }
 
   /** Runs one ffmpeg command; returns its exit code (the log says why when it is not 0). */
   async exec(args: string[]): Promise<number> {
-    this.log = [];
-    return this.call(() => this.ffmpeg.exec(args));
+    const run = await this.call(() => this.api.exec(args));
+    this.log = run.log;
+    return run.code;
   }
 
   /**
@@ -156,10 +143,8 @@ export class Decoder {
   async extract(args: string[], output: string, frameBytes: number): Promise<RawFrame[]> {
     await this.exec(args);
     const infos = parseShowinfo(this.log);
-    const listing = await this.call(() => this.ffmpeg.listDir('/'));
-    if (!listing.some((node) => `/${node.name}` === output)) return [];
-    const raw = (await this.call(() => this.ffmpeg.readFile(output))) as Uint8Array<ArrayBuffer>;
-    await this.call(() => this.ffmpeg.deleteFile(output));
+    const raw = (await this.call(() => this.api.takeFile(output))) as Uint8Array<ArrayBuffer> | null;
+    if (!raw) return [];
     const count = Math.min(infos.length, Math.floor(raw.length / frameBytes));
     // Views, not copies: the frames share the buffer the worker transferred to us.
     return Array.from({ length: count }, (_, i) => ({ absSec: infos[i]!.pts, data: raw.subarray(i * frameBytes, (i + 1) * frameBytes) }));
@@ -167,25 +152,6 @@ export class Decoder {
 
   /** Stops the core and its worker at once, freeing its heap. */
   terminate(): void {
-    this.ffmpeg.terminate();
+    this.worker.terminate();
   }
-}
-
-/** ENGINE_FAILED for a core that would not load, naming the file at fault and why. */
-async function coreLoadError(core: CoreLocation, cause: unknown): Promise<SpriteError> {
-  const raw = String(cause);
-  // @ffmpeg/ffmpeg's worker imports the core with import(): only the ESM build has the default export it needs.
-  if (/failed to import ffmpeg-core\.js/.test(raw)) {
-    return new SpriteError(
-      'ENGINE_FAILED',
-      `The ffmpeg core at ${core.coreURL} loaded but is not the ESM build: coreURL must point to @ffmpeg/core's dist/esm/ffmpeg-core.js (the UMD build, the package's main, does not work in a module worker).`,
-      { cause, details: { url: core.coreURL } },
-    );
-  }
-  // A failed import names its URL; a wasm that would not compile does not, but says WebAssembly.
-  const imported = /dynamically imported module: (\S+)/.exec(raw)?.[1];
-  const wasm = !imported && /wasm|WebAssembly|magic word|CompileError|both async and sync fetching/i.test(raw);
-  const url = imported ?? (wasm ? core.wasmURL : core.coreURL);
-  const why = await describeLoadFailure(url, wasm ? 'wasm' : 'script');
-  return new SpriteError('ENGINE_FAILED', `The ffmpeg core could not be loaded from ${url}: ${why}. (${raw})`, { cause, details: { url } });
 }

@@ -8,7 +8,8 @@ import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult 
 import { runOrdered } from '../ordered-pool.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../container-index.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
-import { Decoder, type CoreLocation, type RawFrame } from './decoder.js';
+import { compileCore } from './core-module.js';
+import { Decoder, type CoreSource, type RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
 import { PACKET_ENTRIES, parsePacketCsv, parseShowinfo, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
 
@@ -48,7 +49,11 @@ function isFormat(stream: StreamInfo, name: string): boolean {
 }
 
 /** What the engine is built with: where the core is, and how it decodes. */
-export interface FfmpegEngineConfig extends CoreLocation {
+export interface FfmpegEngineConfig {
+  /** Absolute URL of the decoder worker (`ffmpeg.worker.js`). */
+  workerURL: string;
+  /** Absolute URL of the core's `ffmpeg-core.wasm`. */
+  wasmURL: string;
   /** Inputs larger than this (bytes) are mounted with WORKERFS instead of copied; copies for all decoders count. */
   memfsLimit: number;
   /** How many single-thread cores decode at once, each on its own execs (≥ 1). */
@@ -61,7 +66,7 @@ class Slot {
   /** Settles when the previous job has detached its input from this slot's decoder. */
   idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly core: CoreLocation) {}
+  constructor(private readonly core: CoreSource) {}
 
   /** The loaded decoder (loading it the first time, or again after it broke). */
   decoder(): Promise<Decoder> {
@@ -93,9 +98,19 @@ class Slot {
  */
 export class FfmpegEngine {
   private readonly slots: Slot[];
+  /** The core, fetched and compiled once for every decoder of this engine; dropped when it failed, to try again. */
+  private module: Promise<WebAssembly.Module> | null = null;
 
   constructor(private readonly config: FfmpegEngineConfig) {
-    this.slots = Array.from({ length: config.decoders }, () => new Slot(config));
+    const core: CoreSource = {
+      workerURL: config.workerURL,
+      module: () => {
+        this.module ??= compileCore(config.wasmURL);
+        this.module.catch(() => (this.module = null));
+        return this.module;
+      },
+    };
+    this.slots = Array.from({ length: config.decoders }, () => new Slot(core));
   }
 
   /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */

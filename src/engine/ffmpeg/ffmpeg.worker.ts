@@ -1,32 +1,100 @@
-// The worker each decoder's FFmpeg runs in: @ffmpeg/ffmpeg's own worker, with the core it creates repaired
-// (stack-repair.ts) and its reads of mounted files made in large blocks (workerfs-reads.ts). The engine never names
-// this file: FFmpeg starts its worker from `./worker.js` beside its own module, and the builds point that at this
-// file (vite.config.ts for the page, tools/build-lib.mjs for the package).
+// The worker each ffmpeg.wasm decoder runs in. @ffmpeg/core's JavaScript glue is bundled in (prepared at build time by
+// tools/ffmpeg-core-glue.mjs), so nothing is imported at run time and no URL is left for an app's bundler to rewrite;
+// the core is instantiated from the WebAssembly module the engine compiled once; its stack leak is repaired
+// (stack-repair.ts) and its reads of mounted files are made in large blocks (workerfs-reads.ts). decoder.ts drives it.
 
-import '@ffmpeg/ffmpeg/worker';
+import createFFmpegCore from '@ffmpeg/core';
+import { expose, transfer } from 'comlink';
+import { DECODER_READY } from '../../shared/load-failure.js';
+import { SHOWINFO_FRAME, type CoreRun, type DecoderWorkerApi } from './decoder-api.js';
 import { repairStackLeak, type CoreModule } from './stack-repair.js';
 import { readWorkerfsInBlocks, type WorkerfsCore } from './workerfs-reads.js';
 
-type CoreFactory = (options: unknown) => Promise<CoreModule & WorkerfsCore>;
+/**
+ * Log lines kept per call: a long exec logs a few lines per frame, and only the recent ones explain a failure (the
+ * showinfo lines of one exec, at most MAX_FRAMES_PER_EXEC frames, stay well inside).
+ */
+const LOG_LINES_KEPT = 4000;
 
-// @ffmpeg/ffmpeg's worker (imported above: it only sets its message handler) imports the core on its first message,
-// after every module here has run, and stores its factory in self.createFFmpegCore before calling it: catching that
-// assignment is how the core gets repaired before its first exec.
-let factory: CoreFactory | undefined;
-Object.defineProperty(self, 'createFFmpegCore', {
-  configurable: true,
-  get: () => factory,
-  set(create: unknown) {
-    // Anything but a function (the UMD build has no default export) stays as it is, for the worker to report.
-    factory =
-      typeof create === 'function'
-        ? async (options) => {
-            const core = await (create as CoreFactory)(options);
-            repairStackLeak(core, create.toString());
-            const reader = new FileReaderSync();
-            readWorkerfsInBlocks(core, (blob) => reader.readAsBinaryString(blob));
-            return core;
-          }
-        : (create as undefined);
+/** The parts of the Emscripten module and its FS that the decoder uses. */
+interface FfmpegCore extends CoreModule {
+  FS: WorkerfsCore['FS'] & {
+    filesystems: Record<string, unknown>;
+    analyzePath(path: string): { exists: boolean };
+    mkdir(path: string): void;
+    writeFile(path: string, data: Uint8Array): void;
+    readFile(path: string): Uint8Array;
+    unlink(path: string): void;
+    mount(type: unknown, options: unknown, mountpoint: string): void;
+    unmount(mountpoint: string): void;
+  };
+  setLogger(logger: (entry: { type: string; message: string }) => void): void;
+  setTimeout(ms: number): void;
+  reset(): void;
+  ret: number;
+}
+
+let core: FfmpegCore | null = null;
+let log: string[] = [];
+
+function loaded(): FfmpegCore {
+  if (!core) throw new Error('the ffmpeg core is not loaded');
+  return core;
+}
+
+/** Runs ffmpeg or ffprobe and reads its exit code as @ffmpeg/ffmpeg's worker does (the core keeps it in `ret`). */
+function runCore(call: 'exec' | 'ffprobe', args: string[]): CoreRun {
+  const c = loaded();
+  log = [];
+  c.setTimeout(-1);
+  c[call](...args);
+  const code = c.ret;
+  c.reset();
+  return { code, log };
+}
+
+const api: DecoderWorkerApi = {
+  async load(module, onFrame) {
+    const created = (await createFFmpegCore({
+      // The engine compiled the module once for all its decoders: instantiate it here instead of fetching the wasm.
+      instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        void WebAssembly.instantiate(module, imports).then((instance) => done(instance, module));
+        return {};
+      },
+    })) as FfmpegCore;
+    repairStackLeak(created);
+    const reader = new FileReaderSync();
+    readWorkerfsInBlocks(created, (blob) => reader.readAsBinaryString(blob));
+    created.setLogger(({ message }) => {
+      if (log.length > LOG_LINES_KEPT) log.splice(0, LOG_LINES_KEPT / 2);
+      log.push(message);
+      if (SHOWINFO_FRAME.test(message)) onFrame();
+    });
+    core = created;
   },
-});
+  exec: (args) => runCore('exec', args),
+  ffprobe: (args) => runCore('ffprobe', args),
+  lastLog: () => log,
+  ensureDir(dir) {
+    if (!loaded().FS.analyzePath(dir).exists) loaded().FS.mkdir(dir);
+  },
+  writeFile: (path, data) => loaded().FS.writeFile(path, data),
+  takeFile(path) {
+    const fs = loaded().FS;
+    if (!fs.analyzePath(path).exists) return null;
+    const data = fs.readFile(path);
+    fs.unlink(path);
+    // Handed over, not copied: the file can be hundreds of MB of raw frames.
+    return transfer(data, [data.buffer]);
+  },
+  deleteFile: (path) => loaded().FS.unlink(path),
+  mount(dir, name, blob) {
+    const fs = loaded().FS;
+    fs.mount(fs.filesystems.WORKERFS, { blobs: [{ name, data: blob }] }, dir);
+  },
+  unmount: (dir) => loaded().FS.unmount(dir),
+};
+
+expose(api);
+// Said once the script has run: a worker URL that an app's build turned into something else never says it.
+self.postMessage(DECODER_READY);

@@ -5,11 +5,16 @@
 // @ffmpeg/core 0.12.10's 64 KB stack, one core died with "memory access out of bounds" after 98 execs (measured
 // 2026-11-26): a long video, or a warm engine after a few jobs, gets there. Saving the stack pointer before each call
 // and restoring it after, as Emscripten's own invoke_* helpers do, let one core run 2000 execs.
+//
+// The glue keeps stackSave and stackRestore to itself; our build exposes them on the module (tools/ffmpeg-core-glue.mjs)
+// before any app's minifier sees the text, so this works on any build of the app.
 
 /** The part of an Emscripten module this repair touches. */
 export interface CoreModule {
-  /** The wasm module's exports, under the glue's (minified) names. */
-  asm?: Record<string, unknown>;
+  /** Reads the wasm stack pointer (exposed by our build of the glue). */
+  stackSave?: () => unknown;
+  /** Sets the wasm stack pointer (exposed by our build of the glue). */
+  stackRestore?: (pointer: unknown) => void;
   /** Runs ffmpeg; returns its exit code. */
   exec: (...args: string[]) => number;
   /** Runs ffprobe; returns its exit code. */
@@ -17,31 +22,19 @@ export interface CoreModule {
 }
 
 /**
- * The export names of stackSave and stackRestore, read from the core's JavaScript glue (`var stackSave=function(){
- * return(stackSave=Module["asm"]["Da"]).apply(…)}`): the build minifies them, and the glue is where they are named.
- */
-export function stackExportNames(glue: string): { save: string; restore: string } | null {
-  const save = /stackSave=Module\["asm"\]\["(\w+)"\]/.exec(glue)?.[1];
-  const restore = /stackRestore=Module\["asm"\]\["(\w+)"\]/.exec(glue)?.[1];
-  return save && restore ? { save, restore } : null;
-}
-
-/**
  * Makes the core's exec() and ffprobe() put the wasm stack pointer back after every call, also when the call throws.
- * `glue` is the source of the core's factory function. Throws when the glue or the module has no stackSave and
- * stackRestore: a core built otherwise than @ffmpeg/core 0.12 would crash after a few dozen jobs' worth of execs.
+ * Throws when the module has no stackSave and stackRestore: a core not built by tools/ffmpeg-core-glue.mjs would crash
+ * after a few dozen jobs' worth of execs.
  */
-export function repairStackLeak(core: CoreModule, glue: string): void {
-  const names = stackExportNames(glue);
-  const stackSave = names ? core.asm?.[names.save] : undefined;
-  const stackRestore = names ? core.asm?.[names.restore] : undefined;
+export function repairStackLeak(core: CoreModule): void {
+  const { stackSave, stackRestore } = core;
   if (typeof stackSave !== 'function' || typeof stackRestore !== 'function') {
-    throw new Error('this ffmpeg core has no stackSave/stackRestore in its glue: video-sprite needs @ffmpeg/core 0.12 (ESM build)');
+    throw new Error('this ffmpeg core exposes no stackSave/stackRestore: it was not built by video-sprite (tools/ffmpeg-core-glue.mjs)');
   }
   for (const name of ['exec', 'ffprobe'] as const) {
     const call = core[name];
     core[name] = (...args: string[]) => {
-      const stack: unknown = stackSave();
+      const stack = stackSave();
       try {
         return call(...args);
       } finally {
