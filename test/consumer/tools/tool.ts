@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { serveStatic } from '../static-server.js';
 
 /** This folder: the shared page (page/) lives here. */
 export const TOOLS_DIR = import.meta.dirname;
@@ -172,4 +173,33 @@ export function filesEnding(dir: string, ext: string): string[] {
 export function fresh(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+}
+
+/** The sub-path production builds are served under, as apps hosted in a sub-folder are. */
+export const SUB_PATH = '/sub/';
+
+/**
+ * Writes a plain-page app's two files: the page at `html` (the shared markup, and `script` at the end of its head or
+ * of its body), and the entry script at `main`, beside a copy of the shared page script, which it attaches.
+ */
+export function writeScriptApp(dir: string, app: { title: string; html: string; main: string; script: string; scriptIn: 'head' | 'body' }): void {
+  const head = app.scriptIn === 'head' ? `${app.script}\n` : '';
+  const tail = app.scriptIn === 'body' ? `${app.script}\n` : '';
+  write(join(dir, app.html), `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>video-sprite + ${app.title}</title>\n${head}</head>\n<body>\n${PAGE_BODY}${tail}</body>\n</html>\n`);
+  copyPage(join(dir, app.main, '..'));
+  write(join(dir, app.main), `import { attach } from './sprite-page.js';\n\nattach(document.querySelector('#video'), document.querySelector('#out'));\n`);
+}
+
+/** A production build made by `npm run build` (with `args`), its `out` folder served statically under {@link SUB_PATH}. */
+export function staticBuild(out: string, args: string[] = [], before?: (dir: string) => void): ToolMode {
+  return {
+    name: 'build',
+    async start(dir) {
+      before?.(dir);
+      run('npm', ['run', 'build', ...(args.length ? ['--', ...args] : [])], dir);
+      const server = await serveStatic(join(dir, out), SUB_PATH);
+      return { url: server.url, stop: () => server.close() };
+    },
+    output: (dir) => ({ client: [join(dir, out)] }),
+  };
 }

@@ -2,7 +2,7 @@
 // with its preview, both under a sub-path (`--base`), as apps hosted in a sub-folder are.
 
 import { join } from 'node:path';
-import { copyPage, freePort, npmInstall, PAGE_BODY, run, serve, write, type ConsumerTool } from './tool.js';
+import { freePort, npmInstall, run, serve, writeScriptApp, type ConsumerTool } from './tool.js';
 
 const VERSIONS = { vite: '8.4.1' };
 const BASE = '/sub/';
@@ -11,9 +11,7 @@ const tool: ConsumerTool = {
   id: 'vite',
   name: `Vite ${VERSIONS.vite}`,
   create(dir, tarball) {
-    write(join(dir, 'index.html'), `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>video-sprite + Vite</title>\n</head>\n<body>\n${PAGE_BODY}<script type="module" src="/src/main.js"></script>\n</body>\n</html>\n`);
-    copyPage(join(dir, 'src'));
-    write(join(dir, 'src', 'main.js'), `import { attach } from './sprite-page.js';\n\nattach(document.querySelector('#video'), document.querySelector('#out'));\n`);
+    writeScriptApp(dir, { title: 'Vite', html: 'index.html', main: 'src/main.js', script: '<script type="module" src="/src/main.js"></script>', scriptIn: 'body' });
     npmInstall(dir, tarball, { type: 'module', scripts: { dev: 'vite', build: 'vite build', preview: 'vite preview' }, devDependencies: VERSIONS });
   },
   modes: [
