@@ -82,10 +82,23 @@ export function workerFailure(worker: Worker, url: string, what: string): Promis
   return failed;
 }
 
+/** Whether `url` serves one of our workers (a script holding one of their ready strings). Never throws. */
+async function servesOurWorker(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { cache: 'no-store' });
+    if (!response.ok) return false;
+    const text = await response.text();
+    return WORKER_MARKS.some((mark) => text.includes(mark));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Waits for a worker of ours to post `mark` (it does as soon as its script runs). Rejects with ENGINE_FAILED when the
- * worker fails first (see {@link workerFailure}), or when `timeoutMs` pass in silence: a script that runs but never
- * says it is ours is something an app's build put in its place, and waiting for it would hang the job.
+ * Waits for a worker of ours to post `mark` (it does as soon as its script has run). Rejects with ENGINE_FAILED when
+ * the worker fails first (see {@link workerFailure}), or when it is still silent after `timeoutMs` and the file at
+ * `url` is not ours: a script an app's build put in our file's place never says it is ready, and waiting for it would
+ * hang the job. A file that is ours is only slow (a dev server compiling it on a busy machine): it is waited for.
  */
 export function workerReady(worker: Worker, url: string, what: string, mark: string, failed: Promise<never>, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,9 +109,11 @@ export function workerReady(worker: Worker, url: string, what: string, mark: str
     };
     worker.addEventListener('message', onMessage);
     timer = setTimeout(() => {
-      void describeLoadFailure(url, 'script').then((why) =>
-        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${timeoutMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } })),
-      );
+      void servesOurWorker(url).then(async (ours) => {
+        if (ours) return;
+        const why = await describeLoadFailure(url, 'script');
+        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${timeoutMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } }));
+      });
     }, timeoutMs);
   });
   return Promise.race([ready, failed]).finally(() => {
