@@ -106,19 +106,17 @@ export class EngineBridge {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-    // Events already queued when the worker was terminated would still be delivered: a cancelled job stays silent.
-    const relay = (e: EngineEvent) => {
-      if (!signal?.aborted) onEvent(e);
-    };
+    const gate = eventGate(onEvent, signal);
     try {
       await Promise.race([live.ready, aborted]);
-      return await Promise.race([live.api.run(job, proxy(relay)), live.failed, aborted]);
+      return await Promise.race([live.api.run(job, proxy(gate.relay)), live.failed, aborted]);
     } catch (e) {
       if (signal?.aborted) throw abortError();
       // A worker that failed to load or died cannot take the next job.
       if (e instanceof SpriteError && e.code === 'ENGINE_FAILED' && this.live === live) this.terminate();
       throw e;
     } finally {
+      gate.close();
       signal?.removeEventListener('abort', onAbort);
       if (this.live === live) this.rest(live);
     }
@@ -132,6 +130,23 @@ export class EngineBridge {
     }
     this.idleTimer = setTimeout(() => this.terminate(), this.lifetime.idleTimeoutMs);
   }
+}
+
+/**
+ * Passes a job's events on while the job is live. Events still in flight when it settles (a progress report sent just
+ * before the worker failed) or is cancelled (queued before the worker was terminated) would otherwise reach the caller
+ * after the job's promise, and undo what the caller showed for its end.
+ */
+export function eventGate(onEvent: (e: EngineEvent) => void, signal?: AbortSignal): { relay: (e: EngineEvent) => void; close: () => void } {
+  let open = true;
+  return {
+    relay: (e) => {
+      if (open && !signal?.aborted) onEvent(e);
+    },
+    close: () => {
+      open = false;
+    },
+  };
 }
 
 /** Waits for `previous` to settle, or rejects with AbortError as soon as `signal` aborts. */

@@ -41,7 +41,7 @@ export interface JobDeps {
 /** RGBA: the channel count of every decoded frame, as dhash64 needs it. */
 const RGBA_CHANNELS = 4;
 
-type Report = (phase: SpritePhase, fraction: number) => Promise<void>;
+type Report = (phase: SpritePhase, fraction?: number) => Promise<void>;
 
 /** Puts frames on sheets in order and hands each sheet over as soon as it is full. */
 class SheetWriter {
@@ -70,7 +70,8 @@ class SheetWriter {
   }
 
   private async close(index: number): Promise<void> {
-    void this.progress('encode', 0);
+    // The phase only: a sheet encoded mid-job does not move the fraction, which follows the targets decoded.
+    void this.progress('encode');
     const blob = await this.sink.finish();
     const { options } = this.job;
     const sheet: SpriteSheet = {

@@ -26,7 +26,7 @@ function picture(look: Look): Uint8Array<ArrayBuffer> {
 
 /** 100 frames, 40 ms apart, a key frame every 25; frame `n` shows `look(n)`; frames in `lost` never decode. */
 function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {}) {
-  const calls = { opened: [] as OpenOptions[], closed: 0, requested: [] as number[] };
+  const calls = { opened: [] as OpenOptions[], closed: 0, requested: [] as number[], delivered: 0 };
   const source: FrameSource = {
     async probe() {
       const frames = Array.from({ length: 100 }, (_, n) => ({ time: n * FRAME_MS, key: n % 25 === 0 }));
@@ -43,6 +43,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
         const n = Math.round(time / FRAME_MS);
         if (!opts.lost?.has(n)) {
           const frame: DecodedFrame = { kind: 'placed', time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
+          calls.delivered++;
           await onFrame(frame);
         }
         onProgress?.(++done);
@@ -80,6 +81,8 @@ function fakeSink(): SheetSink & { sheets: string[][] } {
 
 async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink()) {
   const events: EngineEvent[] = [];
+  /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
+  const timeline: { phase: string; fraction: number; share: number }[] = [];
   const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1, ffmpegWorkerURL: 'http://x/ffmpeg.worker.js', wasmURL: 'http://x/ffmpeg-core.wasm' } };
   const summary = await runJob(job, {
     openSource: async (open) => {
@@ -89,11 +92,13 @@ async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, 
     createSink: () => sink,
     emit: async (e) => {
       events.push(e);
+      const share = fake.calls.requested.length ? fake.calls.delivered / fake.calls.requested.length : 0;
+      if (e.type === 'progress') timeline.push({ phase: e.phase, fraction: e.fraction, share });
     },
   });
   const sheets = events.flatMap((e) => (e.type === 'sheet' ? [e.sheet] : []));
   const progress = events.flatMap((e) => (e.type === 'progress' ? [e.fraction] : []));
-  return { summary, sheets, progress, sink };
+  return { summary, sheets, progress, sink, timeline };
 }
 
 describe('runJob', () => {
@@ -112,6 +117,23 @@ describe('runJob', () => {
     expect(summary).toMatchObject({ missed: 0, cell: { width: 9, height: 8 }, display: { width: 9, height: 8 }, engine: { used: 'ffmpeg', reason: 'a fake' } });
     expect(fake.calls.closed).toBe(1);
     expect(fake.calls.opened).toEqual([{ keyOnly: false }]);
+  });
+
+  it('progress follows the frames decoded across all sheets: encoding a sheet mid-job never jumps it', async () => {
+    // 25 tiles on 7 sheets of 4: six sheets are encoded while decoding goes on.
+    const { timeline, sheets } = await run({ f: 'jpg', inter: 160, tw: 2, th: 2 }, fakeSource());
+    expect(sheets).toHaveLength(7);
+    const mid = timeline.filter((t) => t.fraction < 1 && t.phase !== 'load' && t.phase !== 'probe');
+    expect(mid.filter((t) => t.phase === 'encode').length).toBeGreaterThanOrEqual(6);
+    for (const t of mid) {
+      // Never more than 0.15 ahead of the share of frames done (load and probe take the first 0.15), nor behind it.
+      expect(t.fraction - t.share, JSON.stringify(t)).toBeLessThanOrEqual(0.15 + 1e-9);
+      expect(t.fraction, JSON.stringify(t)).toBeGreaterThanOrEqual(0.15 + 0.84 * t.share - 0.84 / 25 - 1e-9);
+    }
+    // Half-way through the frames, the fraction says about half, not the 0.97 a sheet's encoding once reported.
+    const half = mid.find((t) => t.share >= 0.5)!;
+    expect(half.fraction).toBeLessThan(0.65);
+    expect(timeline.at(-1)).toEqual(expect.objectContaining({ phase: 'encode', fraction: 1 }));
   });
 
   it('tells the source when only key frames are wanted, and asks for exactly those', async () => {
