@@ -4,6 +4,7 @@
 // which reads the whole file).
 
 import { BlobSource, EncodedPacketSink, Input, MP4, QTFF, type EncodedPacket } from 'mediabunny';
+import { SpriteError } from '../core/errors.js';
 import { buildFrameTable, type FrameTable, type TimedFrame } from '../core/frame-table.js';
 
 /** Packets ffprobe reads to check that a container index gives ffmpeg's timeline. */
@@ -39,8 +40,13 @@ export async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex 
  */
 export async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIndex): Promise<number> {
   const n = packets.pts.length;
+  // A packet whose bytes are not in the file is the cut; a remote read that failed is not, and ends the job.
+  const gone = (e: unknown): null => {
+    if (e instanceof SpriteError) throw e;
+    return null;
+  };
   const byTime = async (i: number) => {
-    const packet = await sink.getPacket(packets.pts[i]!).catch(() => null);
+    const packet = await sink.getPacket(packets.pts[i]!).catch(gone);
     return packet && packet.timestamp === packets.pts[i] ? packet : null;
   };
   const packetAt = async (i: number): Promise<EncodedPacket | null> => {
@@ -48,7 +54,7 @@ export async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIn
     if (direct || i === 0) return direct;
     // mediabunny finds no packet by the time of a zero-length last sample; its predecessor's next one is it.
     const before = await byTime(i - 1);
-    return before ? sink.getNextPacket(before).catch(() => null) : null;
+    return before ? sink.getNextPacket(before).catch(gone) : null;
   };
   const readable = async (i: number) => (await packetAt(i)) !== null;
   if (await readable(n - 1)) return n;

@@ -45,8 +45,15 @@ function nameOf(url: string): string {
 export async function openInput(input: Blob | string): Promise<EngineInput> {
   if (typeof input !== 'string') return input;
   const response = await get(input, 'bytes=0-0');
-  const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1];
-  if (response.status === 206 && total !== undefined) {
+  const contentRange = response.headers.get('content-range') ?? '';
+  const total = /\/(\d+)\s*$/.exec(contentRange)?.[1];
+  if (response.status === 206 && total === undefined) {
+    void response.body?.cancel().catch(() => {});
+    // Without the total, the file's end (where an MP4 may keep its index) cannot be found by ranges, and the one byte
+    // sent is not the file.
+    throw fetchFailed(input, `: its server answered a Range request without the file's total size (Content-Range: "${contentRange || 'none'}"; expected e.g. "bytes 0-0/1234"). Serve the video with its size, or pass it as a Blob.`, { status: 206 });
+  }
+  if (response.status === 206) {
     // Read, not cancelled: one byte, and a cancelled response shows as a failed request in the app's network log.
     await response.arrayBuffer();
     const size = Number(total);

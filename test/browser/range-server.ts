@@ -15,8 +15,18 @@ export interface RangeServer {
   close(): Promise<void>;
 }
 
+/** How the server misbehaves, when asked to. */
+export interface RangeServerOptions {
+  /** false: Range headers are ignored and the whole file is always sent. */
+  ranges: boolean;
+  /** Answers ranges with `Content-Range: bytes a-b/*`, as a server that does not know the file's size. */
+  sizeUnknown?: boolean;
+  /** Answers HTTP 500 to every range that starts at this byte or later: a read that fails mid-job. */
+  failFrom?: number;
+}
+
 /** Serves `file` at `/video.mp4`; with `ranges: false` it ignores Range headers and always sends the whole file. */
-export async function serveFile(file: string, options: { ranges: boolean }): Promise<RangeServer> {
+export async function serveFile(file: string, options: RangeServerOptions): Promise<RangeServer> {
   let sent = 0;
   const ranges: (string | null)[] = [];
   const size = statSync(file).size;
@@ -32,11 +42,15 @@ export async function serveFile(file: string, options: { ranges: boolean }): Pro
     const m = options.ranges ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
     const start = m ? Number(m[1]) : 0;
     const end = m && m[2] ? Math.min(size - 1, Number(m[2])) : size - 1;
+    if (m && options.failFrom !== undefined && start >= options.failFrom) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end('failing on purpose');
+      return;
+    }
     res.writeHead(m ? 206 : 200, {
       'Content-Type': 'video/mp4',
       'Content-Length': String(end - start + 1),
       ...(options.ranges ? { 'Accept-Ranges': 'bytes' } : {}),
-      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${options.sizeUnknown ? '*' : size}` } : {}),
     });
     // Piped, so the file is read only as fast as the client takes it: a reader that stops early stops the count.
     const stream = createReadStream(file, { start, end });

@@ -10,14 +10,21 @@ import { serveFile, type RangeServer } from './range-server.js';
 
 const CACHE = join(import.meta.dirname, '..', '..', '.cache', 'inputs');
 const LONG = join(CACHE, 'gop10s-120s-640x360.mp4');
+/** The same with its index at the front (`+faststart`): a reader can then reach the last packets without the end. */
+const FRONT = join(CACHE, 'gop10s-120s-640x360-faststart.mp4');
 
 test.beforeAll(() => {
   // Two minutes at 640 × 360, a key frame every 10 s: ~20 MB, made once with the ffmpeg CLI (an oracle, never used
   // by the product) and kept between runs.
-  if (existsSync(LONG)) return;
   mkdirSync(CACHE, { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=120', '-vf', 'noise=alls=8:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-y', `${LONG}.part.mp4`]);
-  execFileSync('mv', [`${LONG}.part.mp4`, LONG]);
+  if (!existsSync(LONG)) {
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=120', '-vf', 'noise=alls=8:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-y', `${LONG}.part.mp4`]);
+    execFileSync('mv', [`${LONG}.part.mp4`, LONG]);
+  }
+  if (!existsSync(FRONT)) {
+    execFileSync('ffmpeg', ['-v', 'error', '-i', LONG, '-c', 'copy', '-movflags', '+faststart', '-y', `${FRONT}.part.mp4`]);
+    execFileSync('mv', [`${FRONT}.part.mp4`, FRONT]);
+  }
 });
 
 let server: RangeServer | null = null;
@@ -30,11 +37,41 @@ async function keyJob(page: import('@playwright/test').Page, url: string, engine
   return page.evaluate(
     async ([u, e]) => {
       const r = await window.harness.api.generateSprites(u, { f: 'jpg', m: 'key', sw: 64, sh: 36 }, { engine: e as 'auto' });
-      return { times: r.tiles.map((t) => t.time), engine: r.engine.used };
+      return { times: r.tiles.map((t) => t.time), engine: r.engine.used, missed: r.missed };
     },
     [url, engine] as const,
   );
 }
+
+/** The same job, expected to fail: its error as plain data. */
+async function failingKeyJob(page: import('@playwright/test').Page, url: string) {
+  return page.evaluate(async (u) => {
+    try {
+      const r = await window.harness.api.generateSprites(u, { f: 'jpg', m: 'key', sw: 64, sh: 36 });
+      return { ok: true, missed: r.missed, tiles: r.tiles.length };
+    } catch (e) {
+      const error = e as { code?: string; message?: string };
+      return { ok: false, code: error.code, message: error.message };
+    }
+  }, url);
+}
+
+test('a Range read that fails mid-job is FETCH_FAILED, not a file taken for cut with frames quietly missed', async ({ page }) => {
+  await openHarness(page);
+  // The index is at the front; every read from the middle of the file on fails.
+  server = await serveFile(FRONT, { ranges: true, failFrom: Math.floor(statSync(FRONT).size / 2) });
+  const r = await failingKeyJob(page, server.url);
+  expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
+  expect(r.message).toMatch(/HTTP 500/);
+});
+
+test('a 206 answer without the total size: FETCH_FAILED saying so, not a one-byte file', async ({ page }) => {
+  await openHarness(page);
+  server = await serveFile(LONG, { ranges: true, sizeUnknown: true });
+  const r = await failingKeyJob(page, server.url);
+  expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
+  expect(r.message).toMatch(/without the file's total size.*bytes 0-0\/\*/);
+});
 
 test('a key-frame job on a large file reads a small fraction of it, with Range requests', async ({ page }) => {
   await openHarness(page);

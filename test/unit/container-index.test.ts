@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFrameTable } from '../../src/core/frame-table.js';
-import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/container-index.js';
+import type { EncodedPacketSink } from 'mediabunny';
+import { SpriteError } from '../../src/core/errors.js';
+import { firstUnreadable, isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/container-index.js';
 import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
@@ -54,5 +56,25 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
     expect(tableOnFfmpegTimeline(packets, [{ pts: 0.001, key: true }])).toBeNull();
     expect(tableOnFfmpegTimeline(packets, [{ pts: 0, key: true }, { pts: 0.04, key: true }])).toBeNull();
     expect(tableOnFfmpegTimeline(packets, [])).toBeNull();
+  });
+});
+
+describe('firstUnreadable', () => {
+  const packets = { pts: Float64Array.from([0, 0.04, 0.08, 0.12]), key: Uint8Array.from([1, 0, 0, 0]) };
+  /** A packet sink over `packets` whose reads from index `from` on give `answer` (no packet, or a failed read). */
+  const sink = (from: number, answer: () => Promise<null>) =>
+    ({
+      getPacket: (t: number) => (packets.pts.indexOf(t) >= from ? answer() : Promise.resolve({ timestamp: t })),
+      getNextPacket: () => answer(),
+    }) as unknown as EncodedPacketSink;
+
+  it('finds where a cut file stops: the first packet whose bytes are not there', async () => {
+    expect(await firstUnreadable(sink(4, async () => null), packets)).toBe(4);
+    expect(await firstUnreadable(sink(2, async () => null), packets)).toBe(2);
+  });
+
+  it('lets a failed remote read through as FETCH_FAILED, instead of taking the file for cut', async () => {
+    const failed = () => Promise.reject(new SpriteError('FETCH_FAILED', 'The video at http://x/v.mp4 could not be fetched (HTTP 500).'));
+    await expect(firstUnreadable(sink(3, failed), packets)).rejects.toMatchObject({ code: 'FETCH_FAILED' });
   });
 });
