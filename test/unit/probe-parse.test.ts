@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
-import { parsePacketCsv, parseShowinfo, parseStreamInfo } from '../../src/engine/ffmpeg/probe-parse.js';
+import { commandError, parsePacketCsv, parseShowinfo, parseStreamInfo, ShowinfoReader } from '../../src/engine/ffmpeg/probe-parse.js';
 
 function probeJson(stream: Record<string, unknown>, extra: Record<string, unknown>[] = []): string {
   return JSON.stringify({
@@ -101,5 +101,38 @@ describe('parseShowinfo', () => {
   it('falls back to pts_time when no config line gives the time base', () => {
     const line = '[Parsed_showinfo_2 @ 0x1] n:   0 pts:  10000 pts_time:0.416667 duration: 1000 fmt:rgba iskey:1 type:I';
     expect(parseShowinfo([line])).toEqual([{ pts: 0.416667, key: true }]);
+  });
+});
+
+describe('ShowinfoReader', () => {
+  it('keeps every frame of a long run, line by line, whatever else floods the log between them', () => {
+    // 10 000 frames with a damaged-stretch warning after each, five times what the worker keeps of its log.
+    const reader = new ShowinfoReader();
+    reader.push('[Parsed_showinfo_1 @ 0x1] config in time_base: 1/25, frame_rate: 25/1');
+    let said = 0;
+    for (let n = 0; n < 10_000; n++) {
+      if (reader.push(`[Parsed_showinfo_1 @ 0x1] n:${n} pts:${n} pts_time:${n / 25} duration:1 fmt:rgba iskey:${n % 25 ? 0 : 1} type:P`)) said++;
+      reader.push('[h264 @ 0x2] error while decoding MB 3 7, bytestream -5');
+    }
+    expect(said).toBe(10_000);
+    expect(reader.frames).toHaveLength(10_000);
+    expect(reader.frames[9_999]).toEqual({ pts: 9_999 / 25, key: false });
+  });
+});
+
+describe('commandError', () => {
+  const args = ['-i', '/input/x.avi', '-vf', 'scale=64:36,nosuchfilter', '-f', 'rawvideo', '/frames.rgba'];
+
+  it('makes a command ffmpeg refuses an INTERNAL error naming the line, never a damaged file', () => {
+    const log = ['Input #0, avi, from /input/x.avi:', "[AVFilterGraph @ 0x1] No such filter: 'nosuchfilter'", 'Error opening output files: Invalid argument'];
+    const e = commandError(1, log, args)!;
+    expect(e.code).toBe('INTERNAL');
+    expect(e.message).toContain("No such filter: 'nosuchfilter'");
+    expect(e.details).toMatchObject({ code: 1, args });
+  });
+
+  it('leaves a run that succeeded, or that failed on the file, to the usual counting', () => {
+    expect(commandError(0, ["No such filter: 'x'"], args)).toBeNull();
+    expect(commandError(1, ['[h264 @ 0x2] Invalid NAL unit size', 'Error while decoding stream #0:0: Invalid data found when processing input'], args)).toBeNull();
   });
 });

@@ -1,11 +1,15 @@
 // The contract between a Decoder (engine worker) and its decoder worker (ffmpeg.worker.ts), over comlink.
 
+import type { ShowinfoFrame } from './probe-parse.js';
+
 /** What one call to ffmpeg or ffprobe gave back. */
 export interface CoreRun {
   /** The exit code (0 = success). */
   code: number;
   /** The call's log lines, the most recent ones only when it logged more than the worker keeps. */
   log: string[];
+  /** Every frame showinfo reported during the call, read from the log as it arrived (never trimmed). */
+  frames: ShowinfoFrame[];
 }
 
 /** The decoder worker's API. Paths are in the core's in-memory file system. */
@@ -34,6 +38,3 @@ export interface DecoderWorkerApi {
   /** Unmounts `dir`. */
   unmount(dir: string): void;
 }
-
-/** A showinfo line describing one frame (not its config or side-data lines). */
-export const SHOWINFO_FRAME = /Parsed_showinfo.*\bn:\s*\d+\s+pts:/;

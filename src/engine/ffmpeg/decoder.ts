@@ -5,7 +5,7 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../../core/errors.js';
 import { DECODER_READY, setupHint, workerFailure, workerReady } from '../../shared/load-failure.js';
 import type { DecoderWorkerApi } from './decoder-api.js';
-import { parseShowinfo } from './probe-parse.js';
+import { commandError, type ShowinfoFrame } from './probe-parse.js';
 
 const INPUT_DIR = '/input';
 /** Longest input file name kept in the heap's file system (the extension is what matters, to some demuxers). */
@@ -45,8 +45,10 @@ export class Decoder {
   private attached: 'copy' | 'mount' | null = null;
   /** Set once a call failed: the core's state is unknown, so the engine replaces this decoder. */
   broken = false;
-  /** Log lines of the last call. */
+  /** Log lines of the last call (the most recent ones, for error messages). */
   log: string[] = [];
+  /** Every frame showinfo reported during the last call, in order. */
+  frames: ShowinfoFrame[] = [];
   /** Called for each frame showinfo reports while an exec runs: live progress inside one long exec. */
   onFrameLogged: (() => void) | null = null;
   /** Path of the attached input in the core's file system. */
@@ -123,16 +125,24 @@ export class Decoder {
 
   /** Runs ffprobe writing to `out` and returns that file's text ('' when ffprobe wrote nothing). */
   async probe(args: string[], out: string): Promise<string> {
-    this.log = (await this.call(() => this.api.ffprobe([...args, '-o', out]))).log;
+    const run = await this.call(() => this.api.ffprobe([...args, '-o', out]));
+    this.log = run.log;
+    this.frames = run.frames;
     // ffprobe writes no file when it cannot open the input: the log then says why.
     const data = await this.call(() => this.api.takeFile(out));
     return data ? new TextDecoder().decode(data) : '';
   }
 
-  /** Runs one ffmpeg command; returns its exit code (the log says why when it is not 0). */
+  /**
+   * Runs one ffmpeg command; returns its exit code (the log says why when it is not 0). A command ffmpeg refuses (a
+   * filter or an option of ours) is an INTERNAL error, never taken for a damaged file.
+   */
   async exec(args: string[]): Promise<number> {
     const run = await this.call(() => this.api.exec(args));
     this.log = run.log;
+    this.frames = run.frames;
+    const refused = commandError(run.code, run.log, args);
+    if (refused) throw refused;
     return run.code;
   }
 
@@ -142,7 +152,7 @@ export class Decoder {
    */
   async extract(args: string[], output: string, frameBytes: number): Promise<RawFrame[]> {
     await this.exec(args);
-    const infos = parseShowinfo(this.log);
+    const infos = this.frames;
     const raw = (await this.call(() => this.api.takeFile(output))) as Uint8Array<ArrayBuffer> | null;
     if (!raw) return [];
     const count = Math.min(infos.length, Math.floor(raw.length / frameBytes));

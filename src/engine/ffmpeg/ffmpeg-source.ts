@@ -11,7 +11,7 @@ import { aviFrames, type AviFrames } from './avi-index.js';
 import { compileCore } from './core-module.js';
 import { Decoder, type CoreSource, type RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
-import { PACKET_ENTRIES, parsePacketCsv, parseShowinfo, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
+import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
 
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
@@ -252,7 +252,7 @@ class FfmpegSource implements FrameSource {
   private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {
     const main = this.main;
     await main.exec(['-loglevel', 'info', '-nostats', '-copyts', '-i', main.inputPath, '-map', `0:${stream.index}`, '-an', '-sn', '-dn', '-vf', 'scale=16:16,showinfo', '-f', 'null', '-']);
-    return buildFrameTable(parseShowinfo(main.log));
+    return buildFrameTable(main.frames);
   }
 
   async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {

@@ -6,7 +6,8 @@
 import createFFmpegCore from '@ffmpeg/core';
 import { expose, transfer } from 'comlink';
 import { DECODER_READY } from '../../shared/load-failure.js';
-import { SHOWINFO_FRAME, type CoreRun, type DecoderWorkerApi } from './decoder-api.js';
+import type { CoreRun, DecoderWorkerApi } from './decoder-api.js';
+import { ShowinfoReader } from './probe-parse.js';
 import { repairStackLeak, type CoreModule } from './stack-repair.js';
 import { readWorkerfsInBlocks, type WorkerfsCore } from './workerfs-reads.js';
 
@@ -35,7 +36,10 @@ interface FfmpegCore extends CoreModule {
 }
 
 let core: FfmpegCore | null = null;
+/** The current call's log lines, trimmed from the oldest: for error messages only. */
 let log: string[] = [];
+/** The current call's frames, read from each line as it arrives. */
+let showinfo = new ShowinfoReader();
 
 function loaded(): FfmpegCore {
   if (!core) throw new Error('the ffmpeg core is not loaded');
@@ -46,11 +50,12 @@ function loaded(): FfmpegCore {
 function runCore(call: 'exec' | 'ffprobe', args: string[]): CoreRun {
   const c = loaded();
   log = [];
+  showinfo = new ShowinfoReader();
   c.setTimeout(-1);
   c[call](...args);
   const code = c.ret;
   c.reset();
-  return { code, log };
+  return { code, log, frames: showinfo.frames };
 }
 
 const api: DecoderWorkerApi = {
@@ -68,7 +73,7 @@ const api: DecoderWorkerApi = {
     created.setLogger(({ message }) => {
       if (log.length > LOG_LINES_KEPT) log.splice(0, LOG_LINES_KEPT / 2);
       log.push(message);
-      if (SHOWINFO_FRAME.test(message)) onFrame();
+      if (showinfo.push(message)) onFrame();
     });
     core = created;
   },

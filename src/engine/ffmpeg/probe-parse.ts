@@ -147,20 +147,54 @@ const SHOWINFO_CONFIG = /config in time_base:\s*(\d+)\/(\d+)/;
 const SHOWINFO = /\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:(-?[\d.e+-]+).*?\biskey:(\d)/;
 
 /**
- * Parses showinfo log lines (one per frame); other lines are ignored. Times come from the integer pts and the time
- * base of showinfo's config line: its `pts_time` has 6 significant digits only (10 ms steps past 1000 s, 100 ms past
- * 10000 s), too coarse to tell frames apart in a long film.
+ * Reads showinfo log lines as they arrive (one per frame; other lines are ignored), keeping every frame: a log kept
+ * for error messages is trimmed from its oldest lines, and matching frames to times by position in a trimmed copy
+ * could shift times onto the wrong frames. Times come from the integer pts and the time base of showinfo's config
+ * line: its `pts_time` has 6 significant digits only (10 ms steps past 1000 s, 100 ms past 10000 s), too coarse to
+ * tell frames apart in a long film.
  */
-export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
-  const frames: ShowinfoFrame[] = [];
-  let timeBase: [number, number] | null = null;
-  for (const line of lines) {
+export class ShowinfoReader {
+  /** Every frame read so far, in log order. */
+  readonly frames: ShowinfoFrame[] = [];
+  private timeBase: [number, number] | null = null;
+
+  /** Reads one log line; true when it described a frame. */
+  push(line: string): boolean {
     const config = SHOWINFO_CONFIG.exec(line);
-    if (config && Number(config[2]) > 0) timeBase = [Number(config[1]), Number(config[2])];
+    if (config && Number(config[2]) > 0) this.timeBase = [Number(config[1]), Number(config[2])];
     const m = SHOWINFO.exec(line);
-    if (m) frames.push({ pts: timeBase === null ? Number(m[2]) : (Number(m[1]) * timeBase[0]) / timeBase[1], key: m[3] === '1' });
+    if (!m) return false;
+    const base = this.timeBase;
+    this.frames.push({ pts: base === null ? Number(m[2]) : (Number(m[1]) * base[0]) / base[1], key: m[3] === '1' });
+    return true;
   }
-  return frames;
+}
+
+/** The frames showinfo reported in `lines` (see {@link ShowinfoReader}). */
+export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
+  const reader = new ShowinfoReader();
+  for (const line of lines) reader.push(line);
+  return reader.frames;
+}
+
+/**
+ * Filter and option errors: ffmpeg refusing the command we built, as opposed to a file it cannot fully decode (which
+ * it reports and then exits 0, or with whatever frames it could make).
+ */
+const COMMAND_ERROR = /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
+
+/**
+ * The error for an ffmpeg run that exited with `code` and logged `log`, when the fault is in the command rather than
+ * the file: INTERNAL (a bug of ours, with the line that says so), so that it never passes for a damaged video. null
+ * otherwise: a non-zero exit with no such line leaves the frames it gave to be counted as usual.
+ */
+export function commandError(code: number, log: readonly string[], args: readonly string[]): SpriteError | null {
+  if (code === 0) return null;
+  const line = log.find((l) => COMMAND_ERROR.test(l));
+  if (line === undefined) return null;
+  return new SpriteError('INTERNAL', `ffmpeg refused the command video-sprite built (exit code ${code}): ${line.trim()}. This is a bug: please report it.`, {
+    details: { code, args: [...args], log: log.slice(-20) },
+  });
 }
 
 /** The source facts of the manifest and the geometry, from the stream info and the frame table. */
