@@ -4,6 +4,23 @@ import { invalidOption, showValue } from './errors.js';
 
 /** Sheet image format. `webp` is our addition to the original API. */
 export type SpriteFormat = 'jpg' | 'png' | 'webp';
+
+/** The MIME type a sheet of each format must have: a file is always what its name says. */
+export const FORMAT_MIME: Readonly<Record<SpriteFormat, string>> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/**
+ * INVALID_OPTION on `f` when the browser encodes `format` as `madeType` instead (WebKit's canvas, asked for WebP, quietly
+ * gives PNG); null when it is the right type.
+ */
+export function formatRefused(format: SpriteFormat, madeType: string): ReturnType<typeof invalidOption> | null {
+  if (madeType === FORMAT_MIME[format]) return null;
+  const others = (Object.keys(FORMAT_MIME) as SpriteFormat[]).filter((f) => f !== format);
+  return invalidOption(
+    'f',
+    `This browser cannot encode f ${JSON.stringify(format)}: its canvas gives ${madeType || 'nothing'} instead of ${FORMAT_MIME[format]} (WebKit and Safari cannot encode WebP). Use f ${others.map((f) => JSON.stringify(f)).join(' or ')}.`,
+    { value: format, made: madeType || null },
+  );
+}
 /** Frame selection mode (SPEC §3). */
 export type SpriteMode = 'inter' | 'key' | 'avg' | 'dhash';
 /** How a frame fits its cell box (SPEC §2). */

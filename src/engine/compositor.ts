@@ -4,11 +4,11 @@
 
 import { SpriteError } from '../core/errors.js';
 import { cellOrigin, type FramePlacement, type SheetLayout } from '../core/geometry.js';
-import type { SpriteFormat } from '../core/options.js';
+import { FORMAT_MIME, type SpriteFormat } from '../core/options.js';
 import type { DecodedFrame, NativeFrame, PlacedFrame } from './frame-source.js';
 import type { SheetSink, TileRect } from './job.js';
 
-const MIME: Record<SpriteFormat, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
 
 function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { alpha: false, willReadFrequently: false });
@@ -143,6 +143,19 @@ export class SheetCompositor implements SheetSink {
     const canvas = this.canvas ?? (this.start(), this.canvas!);
     this.canvas = null;
     this.context = null;
-    return canvas.convertToBlob(this.format === 'png' ? { type: MIME.png } : { type: MIME[this.format], quality: this.quality / 100 });
+    return encodeCanvas(canvas, this.format, this.quality);
   }
+}
+
+/** Encodes `canvas` as `format` (quality 1–100 for the lossy ones). The browser may answer with another type. */
+function encodeCanvas(canvas: OffscreenCanvas, format: SpriteFormat, quality: number): Promise<Blob> {
+  return canvas.convertToBlob(format === 'png' ? { type: FORMAT_MIME.png } : { type: FORMAT_MIME[format], quality: quality / 100 });
+}
+
+/** The MIME type this browser's canvas really gives for `format`, from a 1 × 1 picture (a few ms, before any decoding). */
+export async function encodedType(format: SpriteFormat): Promise<string> {
+  const canvas = new OffscreenCanvas(1, 1);
+  // A canvas encodes only once it has a rendering context.
+  canvas.getContext('2d');
+  return (await encodeCanvas(canvas, format, 90)).type;
 }

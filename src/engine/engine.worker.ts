@@ -8,7 +8,7 @@ import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineConfig, EngineJob } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
 import { ENGINE_READY } from '../shared/load-failure.js';
-import { SheetCompositor } from './compositor.js';
+import { encodedType, SheetCompositor } from './compositor.js';
 import { FallbackSource } from './fallback-source.js';
 import { FfmpegEngine } from './ffmpeg/ffmpeg-source.js';
 import type { FrameSource, OpenOptions } from './frame-source.js';
@@ -54,6 +54,7 @@ const api: EngineApi = {
       return await runJob(job, {
         openSource: (options) => openSource(job, options),
         createSink: (layout, placement, format, quality) => new SheetCompositor(layout, placement, format, quality),
+        encodedType,
         // onEvent is a comlink proxy: the promise settles once the main thread has the event. runJob awaits only
         // sheets and the final report; waiting on every progress tick would stall decoding.
         emit: (event) => Promise.resolve(onEvent(event)),

@@ -4,7 +4,7 @@ import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
 import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from '../core/geometry.js';
 import { sheetFileName } from '../core/names.js';
-import type { ResolvedOptions, SpriteFormat } from '../core/options.js';
+import { formatRefused, type ResolvedOptions, type SpriteFormat } from '../core/options.js';
 import { progressReporter, type SpritePhase } from '../core/progress.js';
 import { lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
@@ -34,6 +34,8 @@ export interface JobDeps {
   openSource(options: OpenOptions): Promise<FrameSource>;
   /** Makes the sheet drawer for the job's geometry. */
   createSink(layout: SheetLayout, placement: FramePlacement, format: SpriteFormat, quality: number): SheetSink;
+  /** The MIME type the sheet encoder really gives for `format` (checked before anything is decoded). */
+  encodedType(format: SpriteFormat): Promise<string>;
   /** Sends an event to the main thread. */
   emit: Emit;
 }
@@ -74,6 +76,9 @@ class SheetWriter {
     void this.progress('encode');
     const blob = await this.sink.finish();
     const { options } = this.job;
+    // Checked on every sheet too, not only up front: a name must never say another format than the file has.
+    const refused = formatRefused(options.f, blob.type);
+    if (refused) throw refused;
     const sheet: SpriteSheet = {
       index,
       name: sheetFileName(this.job.nameTemplate, index, options.f),
@@ -124,6 +129,9 @@ export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSumma
   const progress = progressReporter((p) => deps.emit({ type: 'progress', ...p }));
   const opts = job.options;
   void progress('load', 0);
+  // Before any decoder loads: a format this browser cannot encode is the caller's to change, at once.
+  const refused = formatRefused(opts.f, await deps.encodedType(opts.f));
+  if (refused) throw refused;
   const source = await deps.openSource({ keyOnly: opts.m === 'key' });
   try {
     void progress('load', 1);

@@ -2,7 +2,7 @@
 // progress and clean-up, without a browser.
 
 import { describe, expect, it } from 'vitest';
-import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
+import { FORMAT_MIME, resolveOptions, type SpriteFormat, type SpriteOptions } from '../../src/core/options.js';
 import type { EngineEvent, EngineJob } from '../../src/protocol/engine-api.js';
 import type { DecodedFrame, FrameSource, OpenOptions } from '../../src/engine/frame-source.js';
 import { runJob, type SheetSink } from '../../src/engine/job.js';
@@ -57,12 +57,16 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
   return { source, calls };
 }
 
-/** A sheet drawer that records what was drawn where, and "encodes" each sheet as the list of its cells. */
-function fakeSink(): SheetSink & { sheets: string[][] } {
+/**
+ * A sheet drawer that records what was drawn where, and "encodes" each sheet as the list of its cells, typed as
+ * `type(sheet)` says (the right type for the job's format unless told otherwise).
+ */
+function fakeSink(type?: (sheet: number) => string): SheetSink & { sheets: string[][]; format: SpriteFormat } {
   let current: string[] = [];
   const sheets: string[][] = [];
   return {
     sheets,
+    format: 'jpg',
     draw(k, frame) {
       current.push(`${k}@${frame.time}`);
       return { x: k * 10, y: 0, w: 9, h: 8 };
@@ -74,12 +78,13 @@ function fakeSink(): SheetSink & { sheets: string[][] } {
     async finish() {
       sheets.push(current);
       current = [];
-      return new Blob([JSON.stringify(sheets.at(-1))]);
+      return new Blob([JSON.stringify(sheets.at(-1))], { type: type?.(sheets.length - 1) ?? FORMAT_MIME[this.format] });
     },
   };
 }
 
-async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink()) {
+/** Runs a job on the fakes; `made` is the type the browser's encoder gives for each format (the right one by default). */
+async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink(), made = (f: SpriteFormat) => FORMAT_MIME[f]) {
   const events: EngineEvent[] = [];
   /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
   const timeline: { phase: string; fraction: number; share: number }[] = [];
@@ -89,7 +94,8 @@ async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, 
       fake.calls.opened.push(open);
       return fake.source;
     },
-    createSink: () => sink,
+    createSink: (_layout, _placement, format) => Object.assign(sink, { format }),
+    encodedType: async (format) => made(format),
     emit: async (e) => {
       events.push(e);
       const share = fake.calls.requested.length ? fake.calls.delivered / fake.calls.requested.length : 0;
@@ -134,6 +140,21 @@ describe('runJob', () => {
     const half = mid.find((t) => t.share >= 0.5)!;
     expect(half.fraction).toBeLessThan(0.65);
     expect(timeline.at(-1)).toEqual(expect.objectContaining({ phase: 'encode', fraction: 1 }));
+  });
+
+  it('refuses a format the browser cannot encode before any decoder opens, naming f and what it gave instead', async () => {
+    // WebKit's canvas, asked for WebP, quietly gives PNG.
+    const fake = fakeSource();
+    const job = run({ f: 'webp', inter: 400 }, fake, fakeSink(), (f) => (f === 'webp' ? 'image/png' : FORMAT_MIME[f]));
+    await expect(job).rejects.toMatchObject({ code: 'INVALID_OPTION', param: 'f', message: expect.stringMatching(/gives image\/png instead of image\/webp/) });
+    expect(fake.calls.opened).toEqual([]);
+  });
+
+  it('never names a sheet for another format than its file has, even if the encoder changes its mind mid-job', async () => {
+    const fake = fakeSource();
+    const sink = fakeSink((sheet) => (sheet === 1 ? 'image/png' : 'image/webp'));
+    await expect(run({ f: 'webp', inter: 400, tw: 2, th: 2 }, fake, sink)).rejects.toMatchObject({ code: 'INVALID_OPTION', param: 'f' });
+    expect(fake.calls.closed).toBe(1);
   });
 
   it('tells the source when only key frames are wanted, and asks for exactly those', async () => {
