@@ -2,10 +2,9 @@
 // with its preview, both under a sub-path (`--base`), as apps hosted in a sub-folder are.
 
 import { join } from 'node:path';
-import { freePort, npmInstall, run, serve, writeScriptApp, type ConsumerTool } from './tool.js';
+import { freePort, npmInstall, run, serve, SUB_PATH, writeScriptApp, type ConsumerTool } from './tool.js';
 
 const VERSIONS = { vite: '8.4.1' };
-const BASE = '/sub/';
 
 const tool: ConsumerTool = {
   id: 'vite',
@@ -19,15 +18,15 @@ const tool: ConsumerTool = {
       name: 'dev',
       async start(dir) {
         const port = await freePort();
-        return serve('npx', ['vite', '--base', BASE, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${BASE}`);
+        return serve('npx', ['vite', '--base', SUB_PATH, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${SUB_PATH}`);
       },
     },
     {
       name: 'build + preview',
       async start(dir) {
-        run('npx', ['vite', 'build', '--base', BASE, '--logLevel', 'warn'], dir);
+        run('npx', ['vite', 'build', '--base', SUB_PATH, '--logLevel', 'warn'], dir);
         const port = await freePort();
-        return serve('npx', ['vite', 'preview', '--base', BASE, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${BASE}`);
+        return serve('npx', ['vite', 'preview', '--base', SUB_PATH, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${SUB_PATH}`);
       },
       output: (dir) => ({ client: [join(dir, 'dist')] }),
     },
