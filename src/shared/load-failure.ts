@@ -82,23 +82,31 @@ export function workerFailure(worker: Worker, url: string, what: string): Promis
   return failed;
 }
 
-/** Whether `url` serves one of our workers (a script holding one of their ready strings). Never throws. */
-async function servesOurWorker(url: string): Promise<boolean> {
+/**
+ * What `url` serves: one of our workers (a script holding one of their ready strings), a loader (a script that
+ * imports others, as Turbopack starts a worker through a small bootstrap file), or something else. Never throws.
+ */
+async function scriptAt(url: string): Promise<'ours' | 'loader' | 'other'> {
   try {
     const response = await fetch(url, { cache: 'no-store' });
-    if (!response.ok) return false;
+    if (!response.ok) return 'other';
     const text = await response.text();
-    return WORKER_MARKS.some((mark) => text.includes(mark));
+    if (WORKER_MARKS.some((mark) => text.includes(mark))) return 'ours';
+    return /\bimportScripts\s*\(|\bimport\s*\(|^\s*import[\s{*'"]/m.test(text) ? 'loader' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
 }
+
+/** How many times the start timeout a worker started through a loader may take: a dev server compiles it first. */
+const LOADER_PATIENCE = 6;
 
 /**
  * Waits for a worker of ours to post `mark` (it does as soon as its script has run). Rejects with ENGINE_FAILED when
  * the worker fails first (see {@link workerFailure}), or when it is still silent after `timeoutMs` and the file at
  * `url` is not ours: a script an app's build put in our file's place never says it is ready, and waiting for it would
- * hang the job. A file that is ours is only slow (a dev server compiling it on a busy machine): it is waited for.
+ * hang the job. A file that is ours is only slow (a dev server compiling it on a busy machine): it is waited for; a
+ * loader that imports our code from elsewhere, {@link LOADER_PATIENCE} times as long.
  */
 export function workerReady(worker: Worker, url: string, what: string, mark: string, failed: Promise<never>, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -108,11 +116,15 @@ export function workerReady(worker: Worker, url: string, what: string, mark: str
       if (event.data === mark) resolve();
     };
     worker.addEventListener('message', onMessage);
+    const giveUp = async (waitedMs: number) => {
+      const why = await describeLoadFailure(url, 'script');
+      reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${waitedMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } }));
+    };
     timer = setTimeout(() => {
-      void servesOurWorker(url).then(async (ours) => {
-        if (ours) return;
-        const why = await describeLoadFailure(url, 'script');
-        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${timeoutMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } }));
+      void scriptAt(url).then((found) => {
+        if (found === 'other') return giveUp(timeoutMs);
+        if (found === 'loader') timer = setTimeout(() => void giveUp(timeoutMs * LOADER_PATIENCE), timeoutMs * (LOADER_PATIENCE - 1));
+        return undefined;
       });
     }, timeoutMs);
   });
