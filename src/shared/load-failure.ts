@@ -31,36 +31,66 @@ export function setupHint(url: string): string {
   return `See "Bundlers and frameworks" in video-sprite's README${tool ? ` (${tool})` : ''} for how each tool serves the package's files.`;
 }
 
-/** Describes why `url` could not be loaded as `kind`, e.g. "the server answered HTTP 404". Never throws. */
-export async function describeLoadFailure(url: string, kind: LoadKind): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, { cache: 'no-store' });
-  } catch (e) {
-    return `it could not be fetched (${e instanceof Error ? e.message : String(e)}): a Content-Security-Policy (connect-src, worker-src or script-src), CORS or the network blocks it`;
-  }
-  if (!response.ok) {
+/** What a file at one of our URLs turned out to be, and the words that say so. */
+interface Examined {
+  /**
+   * One of our workers; a loader (a script that imports others, as Turbopack starts a worker through a bootstrap
+   * file); or anything else.
+   */
+  found: 'ours' | 'loader' | 'other';
+  /** Why it could not be used, e.g. "the server answered HTTP 404". */
+  why: string;
+}
+
+/** Why a request could not even be made (the fetch itself threw). */
+export function fetchFailureReason(error: unknown): string {
+  return `it could not be fetched (${error instanceof Error ? error.message : String(error)}): a Content-Security-Policy (connect-src, worker-src or script-src), CORS or the network blocks it`;
+}
+
+/** What an answer to a request for a `kind` file is. Reads the body only where it must: a script, never the core. */
+async function examine(response: Response, kind: LoadKind): Promise<Examined> {
+  const other = (why: string): Examined => {
     void response.body?.cancel().catch(() => {});
-    return `the server answered HTTP ${response.status}${response.status === 404 ? ' (not found: the app\'s build did not put the file where the package\'s code looks for it)' : ''}`;
+    return { found: 'other', why };
+  };
+  if (!response.ok) {
+    return other(`the server answered HTTP ${response.status}${response.status === 404 ? ' (not found: the app\'s build did not put the file where the package\'s code looks for it)' : ''}`);
   }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim() || 'no Content-Type';
   if (/html/i.test(type)) {
-    void response.body?.cancel().catch(() => {});
-    return `the server answered with an HTML page (${type}) instead of ${kind === 'wasm' ? 'WebAssembly' : 'JavaScript'}: most likely the app's index page, served because the file is not there`;
+    return other(`the server answered with an HTML page (${type}) instead of ${kind === 'wasm' ? 'WebAssembly' : 'JavaScript'}: most likely the app's index page, served because the file is not there`);
   }
   if (kind === 'wasm') {
-    void response.body?.cancel().catch(() => {});
-    return `the file is there (HTTP ${response.status}, ${type}) but could not be used: a Content-Security-Policy without 'wasm-unsafe-eval', or not the ffmpeg core`;
+    return other(`the file is there (HTTP ${response.status}, ${type}) but could not be used: a Content-Security-Policy without 'wasm-unsafe-eval', or not the ffmpeg core`);
   }
   if (!JS_MIME.test(type)) {
-    void response.body?.cancel().catch(() => {});
-    return `it is served as ${type}; browsers run module scripts and workers only when served with a JavaScript MIME type (text/javascript)`;
+    return other(`it is served as ${type}; browsers run module scripts and workers only when served with a JavaScript MIME type (text/javascript)`);
   }
   const text = await response.text().catch(() => '');
-  if (!WORKER_MARKS.some((mark) => text.includes(mark))) {
-    return `a script is there (HTTP ${response.status}, ${type}) but it is not video-sprite's worker: the app's build replaced or rewrote it`;
+  if (WORKER_MARKS.some((mark) => text.includes(mark))) {
+    return { found: 'ours', why: `video-sprite's worker is there (HTTP ${response.status}, ${type}) but did not run: a Content-Security-Policy (worker-src, script-src) blocks it, or a file it imports could not be loaded (see the network panel)` };
   }
-  return `video-sprite's worker is there (HTTP ${response.status}, ${type}) but did not run: a Content-Security-Policy (worker-src, script-src) blocks it, or a file it imports could not be loaded (see the network panel)`;
+  const loader = /\bimportScripts\s*\(|\bimport\s*\(|^\s*import[\s{*'"]/m.test(text);
+  return { found: loader ? 'loader' : 'other', why: `a script is there (HTTP ${response.status}, ${type}) but it is not video-sprite's worker: the app's build replaced or rewrote it` };
+}
+
+/** One request to `url`, examined. Never throws. */
+async function inspect(url: string, kind: LoadKind): Promise<Examined> {
+  try {
+    return await examine(await fetch(url, { cache: 'no-store' }), kind);
+  } catch (e) {
+    return { found: 'other', why: fetchFailureReason(e) };
+  }
+}
+
+/** Describes why `url` could not be loaded as `kind`, e.g. "the server answered HTTP 404". Never throws. */
+export async function describeLoadFailure(url: string, kind: LoadKind): Promise<string> {
+  return (await inspect(url, kind)).why;
+}
+
+/** Describes why an answer to a request for a `kind` file cannot be used, without asking again. */
+export async function describeResponse(response: Response, kind: LoadKind): Promise<string> {
+  return (await examine(response, kind)).why;
 }
 
 /**
@@ -82,22 +112,6 @@ export function workerFailure(worker: Worker, url: string, what: string): Promis
   return failed;
 }
 
-/**
- * What `url` serves: one of our workers (a script holding one of their ready strings), a loader (a script that
- * imports others, as Turbopack starts a worker through a small bootstrap file), or something else. Never throws.
- */
-async function scriptAt(url: string): Promise<'ours' | 'loader' | 'other'> {
-  try {
-    const response = await fetch(url, { cache: 'no-store' });
-    if (!response.ok) return 'other';
-    const text = await response.text();
-    if (WORKER_MARKS.some((mark) => text.includes(mark))) return 'ours';
-    return /\bimportScripts\s*\(|\bimport\s*\(|^\s*import[\s{*'"]/m.test(text) ? 'loader' : 'other';
-  } catch {
-    return 'other';
-  }
-}
-
 /** How many times the start timeout a worker started through a loader may take: a dev server compiles it first. */
 const LOADER_PATIENCE = 6;
 
@@ -116,15 +130,12 @@ export function workerReady(worker: Worker, url: string, what: string, mark: str
       if (event.data === mark) resolve();
     };
     worker.addEventListener('message', onMessage);
-    const giveUp = async (waitedMs: number) => {
-      const why = await describeLoadFailure(url, 'script');
+    const giveUp = (waitedMs: number, why: string) =>
       reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${waitedMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } }));
-    };
     timer = setTimeout(() => {
-      void scriptAt(url).then((found) => {
-        if (found === 'other') return giveUp(timeoutMs);
-        if (found === 'loader') timer = setTimeout(() => void giveUp(timeoutMs * LOADER_PATIENCE), timeoutMs * (LOADER_PATIENCE - 1));
-        return undefined;
+      void inspect(url, 'script').then(({ found, why }) => {
+        if (found === 'other') giveUp(timeoutMs, why);
+        else if (found === 'loader') timer = setTimeout(() => giveUp(timeoutMs * LOADER_PATIENCE, why), timeoutMs * (LOADER_PATIENCE - 1));
       });
     }, timeoutMs);
   });

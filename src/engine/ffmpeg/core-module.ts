@@ -2,7 +2,7 @@
 // worker instantiates the same compiled module instead of downloading and compiling 32 MB on its own.
 
 import { SpriteError } from '../../core/errors.js';
-import { describeLoadFailure, setupHint } from '../../shared/load-failure.js';
+import { describeResponse, fetchFailureReason, setupHint } from '../../shared/load-failure.js';
 
 /** Fetches and compiles the core at `wasmURL`; ENGINE_FAILED names the URL, what came back, and where to look. */
 export async function compileCore(wasmURL: string): Promise<WebAssembly.Module> {
@@ -12,13 +12,11 @@ export async function compileCore(wasmURL: string): Promise<WebAssembly.Module> 
   try {
     response = await fetch(wasmURL);
   } catch (e) {
-    throw fail(await describeLoadFailure(wasmURL, 'wasm'), e);
+    throw fail(fetchFailureReason(e), e);
   }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (!response.ok || /html/i.test(type)) {
-    void response.body?.cancel().catch(() => {});
-    throw fail(await describeLoadFailure(wasmURL, 'wasm'));
-  }
+  // Said from this answer: no second request for the 32 MB file.
+  if (!response.ok || /html/i.test(type)) throw fail(await describeResponse(response, 'wasm'));
   try {
     // Streaming compilation needs the wasm MIME type; a host that sends another still gets a working engine.
     return type === 'application/wasm' ? await WebAssembly.compileStreaming(response) : await WebAssembly.compile(await response.arrayBuffer());
