@@ -8,8 +8,6 @@ import { FORMAT_MIME, type SpriteFormat } from '../core/options.js';
 import type { DecodedFrame, NativeFrame, PlacedFrame } from './frame-source.js';
 import type { SheetSink, TileRect } from './job.js';
 
-
-
 function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { alpha: false, willReadFrequently: false });
   if (!context) throw new SpriteError('ENGINE_FAILED', 'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which the sheets are drawn on.');
@@ -152,10 +150,18 @@ function encodeCanvas(canvas: OffscreenCanvas, format: SpriteFormat, quality: nu
   return canvas.convertToBlob(format === 'png' ? { type: FORMAT_MIME.png } : { type: FORMAT_MIME[format], quality: quality / 100 });
 }
 
-/** The MIME type this browser's canvas really gives for `format`, from a 1 × 1 picture (a few ms, before any decoding). */
-export async function encodedType(format: SpriteFormat): Promise<string> {
-  const canvas = new OffscreenCanvas(1, 1);
-  // A canvas encodes only once it has a rendering context.
-  canvas.getContext('2d');
-  return (await encodeCanvas(canvas, format, 90)).type;
+/** What {@link encodedType} found, per format: the browser does not change its mind while the engine lives. */
+const typesMade = new Map<SpriteFormat, Promise<string>>();
+
+/** The MIME type this browser's canvas really gives for `format`, from a 1 × 1 picture, found once per engine. */
+export function encodedType(format: SpriteFormat): Promise<string> {
+  let made = typesMade.get(format);
+  if (!made) {
+    const canvas = new OffscreenCanvas(1, 1);
+    // A canvas encodes only once it has a rendering context.
+    canvas.getContext('2d');
+    made = encodeCanvas(canvas, format, 90).then((blob) => blob.type);
+    typesMade.set(format, made);
+  }
+  return made;
 }
