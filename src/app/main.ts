@@ -96,6 +96,8 @@ async function run(input: Blob | URL): Promise<void> {
     const result: SpriteResult = await generator.generate(input, form.processString(), {
       signal: job.controller.signal,
       onProgress: (p) => {
+        // A job that was replaced by a newer one must not write over the newer one's status.
+        if (current !== job) return;
         progress.value = p.fraction;
         const elapsed = (performance.now() - started) / 1000;
         // Only once a tenth is done does the rate say anything about the rest.
@@ -107,6 +109,7 @@ async function run(input: Blob | URL): Promise<void> {
         }
       },
       onSheet: (sheet) => {
+        if (current !== job) return;
         const url = URL.createObjectURL(sheet.blob);
         job.urls.push(url);
         sheetUrls.set(sheet.name, url);
@@ -114,6 +117,7 @@ async function run(input: Blob | URL): Promise<void> {
         $('sheet-tools').hidden = false;
       },
     });
+    if (current !== job) return;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     job.urls.push(...showDownloads($('downloads'), result));
     $('scrub').hidden = false;
@@ -123,6 +127,7 @@ async function run(input: Blob | URL): Promise<void> {
     status.textContent = `Done in ${seconds} s: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).${missed} ${engineNote(result.engine)}`;
     announce.textContent = status.textContent;
   } catch (e) {
+    if (current !== job) return;
     if (e instanceof DOMException && e.name === 'AbortError') {
       status.textContent = 'Cancelled.';
     } else {

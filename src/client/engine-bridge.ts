@@ -112,8 +112,9 @@ export class EngineBridge {
       return await Promise.race([live.api.run(job, proxy(gate.relay)), live.failed, aborted]);
     } catch (e) {
       if (signal?.aborted) throw abortError();
-      // A worker that failed to load or died cannot take the next job.
-      if (e instanceof SpriteError && e.code === 'ENGINE_FAILED' && this.live === live) this.terminate();
+      // A worker that failed to load or died cannot take the next job; one whose job stalled may still be running the
+      // stuck call (an exec cannot be interrupted), so it goes too, and its decoders with it.
+      if (e instanceof SpriteError && (e.code === 'ENGINE_FAILED' || e.details?.['stalled'] === true) && this.live === live) this.terminate();
       throw e;
     } finally {
       gate.close();

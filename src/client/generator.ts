@@ -48,6 +48,13 @@ export interface SpriteGeneratorSettings {
    * session. Default 16; integer ≥ 1.
    */
   maxJobsPerEngine?: number | undefined;
+  /**
+   * How long a job may go without any sign of life from its decoder (a packet read, a frame decoded, a line logged),
+   * in ms. Past it the job fails with ENGINE_FAILED (`details.stage` says what it waited on: `exec`, `decode`,
+   * `flush`…), or FETCH_FAILED when a URL's server stopped sending, and its workers are freed. Default 60000;
+   * integer ≥ 100.
+   */
+  stallTimeoutMs?: number | undefined;
 }
 
 /** Per-job hooks of {@link SpriteGenerator.generate}. */
@@ -63,7 +70,7 @@ export interface GenerateOptions {
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
 export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
 
-const SETTING_KEYS = ['engine', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const SETTING_KEYS = ['engine', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine', 'stallTimeoutMs'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = {
@@ -120,6 +127,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
     engine: numeric.engine,
     memfsLimit: numeric.memfsLimit,
     decoders: numeric.decoders,
+    stallTimeoutMs: numeric.stallTimeoutMs,
     ffmpegWorkerURL: assets.ffmpegWorkerURL,
     wasmURL: absoluteUrl('wasmURL', settings.wasmURL) ?? assets.wasmURL,
   };
@@ -169,7 +177,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
  * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
  */
 export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
-  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'wasmURL', 'decoders', 'memfsLimit']);
+  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'wasmURL', 'decoders', 'memfsLimit', 'stallTimeoutMs']);
   const { signal, onProgress, onSheet, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {

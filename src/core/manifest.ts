@@ -1,7 +1,7 @@
 // The JSON manifest of a job: parameters, source facts, grid and every tile, in plain JSON-safe data.
 
 import type { EngineReport } from './engine-report.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions, SheetEncoder } from './options.js';
 import type { Size, VideoSourceInfo } from './source.js';
 import type { Tile } from './tile.js';
 
@@ -15,6 +15,10 @@ export interface ManifestSheet {
   width: number;
   /** Height, px. */
   height: number;
+  /** The file's MIME type, checked to be the one its name says. */
+  type: string;
+  /** Which encoder made the file. */
+  encoder: SheetEncoder;
   /** Number of tiles on the sheet. */
   tiles: number;
 }
@@ -96,7 +100,7 @@ export interface ManifestInput {
   /** Sheet size, px. */
   sheetSize: Size;
   /** The sheets with their tiles. */
-  sheets: readonly { index: number; name: string; width: number; height: number; tiles: readonly Tile[] }[];
+  sheets: readonly { index: number; name: string; width: number; height: number; type: string; encoder: SheetEncoder; tiles: readonly Tile[] }[];
   /** Chosen frames that could not be decoded. */
   missed: number;
   /** Which decoder made the frames. */
@@ -138,7 +142,7 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
       sheetWidth: input.sheetSize.width,
       sheetHeight: input.sheetSize.height,
     },
-    sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, tiles: s.tiles.length })),
+    sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.type, encoder: s.encoder, tiles: s.tiles.length })),
     tiles,
     missed: input.missed,
     engine: { used: input.engine.used, reason: input.engine.reason, fallback: input.engine.fallback && { ...input.engine.fallback }, decoded: input.engine.decoded, frameTable: input.engine.frameTable },

@@ -9,6 +9,12 @@ export type SpriteFormat = 'jpg' | 'png' | 'webp';
 export const FORMAT_MIME: Readonly<Record<SpriteFormat, string>> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 /**
+ * Which encoder made a sheet's file: `canvas` is the browser's own (OffscreenCanvas.convertToBlob). A format the
+ * browser's canvas cannot encode is refused (INVALID_OPTION on `f`), never written by it under another type.
+ */
+export type SheetEncoder = 'canvas';
+
+/**
  * INVALID_OPTION on `f` when the browser encodes `format` as `madeType` instead (WebKit's canvas, asked for WebP, quietly
  * gives PNG); null when it is the right type.
  */

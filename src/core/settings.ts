@@ -27,6 +27,13 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_JOBS_PER_ENGINE = 16;
 
 /**
+ * How long a job may go without any sign of life from its decoder (a packet read, a frame decoded, a line logged)
+ * before it fails, in ms. Normal work shows life every second or so; a minute covers a slow phone decoding a long run
+ * of 4K frames, and bounds a decoder that will never answer.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+
+/**
  * Decoders a job runs by default: one per logical core, at most 4. Each core is single-threaded, so a second one
  * nearly halves the decoding time of a seek-heavy job on two cores; past 4 the memory grows faster than the gain.
  */
@@ -47,6 +54,7 @@ export const SETTING_RULES = {
   memfsLimit: { kind: 'int', min: 0, unit: 'bytes' },
   idleTimeoutMs: { kind: 'int', min: 0, unit: 'ms' },
   maxJobsPerEngine: { kind: 'int', min: 1 },
+  stallTimeoutMs: { kind: 'int', min: 100, unit: 'ms' },
 } as const satisfies Record<string, IntRule | EnumRule>;
 
 /** The engine settings, all resolved. */
@@ -61,6 +69,8 @@ export interface ResolvedEngineSettings {
   idleTimeoutMs: number;
   /** Jobs before a warm engine is replaced, ≥ 1. */
   maxJobsPerEngine: number;
+  /** Time without progress before a job fails (ENGINE_FAILED, or FETCH_FAILED for a silent server), in ms; ≥ 100. */
+  stallTimeoutMs: number;
 }
 
 /**
@@ -80,5 +90,6 @@ export function resolveEngineSettings(
     memfsLimit: given.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
     idleTimeoutMs: given.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxJobsPerEngine: given.maxJobsPerEngine ?? DEFAULT_MAX_JOBS_PER_ENGINE,
+    stallTimeoutMs: given.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
   };
 }

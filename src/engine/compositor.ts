@@ -93,6 +93,7 @@ function drawNative(context: OffscreenCanvasRenderingContext2D, scaler: AreaScal
 
 /** Draws cells of one sheet; memory holds a single sheet's canvas, never the whole job. */
 export class SheetCompositor implements SheetSink {
+  readonly encoder = 'canvas';
   private canvas: OffscreenCanvas | null = null;
   private context: OffscreenCanvasRenderingContext2D | null = null;
   /** A cell-sized canvas to turn native frames into pixels (dhash), made once. */

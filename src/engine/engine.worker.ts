@@ -37,14 +37,16 @@ function ffmpegFor(config: EngineConfig): FfmpegEngine {
  */
 async function openSource(job: EngineJob, options: OpenOptions): Promise<FrameSource> {
   const { config } = job;
-  if (config.engine === 'ffmpeg') return ffmpegFor(config).open(await wholeBlob(job.input), options, "engine 'ffmpeg' was asked for");
-  const input = await openInput(job.input);
-  const ffmpeg = async (reason: string) => ffmpegFor(config).open(await wholeBlob(input), options, reason);
+  const { watch } = options;
+  if (config.engine === 'ffmpeg') return ffmpegFor(config).open(await wholeBlob(job.input, watch), options, "engine 'ffmpeg' was asked for");
+  const input = await openInput(job.input, watch);
+  const ffmpeg = async (reason: string) => ffmpegFor(config).open(await wholeBlob(input, watch), options, reason);
   const native = await WebCodecsSource.open(input, { ...options, strict: config.engine === 'auto' });
   if (native instanceof WebCodecsSource) {
     return config.engine === 'auto' ? new FallbackSource(native, () => ffmpeg('WebCodecs failed mid-job')) : native;
   }
-  if (config.engine === 'webcodecs') throw native.error;
+  // What the container itself rules out no decoder can do: said at once, without loading ffmpeg.wasm for it.
+  if (config.engine === 'webcodecs' || native.final) throw native.error;
   return ffmpeg(`WebCodecs cannot take this file: ${native.reason}`);
 }
 

@@ -4,6 +4,7 @@ import type { EngineReport } from '../core/engine-report.js';
 import type { FrameTable } from '../core/frame-table.js';
 import type { FramePlacement } from '../core/geometry.js';
 import type { VideoSourceInfo } from '../core/source.js';
+import type { Watch } from './watchdog.js';
 
 /** Everything a probe learns: the frame table (every frame's time and key flag) and the stream facts. */
 export interface ProbeResult {
@@ -62,6 +63,8 @@ export interface FrameRequest {
 export interface OpenOptions {
   /** The job decodes key frames only: the source may skip everything else, and plan its decoders for that. */
   keyOnly: boolean;
+  /** The job's watchdog: the source reports signs of life (packets read, frames decoded, log lines) and its stage. */
+  watch: Watch;
 }
 
 /** A video decoder that can probe and hand over chosen frames, scaled and cropped for their cells. */

@@ -2,6 +2,7 @@
 // pieces, never whole). A URL whose server ignores Range is downloaded once, as a Blob.
 
 import { SpriteError } from '../core/errors.js';
+import { UNWATCHED, type Watch } from './watchdog.js';
 
 /** A URL read by byte ranges: its size is known from the first answer. */
 export interface RangeUrl {
@@ -42,9 +43,9 @@ function nameOf(url: string): string {
  * Opens the input. A URL is asked for its first byte: a 206 answer gives its size and the promise of ranges; a 200
  * answer (a server without Range support) is the whole file, kept as a Blob so it is downloaded only once.
  */
-export async function openInput(input: Blob | string): Promise<EngineInput> {
+export async function openInput(input: Blob | string, watch: Watch = UNWATCHED): Promise<EngineInput> {
   if (typeof input !== 'string') return input;
-  const response = await get(input, 'bytes=0-0');
+  const response = await watch.reading(get(input, 'bytes=0-0'));
   const contentRange = response.headers.get('content-range') ?? '';
   const total = /\/(\d+)\s*$/.exec(contentRange)?.[1];
   if (response.status === 206 && total === undefined) {
@@ -55,31 +56,52 @@ export async function openInput(input: Blob | string): Promise<EngineInput> {
   }
   if (response.status === 206) {
     // Read, not cancelled: one byte, and a cancelled response shows as a failed request in the app's network log.
-    await response.arrayBuffer();
+    await watch.reading(response.arrayBuffer());
     const size = Number(total);
     if (size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
     return { url: input, size };
   }
-  const blob = await response.blob();
+  const blob = await download(response, watch);
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
   return new File([blob], nameOf(input));
 }
 
-/** Bytes `[start, end)` of a range URL. */
-export async function readRange(input: RangeUrl, start: number, end: number): Promise<Uint8Array> {
-  const response = await get(input.url, `bytes=${start}-${end - 1}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (response.status !== 206 || bytes.length !== end - start) {
-    throw fetchFailed(input.url, `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`);
-  }
-  return bytes;
+/**
+ * The whole body as a Blob, each piece that arrives a sign of life for the watchdog: a large download takes minutes
+ * and is no stall, a server that stops sending is one.
+ */
+async function download(response: Response, watch: Watch): Promise<Blob> {
+  if (!response.body) return watch.reading(response.blob());
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        watch.alive();
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return watch.reading(new Response(counted).blob());
+}
+
+/** Bytes `[start, end)` of a range URL; each piece that arrives is a sign of life for the watchdog. */
+export function readRange(input: RangeUrl, start: number, end: number, watch: Watch = UNWATCHED): Promise<Uint8Array> {
+  return watch.reading(
+    (async () => {
+      const response = await get(input.url, `bytes=${start}-${end - 1}`);
+      const bytes = new Uint8Array(await (await download(response, watch)).arrayBuffer());
+      if (response.status !== 206 || bytes.length !== end - start) {
+        throw fetchFailed(input.url, `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`);
+      }
+      return bytes;
+    })(),
+  );
 }
 
 /** The whole input as a Blob, for ffmpeg.wasm (which reads from memory or a mounted Blob): a URL is downloaded once. */
-export async function wholeBlob(input: EngineInput | string): Promise<Blob> {
+export async function wholeBlob(input: EngineInput | string, watch: Watch = UNWATCHED): Promise<Blob> {
   if (input instanceof Blob) return input;
   const url = typeof input === 'string' ? input : input.url;
-  const blob = await (await get(url, null)).blob();
+  const blob = await download(await watch.reading(get(url, null)), watch);
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${url} is empty (0 bytes).`, { param: 'input' });
   return new File([blob], nameOf(url));
 }

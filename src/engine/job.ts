@@ -4,13 +4,14 @@ import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
 import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from '../core/geometry.js';
 import { sheetFileName } from '../core/names.js';
-import { formatRefused, type ResolvedOptions, type SpriteFormat } from '../core/options.js';
+import { formatRefused, type ResolvedOptions, type SheetEncoder, type SpriteFormat } from '../core/options.js';
 import { progressReporter, type SpritePhase } from '../core/progress.js';
 import { lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
 import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, PlacedFrame } from './frame-source.js';
+import { Watchdog, type Watch } from './watchdog.js';
 
 /** Sends an event to the main thread; the promise settles once it has been delivered. */
 export type Emit = (e: EngineEvent) => Promise<void>;
@@ -20,6 +21,8 @@ export type TileRect = Pick<Tile, 'x' | 'y' | 'w' | 'h'>;
 
 /** Draws the cells of one sheet at a time and encodes it when asked: OffscreenCanvas in the worker, a fake in tests. */
 export interface SheetSink {
+  /** Which encoder {@link SheetSink.finish} uses. */
+  readonly encoder: SheetEncoder;
   /** Draws a frame into cell `k` of the current sheet (closing a native one); returns where its picture landed. */
   draw(k: number, frame: DecodedFrame): TileRect;
   /** The frame as placed RGBA pixels (closing a native one): what dhash hashes, and what waits for a verdict. */
@@ -56,6 +59,7 @@ class SheetWriter {
     private readonly sink: SheetSink,
     private readonly emit: Emit,
     private readonly progress: Report,
+    private readonly watch: Watch,
   ) {}
 
   /** Draws the next frame in its cell; a full sheet is encoded and sent before this settles. */
@@ -74,7 +78,10 @@ class SheetWriter {
   private async close(index: number): Promise<void> {
     // The phase only: a sheet encoded mid-job does not move the fraction, which follows the targets decoded.
     void this.progress('encode');
+    const waiting = this.watch.current;
+    this.watch.stage('encode');
     const blob = await this.sink.finish();
+    this.watch.stage(waiting);
     const { options } = this.job;
     // Checked on every sheet too, not only up front: a name must never say another format than the file has.
     const refused = formatRefused(options.f, blob.type);
@@ -85,6 +92,8 @@ class SheetWriter {
       width: this.layout.width,
       height: this.layout.height,
       blob,
+      type: blob.type,
+      encoder: this.sink.encoder,
       tiles: this.sheetTiles,
     };
     this.sheetTiles = [];
@@ -124,17 +133,30 @@ async function decodeDhash(
   return received;
 }
 
-/** Runs the job against the decoder `deps.openSource` gives; resolves once every sheet has been delivered. */
+/**
+ * Runs the job against the decoder `deps.openSource` gives; resolves once every sheet has been delivered. A job that
+ * shows no sign of life for `config.stallTimeoutMs` rejects (see watchdog.ts), whatever it was waiting on.
+ */
 export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSummary> {
+  const watchdog = new Watchdog(job.config.stallTimeoutMs, typeof job.input === 'string');
+  try {
+    return await Promise.race([watchedJob(job, deps, watchdog), watchdog.stalled]);
+  } finally {
+    watchdog.stop();
+  }
+}
+
+async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<EngineSummary> {
   const progress = progressReporter((p) => deps.emit({ type: 'progress', ...p }));
   const opts = job.options;
   void progress('load', 0);
   // Before any decoder loads: a format this browser cannot encode is the caller's to change, at once.
   const refused = formatRefused(opts.f, await deps.encodedType(opts.f));
   if (refused) throw refused;
-  const source = await deps.openSource({ keyOnly: opts.m === 'key' });
+  const source = await deps.openSource({ keyOnly: opts.m === 'key', watch });
   try {
     void progress('load', 1);
+    watch.stage('probe');
     const { table, source: info, truncatedFromMs } = await source.probe();
     void progress('probe', 1);
     const display = displaySize(info);
@@ -143,9 +165,13 @@ export async function runJob(job: EngineJob, deps: JobDeps): Promise<EngineSumma
     // The longest name the job can write, checked before decoding rather than when that sheet is full.
     sheetFileName(job.nameTemplate, Math.max(0, Math.ceil(times.length / layout.perSheet) - 1), opts.f);
     const sink = deps.createSink(layout, placement, opts.f, opts.q);
-    const writer = new SheetWriter(job, layout, sink, deps.emit, progress);
+    const writer = new SheetWriter(job, layout, sink, deps.emit, progress, watch);
     const place = (frame: DecodedFrame) => writer.place(frame);
-    const onProgress = (done: number) => void progress('decode', times.length ? done / times.length : 1);
+    const onProgress = (done: number) => {
+      watch.alive();
+      void progress('decode', times.length ? done / times.length : 1);
+    };
+    watch.stage('decode');
 
     const req: FrameRequest = { times, placement };
     let received = 0;

@@ -1,7 +1,7 @@
 // The one contract between the main-thread client and the engine worker; nothing else crosses the boundary.
 
 import type { EngineReport } from '../core/engine-report.js';
-import type { ResolvedOptions } from '../core/options.js';
+import type { ResolvedOptions, SheetEncoder } from '../core/options.js';
 import type { EngineChoice } from '../core/settings.js';
 import type { SpriteProgress } from '../core/progress.js';
 import type { Size, VideoSourceInfo } from '../core/source.js';
@@ -19,6 +19,10 @@ export interface SpriteSheet {
   height: number;
   /** The encoded image (`image/jpeg`, `image/png` or `image/webp`). */
   blob: Blob;
+  /** The file's MIME type (the blob's), always the one `name` says: checked on every sheet. */
+  type: string;
+  /** Which encoder made the file. */
+  encoder: SheetEncoder;
   /** The tiles on this sheet, in time order. */
   tiles: Tile[];
 }
@@ -35,6 +39,8 @@ export interface EngineConfig {
   memfsLimit: number;
   /** How many ffmpeg cores decode at once. */
   decoders: number;
+  /** Time without a sign of life from the decoder before the job fails, ms. */
+  stallTimeoutMs: number;
 }
 
 /** A job as the worker receives it: options already validated on the main thread. */

@@ -32,16 +32,28 @@ test('not a video: text, random bytes and a still image are NOT_A_VIDEO', async 
   if (!image.ok) expect(image.message).toMatch(/image/);
 });
 
-test('audio only: NO_VIDEO_STREAM naming what the file holds', async ({ page }) => {
+test('audio only: NO_VIDEO_STREAM naming what the file holds, from the container alone; ffmpeg.wasm says the same', async ({ page }) => {
+  const started = Date.now();
   const r = await run(page, 'opus_webm_audio-only_chime.webm', { f: 'jpg' });
+  console.log(`audio-only refused in ${Date.now() - started} ms (round trip from the test runner)`);
   expectError(r, 'NO_VIDEO_STREAM');
-  if (!r.ok) expect(r.message).toContain('audio');
+  if (r.ok) return;
+  expect(r.message).toContain('audio');
+  // Said from the track list the page's demuxer read, without loading ffmpeg.wasm to ask it.
+  expect(r.details).toMatchObject({ from: 'container', streams: ['audio'] });
+  const ffmpeg = await run(page, 'opus_webm_audio-only_chime.webm', { f: 'jpg' }, { engine: 'ffmpeg' });
+  expectError(ffmpeg, 'NO_VIDEO_STREAM');
+  if (!ffmpeg.ok) expect(ffmpeg.details).toMatchObject({ streams: ['audio'] });
 });
 
-test('a codec the decoder does not know: UNSUPPORTED_CODEC', async ({ page }) => {
+test('a codec the decoder does not know: UNSUPPORTED_CODEC, from the container alone', async ({ page }) => {
   // The Matroska codec ID V_VP9 renamed to an unknown V_QQ9: the container opens, the stream cannot be decoded.
   expect(await page.evaluate(() => window.harness.patch('unknown-codec.webm', 'vp9-opus_webm_320x180_bbb.webm', 'V_VP9', 'V_QQ9'))).toBe(true);
-  expectError(await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' }), 'UNSUPPORTED_CODEC');
+  const r = await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' });
+  expectError(r, 'UNSUPPORTED_CODEC');
+  if (!r.ok) expect(r.details).toMatchObject({ from: 'container', codec: 'V_QQ9' });
+  // ffmpeg.wasm, asked itself, comes to the same verdict.
+  expectError(await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' }, { engine: 'ffmpeg' }), 'UNSUPPORTED_CODEC');
 });
 
 test('truncated: the frames that exist are captured and the result counts the lost targets', async ({ page }) => {

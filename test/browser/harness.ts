@@ -56,7 +56,7 @@ async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
 async function run(
   input: HarnessInput,
   options: api.SpriteOptions | string,
-  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number; engine?: api.EngineChoice; keep?: string } = {},
+  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number; engine?: api.EngineChoice; stallTimeoutMs?: number; keep?: string } = {},
 ) {
   const source = await resolveInput(input);
   let aborted = false;
@@ -71,6 +71,7 @@ async function run(
       ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
       ...(extra.decoders !== undefined ? { decoders: extra.decoders } : {}),
       ...(extra.engine !== undefined ? { engine: extra.engine } : {}),
+      ...(extra.stallTimeoutMs !== undefined ? { stallTimeoutMs: extra.stallTimeoutMs } : {}),
       onProgress: (p) => {
         if (aborted) eventsAfterAbort++;
         progress.push(p);
@@ -89,7 +90,7 @@ async function run(
     return {
       ok: true as const,
       sheets: await Promise.all(
-        result.sheets.map(async (s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.blob.type, size: s.blob.size, sha256: await sha256(s.blob), tiles: s.tiles })),
+        result.sheets.map(async (s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.blob.type, declaredType: s.type, encoder: s.encoder, size: s.blob.size, sha256: await sha256(s.blob), tiles: s.tiles })),
       ),
       tiles: result.tiles,
       vtt: result.vtt,
@@ -105,10 +106,10 @@ async function run(
       sheetsSeen,
     };
   } catch (e) {
-    const err = e as { name?: string; code?: string; param?: string; message?: string };
+    const err = e as { name?: string; code?: string; param?: string; message?: string; details?: Record<string, unknown> };
     // Anything the stopped job still sent would arrive within this pause.
     if (aborted) await new Promise((r) => setTimeout(r, 1000));
-    return { ok: false as const, name: err.name, code: err.code, param: err.param, message: err.message, isSpriteError: e instanceof api.SpriteError, isDomException: e instanceof DOMException, progress, eventsAfterAbort };
+    return { ok: false as const, name: err.name, code: err.code, param: err.param, message: err.message, details: err.details ?? null, isSpriteError: e instanceof api.SpriteError, isDomException: e instanceof DOMException, progress, eventsAfterAbort };
   }
 }
 

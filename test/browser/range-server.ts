@@ -23,6 +23,8 @@ export interface RangeServerOptions {
   sizeUnknown?: boolean;
   /** Answers HTTP 500 to every range that starts at this byte or later: a read that fails mid-job. */
   failFrom?: number;
+  /** Sends nothing past this byte, keeping the connection open: a server that stops answering mid-job. */
+  stallFrom?: number;
 }
 
 /** Serves `file` at `/video.mp4`; with `ranges: false` it ignores Range headers and always sends the whole file. */
@@ -52,6 +54,17 @@ export async function serveFile(file: string, options: RangeServerOptions): Prom
       ...(options.ranges ? { 'Accept-Ranges': 'bytes' } : {}),
       ...(m ? { 'Content-Range': `bytes ${start}-${end}/${options.sizeUnknown ? '*' : size}` } : {}),
     });
+    if (options.stallFrom !== undefined && end >= options.stallFrom) {
+      // The headers, the bytes before the stall, then silence: the response never ends.
+      if (start < options.stallFrom) {
+        const before = createReadStream(file, { start, end: options.stallFrom - 1 });
+        before.on('data', (chunk) => {
+          sent += chunk.length;
+          res.write(chunk);
+        });
+      }
+      return;
+    }
     // Piped, so the file is read only as fast as the client takes it: a reader that stops early stops the count.
     const stream = createReadStream(file, { start, end });
     stream.on('data', (chunk) => (sent += chunk.length));

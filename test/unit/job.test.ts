@@ -1,11 +1,12 @@
 // runJob with a fake decoder and a fake sheet drawer: sheet order and indices, dhash eviction, missed frames,
 // progress and clean-up, without a browser.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FORMAT_MIME, resolveOptions, type SpriteFormat, type SpriteOptions } from '../../src/core/options.js';
 import type { EngineEvent, EngineJob } from '../../src/protocol/engine-api.js';
 import type { DecodedFrame, FrameSource, OpenOptions } from '../../src/engine/frame-source.js';
 import { runJob, type SheetSink } from '../../src/engine/job.js';
+import { Watchdog } from '../../src/engine/watchdog.js';
 
 const FRAME_MS = 40;
 
@@ -24,8 +25,11 @@ function picture(look: Look): Uint8Array<ArrayBuffer> {
   return data;
 }
 
-/** 100 frames, 40 ms apart, a key frame every 25; frame `n` shows `look(n)`; frames in `lost` never decode. */
-function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {}) {
+/**
+ * 100 frames, 40 ms apart, a key frame every 25; frame `n` shows `look(n)`; frames in `lost` never decode. With
+ * `stepMs`, each frame takes that long (a timer) and is a sign of life; at frame `stuckAt`, the decoder stops answering.
+ */
+function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; stepMs?: number; stuckAt?: number } = {}) {
   const calls = { opened: [] as OpenOptions[], closed: 0, requested: [] as number[], delivered: 0 };
   const source: FrameSource = {
     async probe() {
@@ -41,6 +45,11 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number> } = {
       let done = 0;
       for (const time of req.times) {
         const n = Math.round(time / FRAME_MS);
+        if (n === opts.stuckAt) await new Promise(() => {});
+        if (opts.stepMs) {
+          await new Promise((resolve) => setTimeout(resolve, opts.stepMs));
+          calls.opened.at(-1)?.watch.alive();
+        }
         if (!opts.lost?.has(n)) {
           const frame: DecodedFrame = { kind: 'placed', time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
           calls.delivered++;
@@ -66,6 +75,7 @@ function fakeSink(type?: (sheet: number) => string): SheetSink & { sheets: strin
   const sheets: string[][] = [];
   return {
     sheets,
+    encoder: 'canvas',
     format: 'jpg',
     draw(k, frame) {
       current.push(`${k}@${frame.time}`);
@@ -84,11 +94,11 @@ function fakeSink(type?: (sheet: number) => string): SheetSink & { sheets: strin
 }
 
 /** Runs a job on the fakes; `made` is the type the browser's encoder gives for each format (the right one by default). */
-async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink(), made = (f: SpriteFormat) => FORMAT_MIME[f]) {
+async function run(options: SpriteOptions, fake: ReturnType<typeof fakeSource>, sink = fakeSink(), made = (f: SpriteFormat) => FORMAT_MIME[f], stallTimeoutMs = 60_000) {
   const events: EngineEvent[] = [];
   /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
   const timeline: { phase: string; fraction: number; share: number }[] = [];
-  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1, ffmpegWorkerURL: 'http://x/ffmpeg.worker.js', wasmURL: 'http://x/ffmpeg-core.wasm' } };
+  const job: EngineJob = { input: new Blob(['x']), options: resolveOptions(options), nameTemplate: 'sprite-{index}.{autoext}', config: { engine: 'ffmpeg', memfsLimit: 0, decoders: 1, stallTimeoutMs, ffmpegWorkerURL: 'http://x/ffmpeg.worker.js', wasmURL: 'http://x/ffmpeg-core.wasm' } };
   const summary = await runJob(job, {
     openSource: async (open) => {
       fake.calls.opened.push(open);
@@ -118,11 +128,12 @@ describe('runJob', () => {
     ]);
     expect(sink.sheets[2]).toEqual(['0@3200', '1@3600']);
     expect(sheets[1]!.tiles[1]).toEqual({ sheet: 1, x: 10, y: 0, w: 9, h: 8, time: 2000 });
+    expect(sheets.map((s) => [s.type, s.encoder])).toEqual(Array(3).fill(['image/png', 'canvas']));
     progress.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(i ? progress[i - 1]! : 0));
     expect(progress.at(-1)).toBe(1);
     expect(summary).toMatchObject({ missed: 0, cell: { width: 9, height: 8 }, display: { width: 9, height: 8 }, engine: { used: 'ffmpeg', reason: 'a fake' } });
     expect(fake.calls.closed).toBe(1);
-    expect(fake.calls.opened).toEqual([{ keyOnly: false }]);
+    expect(fake.calls.opened.map((o) => o.keyOnly)).toEqual([false]);
   });
 
   it('progress follows the frames decoded across all sheets: encoding a sheet mid-job never jumps it', async () => {
@@ -160,7 +171,7 @@ describe('runJob', () => {
   it('tells the source when only key frames are wanted, and asks for exactly those', async () => {
     const fake = fakeSource();
     await run({ f: 'jpg', m: 'key' }, fake);
-    expect(fake.calls.opened).toEqual([{ keyOnly: true }]);
+    expect(fake.calls.opened.map((o) => o.keyOnly)).toEqual([true]);
     expect(fake.calls.requested).toEqual([0, 1000, 2000, 3000]);
   });
 
@@ -181,5 +192,77 @@ describe('runJob', () => {
     // Kept with num 2: 0 and 3600, evicting 2000; placed in time order once every candidate is in.
     expect(sheets.map((s) => s.tiles.map((t) => t.time))).toEqual([[0, 3600]]);
     expect(summary.missed).toBe(0);
+  });
+});
+
+describe('runJob watchdog', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** Settles `job`, advancing the fake clock by `ms`; returns how it ended and the clock's time then. */
+  async function settle<T>(job: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; at: number }> {
+    const start = Date.now();
+    let ended: { value?: T; error?: unknown; at: number } | null = null;
+    job.then((value) => (ended = { value, at: Date.now() - start }), (error: unknown) => (ended = { error, at: Date.now() - start }));
+    for (let t = 0; t < ms && !ended; t += 100) await vi.advanceTimersByTimeAsync(100);
+    return ended ?? { at: Infinity };
+  }
+
+  it('a decoder that stops answering fails the job within the limit, ENGINE_FAILED naming the stage', async () => {
+    const fake = fakeSource({ stepMs: 200, stuckAt: 30 });
+    const ended = await settle(run({ f: 'jpg', inter: 400 }, fake, fakeSink(), undefined, 1500), 10_000);
+    expect(ended.error).toMatchObject({ code: 'ENGINE_FAILED', details: { stalled: true, stage: 'decode', stallTimeoutMs: 1500 } });
+    expect(String((ended.error as Error).message)).toMatch(/no progress for 1\.5 s while decoding frames/);
+    // Frames 0–20 took 200 ms each (three of them), then silence: the error comes one limit after the last sign of life.
+    expect(ended.at).toBeGreaterThanOrEqual(1500);
+    expect(ended.at).toBeLessThanOrEqual(600 + 1500 + 100);
+  });
+
+  it('a slow decoder that keeps showing life is never stopped, however long the job', async () => {
+    // 100 frames at 1 s each: 100 s of work under a 1.5 s limit.
+    const ended = await settle(run({ f: 'jpg', inter: 0 }, fakeSource({ stepMs: 1000 }), fakeSink(), undefined, 1500), 200_000);
+    expect(ended.error).toBeUndefined();
+    expect(ended.value?.summary.missed).toBe(0);
+    expect(ended.at).toBeGreaterThanOrEqual(100_000);
+  });
+
+  it('an encoder that never returns a sheet fails the job at stage encode', async () => {
+    const sink = fakeSink();
+    sink.finish = () => new Promise(() => {});
+    const ended = await settle(run({ f: 'jpg', inter: 400, tw: 2, th: 2 }, fakeSource(), sink, undefined, 1000), 5000);
+    expect(ended.error).toMatchObject({ code: 'ENGINE_FAILED', details: { stage: 'encode' } });
+  });
+});
+
+describe('Watchdog', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('a stall while a read of a URL is pending is the server\'s: FETCH_FAILED on input', async () => {
+    const dog = new Watchdog(1000, true);
+    dog.stage('decode');
+    void dog.reading(new Promise(() => {}));
+    const failed = dog.stalled.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await failed).toMatchObject({ code: 'FETCH_FAILED', param: 'input', details: { stalled: true, stage: 'read' } });
+  });
+
+  it('signs of life push the deadline back; stop() ends the watch', async () => {
+    const dog = new Watchdog(1000, false);
+    let failed = false;
+    dog.stalled.catch(() => (failed = true));
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(900);
+      dog.alive();
+    }
+    expect(failed).toBe(false);
+    dog.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(failed).toBe(false);
+    const other = new Watchdog(1000, false);
+    other.stage('flush');
+    const error = other.stalled.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await error).toMatchObject({ code: 'ENGINE_FAILED', details: { stage: 'flush' } });
   });
 });

@@ -70,13 +70,18 @@ describe('manifest and storyboard', () => {
     const m = buildManifest({
       options, process: 'video/sprite,f_jpg', source, display: { width: 1080, height: 1920 }, cell: { width: 160, height: 90 },
       sheetSize: { width: 488, height: 94 },
-      sheets: [{ index: 1, name: 'b.jpg', width: 488, height: 94, tiles: tiles.filter((t) => t.sheet === 1) }, { index: 0, name: 'a.jpg', width: 488, height: 94, tiles: [...tiles.filter((t) => t.sheet === 0)].reverse() }],
+      sheets: [
+        { index: 1, name: 'b.jpg', width: 488, height: 94, type: 'image/jpeg', encoder: 'canvas', tiles: tiles.filter((t) => t.sheet === 1) },
+        { index: 0, name: 'a.jpg', width: 488, height: 94, type: 'image/jpeg', encoder: 'canvas', tiles: [...tiles.filter((t) => t.sheet === 0)].reverse() },
+      ],
       missed: 1, vttName: 'a.vtt', engine: { used: 'webcodecs', reason: 'native', fallback: { fromMs: 2000, reason: 'lost' }, decoded: 12, frameTable: 'index' },
     });
     expect(m).toMatchObject({ version: 1, generator: 'video-sprite', process: 'video/sprite,f_jpg', missed: 1, vtt: 'a.vtt', engine: { used: 'webcodecs', fallback: { fromMs: 2000 }, frameTable: 'index' } });
     expect(m.source).toMatchObject({ width: 1080, height: 1920, codedWidth: 1920, rotation: 90, startTimeMs: 1400, codec: 'h264' });
     expect(m.grid).toEqual({ columns: 3, rows: 1, pad: 2, margin: 2, sheetWidth: 488, sheetHeight: 94 });
     expect(m.sheets.map((s) => s.tiles)).toEqual([3, 1]);
+    // Each file says what it is and what made it.
+    expect(m.sheets[0]).toMatchObject({ name: 'a.jpg', type: 'image/jpeg', encoder: 'canvas' });
     expect(m.tiles.map((t) => t.time)).toEqual([0, 1000, 2000, 3000]);
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });

@@ -12,13 +12,17 @@ export interface CoreRun {
   frames: ShowinfoFrame[];
 }
 
+/** What a decoder worker says while a call runs: a frame logged, or only that it is still working. */
+export type DecoderEvent = 'frame' | 'alive';
+
 /** The decoder worker's API. Paths are in the core's in-memory file system. */
 export interface DecoderWorkerApi {
   /**
-   * Instantiates the core from `module` (compiled once by the engine, shared by its decoders). `onFrame` is called for
-   * each frame showinfo logs during an exec: live progress inside a long call.
+   * Instantiates the core from `module` (compiled once by the engine, shared by its decoders). `onEvent` hears, while
+   * a call runs, `'frame'` for each frame showinfo logs (live progress inside a long exec) and `'alive'` now and then
+   * while the core reads, writes or logs (signs of life for the job's watchdog).
    */
-  load(module: WebAssembly.Module, onFrame: () => void): Promise<void>;
+  load(module: WebAssembly.Module, onEvent: (event: DecoderEvent) => void): Promise<void>;
   /** Runs ffmpeg with `args`. */
   exec(args: string[]): CoreRun;
   /** Runs ffprobe with `args`. */

@@ -4,7 +4,8 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../../core/errors.js';
 import { DECODER_READY, setupHint, workerFailure, workerReady } from '../../shared/load-failure.js';
-import type { DecoderWorkerApi } from './decoder-api.js';
+import { UNWATCHED, type Watch } from '../watchdog.js';
+import type { DecoderEvent, DecoderWorkerApi } from './decoder-api.js';
 import { commandError, type ShowinfoFrame } from './probe-parse.js';
 
 const INPUT_DIR = '/input';
@@ -51,6 +52,8 @@ export class Decoder {
   frames: ShowinfoFrame[] = [];
   /** Called for each frame showinfo reports while an exec runs: live progress inside one long exec. */
   onFrameLogged: (() => void) | null = null;
+  /** The watchdog of the job this decoder works for: told of every sign of life, and of each call's stage. */
+  watch: Watch = UNWATCHED;
   /** Path of the attached input in the core's file system. */
   inputPath = '';
 
@@ -75,7 +78,11 @@ export class Decoder {
     const decoder = new Decoder(worker, wrap<DecoderWorkerApi>(worker), died);
     try {
       const [module] = await Promise.all([core.module(), workerReady(worker, core.workerURL, 'ffmpeg worker', DECODER_READY, died, WORKER_START_TIMEOUT_MS)]);
-      await Promise.race([decoder.api.load(module, proxy(() => decoder.onFrameLogged?.())), died]).catch((e: unknown) => {
+      const onEvent = (event: DecoderEvent) => {
+        decoder.watch.alive();
+        if (event === 'frame') decoder.onFrameLogged?.();
+      };
+      await Promise.race([decoder.api.load(module, proxy(onEvent)), died]).catch((e: unknown) => {
         if (e instanceof SpriteError) throw e;
         throw new SpriteError('ENGINE_FAILED', `The ffmpeg core did not start in the worker at ${core.workerURL}: ${e instanceof Error ? e.message : String(e)}.`, { cause: e, details: { url: core.workerURL } });
       });
@@ -125,6 +132,7 @@ export class Decoder {
 
   /** Runs ffprobe writing to `out` and returns that file's text ('' when ffprobe wrote nothing). */
   async probe(args: string[], out: string): Promise<string> {
+    this.watch.stage('probe');
     const run = await this.call(() => this.api.ffprobe([...args, '-o', out]));
     this.log = run.log;
     this.frames = run.frames;
@@ -138,6 +146,7 @@ export class Decoder {
    * filter or an option of ours) is an INTERNAL error, never taken for a damaged file.
    */
   async exec(args: string[]): Promise<number> {
+    this.watch.stage('exec');
     const run = await this.call(() => this.api.exec(args));
     this.log = run.log;
     this.frames = run.frames;

@@ -6,6 +6,7 @@ import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, type FrameTable } from '../../core/frame-table.js';
 import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult } from '../frame-source.js';
 import { runOrdered } from '../ordered-pool.js';
+import { UNWATCHED } from '../watchdog.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../container-index.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
 import { compileCore } from './core-module.js';
@@ -78,6 +79,7 @@ class Slot {
 
   /** Detaches the input; a decoder that broke during the job is terminated, to be loaded afresh next time. */
   async release(decoder: Decoder): Promise<void> {
+    decoder.watch = UNWATCHED;
     if (!decoder.broken) await decoder.detach().catch(() => {});
     if (decoder.broken) {
       decoder.terminate();
@@ -114,10 +116,11 @@ export class FfmpegEngine {
   }
 
   /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */
-  async open(input: Blob, { keyOnly }: OpenOptions, reason: string): Promise<FrameSource> {
+  async open(input: Blob, { keyOnly, watch }: OpenOptions, reason: string): Promise<FrameSource> {
     const [first, ...others] = this.slots;
     await first!.idle;
     const main = await first!.decoder();
+    main.watch = watch;
     await main.attach(input, input.size <= this.config.memfsLimit).catch(async (e: unknown) => {
       await first!.release(main);
       throw e;
@@ -131,6 +134,7 @@ export class FfmpegEngine {
       const ready = slot.idle
         .then(() => slot.decoder())
         .then(async (decoder) => {
+          decoder.watch = watch;
           await decoder.attach(input, copyAll).catch(async (e: unknown) => {
             await slot.release(decoder);
             throw e;

@@ -16,10 +16,17 @@ import { readWorkerfsInBlocks, type WorkerfsCore } from './workerfs-reads.js';
  * showinfo lines of one exec, at most MAX_FRAMES_PER_EXEC frames, stay well inside).
  */
 const LOG_LINES_KEPT = 4000;
+/**
+ * Least time between two signs of life sent to the engine, ms: the core reads and writes in 32 KB pieces, hundreds of
+ * times a second, and one message each would flood the channel; the watchdog's limit is seconds.
+ */
+const ALIVE_EVERY_MS = 250;
 
 /** The parts of the Emscripten module and its FS that the decoder uses. */
 interface FfmpegCore extends CoreModule {
   FS: WorkerfsCore['FS'] & {
+    read(...args: unknown[]): number;
+    write(...args: unknown[]): number;
     filesystems: Record<string, unknown>;
     analyzePath(path: string): { exists: boolean };
     mkdir(path: string): void;
@@ -59,7 +66,7 @@ function runCore(call: 'exec' | 'ffprobe', args: string[]): CoreRun {
 }
 
 const api: DecoderWorkerApi = {
-  async load(module, onFrame) {
+  async load(module, onEvent) {
     const created = (await createFFmpegCore({
       // The engine compiled the module once for all its decoders: instantiate it here instead of fetching the wasm.
       instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
@@ -70,10 +77,29 @@ const api: DecoderWorkerApi = {
     repairStackLeak(created);
     const reader = new FileReaderSync();
     readWorkerfsInBlocks(created, (blob) => reader.readAsBinaryString(blob));
+    let lastAlive = 0;
+    const alive = () => {
+      const now = Date.now();
+      if (now - lastAlive < ALIVE_EVERY_MS) return;
+      lastAlive = now;
+      onEvent('alive');
+    };
+    // Every file access of the core goes through FS.read and FS.write: a decoder at work reads its input and writes
+    // its frames all the time, even through a long stretch it logs nothing about.
+    const { read, write } = created.FS;
+    created.FS.read = (...args) => {
+      alive();
+      return read.apply(created.FS, args);
+    };
+    created.FS.write = (...args) => {
+      alive();
+      return write.apply(created.FS, args);
+    };
     created.setLogger(({ message }) => {
       if (log.length > LOG_LINES_KEPT) log.splice(0, LOG_LINES_KEPT / 2);
       log.push(message);
-      if (showinfo.push(message)) onFrame();
+      if (showinfo.push(message)) onEvent('frame');
+      else alive();
     });
     core = created;
   },

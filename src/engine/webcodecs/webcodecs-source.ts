@@ -23,6 +23,7 @@ import type { FramePlacement } from '../../core/geometry.js';
 import type { DecodedFrame, FrameRequest, FrameSource, NativeFrame, OpenOptions, PlacedFrame, ProbeResult } from '../frame-source.js';
 import { firstUnreadable, listPackets, type PacketIndex } from '../container-index.js';
 import { readRange, type EngineInput } from '../input.js';
+import type { Watch } from '../watchdog.js';
 import { chooseSar } from './aspect.js';
 import { planRuns, type DecodeRun } from './decode-plan.js';
 import { findSps, spsSar } from './h264-sps.js';
@@ -58,12 +59,32 @@ export class DecoderFailure extends Error {
 export interface Declined {
   /** In words, for the report and messages. */
   reason: string;
-  /** The typed error when `engine: 'webcodecs'` was asked for. */
+  /** The typed error when `engine: 'webcodecs'` was asked for, or when {@link Declined.final}. */
   error: SpriteError;
+  /** The container itself rules the file out, for every decoder: ffmpeg.wasm need not be loaded to say so. */
+  final: boolean;
 }
 
 function declined(reason: string, code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED'): Declined {
-  return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }) };
+  return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }), final: false };
+}
+
+/**
+ * Containers whose track list mediabunny reads whole, so that "no video track" is the file's truth and not a gap in
+ * the demuxer. MPEG-TS is not one: mediabunny leaves out the streams it does not know (MPEG-2 video), which ffmpeg
+ * decodes.
+ */
+const COMPLETE_TRACK_LISTS = new Set([MP4, QTFF, MATROSKA, WEBM]);
+
+/**
+ * Matroska video codec IDs ffmpeg knows, by the families of the Matroska codec registry (it matches IDs by prefix
+ * too). An ID outside all of them names a codec no decoder here has.
+ */
+const MATROSKA_VIDEO_FAMILIES = ['V_AV1', 'V_AVS', 'V_DIRAC', 'V_FFV1', 'V_MJPEG', 'V_MPEG', 'V_MS/', 'V_PRORES', 'V_QUICKTIME', 'V_REAL/', 'V_SNOW', 'V_THEORA', 'V_UNCOMPRESSED', 'V_VP8', 'V_VP9'];
+
+/** A verdict from the container alone, the same for every decoder: the job fails at once with it. */
+function ruledOut(reason: string, error: SpriteError): Declined {
+  return { reason, error, final: true };
 }
 
 /** The chunk WebCodecs decodes, with the packet's time in whole µs (the timestamp its frame comes back with). */
@@ -98,6 +119,7 @@ export class WebCodecsSource implements FrameSource {
     private readonly facts: VideoSourceInfo,
     private readonly truncatedFromMs: number | null,
     private readonly keyOnly: boolean,
+    private readonly watch: Watch,
     frameTable: FrameTableSource,
   ) {
     this.sink = new EncodedPacketSink(track);
@@ -110,12 +132,12 @@ export class WebCodecsSource implements FrameSource {
    * codec the browser cannot decode, a file cut short (`strict`: ffmpeg.wasm recovers more of those).
    */
   static async open(input: EngineInput, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
-    if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
+    options.watch.stage('probe');
     const source =
       input instanceof Blob
         ? new BlobSource(input)
         : // Bounded ranges, fetched as mediabunny asks: the index, then the packets of the frames a job needs.
-          new CustomSource({ getSize: () => input.size, read: (start, end) => readRange(input, start, end), maxCacheSize: URL_CACHE_BYTES, prefetchProfile: 'network' });
+          new CustomSource({ getSize: () => input.size, read: (start, end) => readRange(input, start, end, options.watch), maxCacheSize: URL_CACHE_BYTES, prefetchProfile: 'network' });
     const demuxed = new Input({ source, formats: FORMATS });
     try {
       const result = await WebCodecsSource.inspect(demuxed, options);
@@ -130,11 +152,33 @@ export class WebCodecsSource implements FrameSource {
   }
 
   private static async inspect(demuxed: Input, options: OpenOptions & { strict: boolean }): Promise<WebCodecsSource | Declined> {
+    const format = await demuxed.getFormat();
+    const isobmff = format === MP4 || format === QTFF;
     const track = await demuxed.getPrimaryVideoTrack();
-    if (!track) return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
+    if (!track) {
+      if (!COMPLETE_TRACK_LISTS.has(format)) return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
+      const kinds = [...new Set((await demuxed.getTracks()).map((t) => t.type))];
+      return ruledOut(
+        'the container lists no video track',
+        new SpriteError('NO_VIDEO_STREAM', `The file has no video stream${kinds.length ? ` (only ${kinds.join(', ')})` : ''}: there is nothing to take frames from.`, {
+          details: { streams: kinds, from: 'container' },
+        }),
+      );
+    }
     const codec = await track.getCodec();
     const given = await track.getDecoderConfig();
-    if (!codec || !given) return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
+    if (!codec || !given) {
+      const id = format === MATROSKA || format === WEBM ? await track.getInternalCodecId() : null;
+      if (typeof id === 'string' && !MATROSKA_VIDEO_FAMILIES.some((family) => id.startsWith(family))) {
+        return ruledOut(
+          `its video codec ID ${id} is none the Matroska registry defines`,
+          new SpriteError('UNSUPPORTED_CODEC', `The video's codec (${id}) is not one any decoder here knows.`, { details: { codec: id, from: 'container' } }),
+        );
+      }
+      return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
+    }
+    // Only now: what the container rules out is said at once even where WebCodecs is missing.
+    if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
     const config = decoderConfig(given);
     const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
     if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
@@ -142,7 +186,6 @@ export class WebCodecsSource implements FrameSource {
     const packets = await listPackets(new EncodedPacketSink(track));
     if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
     const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
-    const isobmff = (await demuxed.getFormat()) === MP4 || (await demuxed.getFormat()) === QTFF;
     const probed = frameTable(packets, readable, isobmff);
     if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
     const claimedMs = await claimedDuration(track, packets, probed.table);
@@ -167,7 +210,7 @@ export class WebCodecsSource implements FrameSource {
     };
     // MP4 and MOV list every sample in their index; other containers are walked packet by packet (headers only).
     const tableSource: FrameTableSource = isobmff ? 'index' : 'packets';
-    return new WebCodecsSource(demuxed, track, config, codec, framing, codec === 'hevc' ? hevcTopTemporalId(description) : 0, probed, facts, cut ? claimedMs : null, options.keyOnly, tableSource);
+    return new WebCodecsSource(demuxed, track, config, codec, framing, codec === 'hevc' ? hevcTopTemporalId(description) : 0, probed, facts, cut ? claimedMs : null, options.keyOnly, options.watch, tableSource);
   }
 
   async probe(): Promise<ProbeResult> {
@@ -181,11 +224,19 @@ export class WebCodecsSource implements FrameSource {
     const expected = [...byTimestamp.values()].sort((a, b) => a - b);
     const runs: DecodeRun[] = this.keyOnly ? wanted.map((i) => ({ from: i, to: i })) : planRuns(packets.key, wanted);
     const delivery = new Delivery(expected, this.facts.rotation, (frame) => this.placer.place(frame, req.placement), onFrame, onProgress);
+    const watch = this.watch;
+    watch.stage('decode');
     const decoder = new VideoDecoder({
-      output: (frame) => delivery.take(frame, byTimestamp.get(frame.timestamp)),
+      output: (frame) => {
+        watch.alive();
+        delivery.take(frame, byTimestamp.get(frame.timestamp));
+      },
       error: (e) => delivery.fail(new DecoderFailure(`the browser's decoder failed: ${e.message}`, delivery.nextExpected())),
     });
-    decoder.addEventListener('dequeue', () => delivery.wake());
+    decoder.addEventListener('dequeue', () => {
+      watch.alive();
+      delivery.wake();
+    });
     // configure() and decode() throw at once on what the decoder refuses (a chunk flagged key by the container that
     // is no key frame to the browser): as much a decoder failure as one reported later.
     const refused = (e: unknown) => delivery.fail(new DecoderFailure(`the browser's decoder refused the video: ${e instanceof Error ? e.message : String(e)}`, delivery.nextExpected()));
@@ -222,7 +273,9 @@ export class WebCodecsSource implements FrameSource {
         }
         if (delivery.stopped()) break;
       }
+      watch.stage('flush');
       if (!delivery.stopped()) await decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
+      watch.stage('decode');
       await delivery.drained();
     } finally {
       if (decoder.state !== 'closed') decoder.close();

@@ -1,0 +1,114 @@
+// A job's watchdog: a decoder that stops answering (an ffmpeg exec caught in a loop, a WebCodecs flush that never
+// settles, a server that stops sending mid-read) must end the job with a typed error, not hang it for ever. The job's
+// parts report signs of life as they work; silence for longer than the limit fails the job, naming what it waited on.
+
+import { SpriteError } from '../core/errors.js';
+
+/** What a job can be waiting on when it stops moving. */
+export type StallStage = 'load' | 'probe' | 'read' | 'exec' | 'decode' | 'flush' | 'encode';
+
+const WAITING_ON: Record<StallStage, string> = {
+  load: 'starting the decoder',
+  probe: 'reading the container',
+  read: 'waiting for the video’s data',
+  exec: 'running ffmpeg.wasm',
+  decode: 'decoding frames',
+  flush: 'flushing the browser’s decoder',
+  encode: 'encoding a sheet',
+};
+
+/** The signs of life a job's parts give while they work. */
+export interface Watch {
+  /** Something moved: a packet read, a frame decoded, a log line written. */
+  alive(): void;
+  /** What the job waits on from now (also a sign of life). */
+  stage(stage: StallStage): void;
+  /** What the job waits on now. */
+  readonly current: StallStage;
+  /**
+   * Marks `read` as a read of the input: a sign of life when it settles, and while it is pending, a stall is the
+   * input's source's (a server that stopped sending), not the decoder's.
+   */
+  reading<T>(read: Promise<T>): Promise<T>;
+}
+
+/** A watch that never fails: for a source used outside a job. */
+export const UNWATCHED: Watch = { alive() {}, stage() {}, current: 'load', reading: (read) => read };
+
+/** Fails {@link Watchdog.stalled} once no sign of life came for `limitMs`. */
+export class Watchdog implements Watch {
+  current: StallStage = 'load';
+  /** Rejects with the stall's error; never resolves. */
+  readonly stalled: Promise<never>;
+  private last = Date.now();
+  private pendingReads = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private fail: (e: SpriteError) => void = () => {};
+
+  /** `fromUrl`: the input is read from a server, so a stall while reading is the server's (FETCH_FAILED). */
+  constructor(
+    private readonly limitMs: number,
+    private readonly fromUrl: boolean,
+  ) {
+    this.stalled = new Promise<never>((_, reject) => (this.fail = reject));
+    // Only observed when it fires: the job races it.
+    this.stalled.catch(() => {});
+    this.timer = setTimeout(this.check, limitMs);
+  }
+
+  alive(): void {
+    this.last = Date.now();
+  }
+
+  stage(stage: StallStage): void {
+    this.current = stage;
+    this.alive();
+  }
+
+  async reading<T>(read: Promise<T>): Promise<T> {
+    this.pendingReads++;
+    try {
+      return await read;
+    } finally {
+      this.pendingReads--;
+      this.alive();
+    }
+  }
+
+  /** Stops watching (the job has ended). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  // One timer per limit, not one per sign of life: signs of life come with every packet and log line.
+  private readonly check = (): void => {
+    const quiet = Date.now() - this.last;
+    if (quiet < this.limitMs) {
+      this.timer = setTimeout(this.check, this.limitMs - quiet);
+      return;
+    }
+    this.timer = undefined;
+    this.fail(stallError(this.pendingReads > 0 ? 'read' : this.current, this.limitMs, this.fromUrl));
+  };
+}
+
+/**
+ * The error for a job that stopped moving. A stall while reading a URL is the server's; any other is the decoder's,
+ * and the caller's engine worker is then replaced (the client terminates it on ENGINE_FAILED and on any stall).
+ */
+export function stallError(stage: StallStage, limitMs: number, fromUrl: boolean): SpriteError {
+  const seconds = `${Math.round(limitMs / 100) / 10} s`;
+  const details = { stalled: true, stage, stallTimeoutMs: limitMs };
+  if (stage === 'read' && fromUrl) {
+    return new SpriteError('FETCH_FAILED', `The video's server sent nothing for ${seconds} while the job was ${WAITING_ON.read}: the job was stopped.`, {
+      param: 'input',
+      details,
+    });
+  }
+  return new SpriteError(
+    'ENGINE_FAILED',
+    `The decoder made no progress for ${seconds} while ${WAITING_ON[stage]} (stage: ${stage}): the job was stopped and its workers freed. A slow device may need a larger stallTimeoutMs.`,
+    { details },
+  );
+}
