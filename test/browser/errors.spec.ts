@@ -56,6 +56,22 @@ test('a codec the decoder does not know: UNSUPPORTED_CODEC, from the container a
   expectError(await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' }, { engine: 'ffmpeg' }), 'UNSUPPORTED_CODEC');
 });
 
+test('an MP4 cut before its first frame: DECODE_FAILED from the container alone; ffmpeg.wasm says the same', async ({ page }) => {
+  await page.evaluate(() =>
+    window.harness.generate('front.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '/out.mp4']),
+  );
+  // The index (moov) whole, then the first bytes of the media data's box header: no frame's bytes at all.
+  await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await window.harness.input({ generated: 'front.mp4' }) as Blob).arrayBuffer());
+    const at = bytes.findIndex((_, i) => bytes[i] === 0x6d && bytes[i + 1] === 0x64 && bytes[i + 2] === 0x61 && bytes[i + 3] === 0x74); // 'mdat'
+    await window.harness.truncate('headless.mp4', 'front.mp4', (at + 4) / bytes.length);
+  });
+  const r = await run(page, { generated: 'headless.mp4' }, { f: 'jpg' });
+  expectError(r, 'DECODE_FAILED');
+  if (!r.ok) expect(r.details).toMatchObject({ from: 'container', planned: 50 });
+  expectError(await run(page, { generated: 'headless.mp4' }, { f: 'jpg' }, { engine: 'ffmpeg' }), 'DECODE_FAILED');
+});
+
 test('truncated: the frames that exist are captured and the result counts the lost targets', async ({ page }) => {
   const file = 'TRUNC50_vp8_webm_rocket-launch.webm'; // header says 8.087 s, data ends after 5.1 s
   const r = await run(page, file, { f: 'jpg', sw: 64, sh: 36, inter: 1000 });

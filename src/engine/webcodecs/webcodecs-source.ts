@@ -186,6 +186,16 @@ export class WebCodecsSource implements FrameSource {
     const packets = await listPackets(new EncodedPacketSink(track));
     if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
     const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
+    // An MP4 or MOV index says where every frame's bytes are: when not even the first frame's are in the file, no
+    // decoder can show anything. (Other containers were walked packet by packet; ffmpeg may resync past damage.)
+    if (readable === 0 && isobmff) {
+      return ruledOut(
+        'the data of its first frame is not in the file',
+        new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).', {
+          details: { planned: packets.pts.length, from: 'container' },
+        }),
+      );
+    }
     const probed = frameTable(packets, readable, isobmff);
     if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
     const claimedMs = await claimedDuration(track, packets, probed.table);
