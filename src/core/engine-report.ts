@@ -10,22 +10,40 @@ export type EngineName = 'webcodecs' | 'ffmpeg';
  */
 export type FrameTableSource = 'index' | 'packets' | 'decode';
 
-/** Which decoder ran a job, and why. */
-export interface EngineReport {
-  /** The decoder that started the job (and made every frame, unless `fallback` is set). */
-  used: EngineName;
+/** WebCodecs failed mid-job and the next decoder made the rest. */
+export interface EngineFallback {
+  /** The first frame the other decoder made, ms from the first frame; the ones before came from the first decoder. */
+  fromMs: number;
+  /** Why the first decoder stopped, in words. */
+  reason: string;
+}
+
+/** What every report says, whichever decoder ran. */
+interface ReportBase {
   /** Why this decoder, in words: e.g. "the browser decodes vp9 natively", "WebCodecs cannot read this container". */
   reason: string;
-  /**
-   * Set when WebCodecs failed mid-job and ffmpeg.wasm made the rest: from which frame (ms from the first frame) and
-   * why. The frames before it came from WebCodecs; none was placed twice.
-   */
-  fallback: { fromMs: number; reason: string } | null;
-  /**
-   * How many frames WebCodecs decoded for the job: the wanted ones, and the key and reference frames they need (in
-   * key mode, the key frames alone). Null where ffmpeg.wasm did all the work: it does not say.
-   */
-  decoded: number | null;
+  /** Set when the first decoder failed mid-job and another made the rest (none was placed twice); else null. */
+  fallback: EngineFallback | null;
   /** How the frame table was read (see {@link FrameTableSource}). */
   frameTable: FrameTableSource;
 }
+
+/** A job the browser's own decoder started. */
+export interface WebCodecsReport extends ReportBase {
+  /** Discriminant: the decoder that started the job (and made every frame, unless `fallback` is set). */
+  used: 'webcodecs';
+  /**
+   * How many frames WebCodecs was fed for the job: the wanted ones, and the key and reference frames they need (in
+   * key mode, the key frames alone).
+   */
+  decoded: number;
+}
+
+/** A job ffmpeg.wasm ran (it does not say how many frames it decoded on the way to the wanted ones). */
+export interface FfmpegReport extends ReportBase {
+  /** Discriminant: the decoder that made every frame. */
+  used: 'ffmpeg';
+}
+
+/** Which decoder ran a job, and why; branch on `used`. */
+export type EngineReport = WebCodecsReport | FfmpegReport;

@@ -1,6 +1,15 @@
 // The frame table: every decodable frame's presentation time and key flag, and the timing facts decisions need.
 // Decoder-neutral: ffmpeg's packet list and a container index both become one of these.
 
+import type { VideoSourceInfo } from './source.js';
+
+/**
+ * Half-width of the window in which two times name the same frame, ms: the one tolerance of the engine. Two demuxers
+ * round one frame's time differently (by a few µs), and ffmpeg's select compares float seconds; frames are never
+ * closer than 1 ms (1000 fps), so the window can never hold two.
+ */
+export const FRAME_TIME_TOLERANCE_MS = 0.5;
+
 /** A frame of the source: time in ms from the first frame (which is at 0), and whether it is a key frame. */
 export interface FrameInfo {
   /** Presentation time, in ms from the first frame. */
@@ -67,4 +76,21 @@ export function buildFrameTable(rows: readonly TimedFrame[]): FrameTable | null 
 /** Milliseconds kept to the microsecond: enough to tell frames apart, stable under float noise. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/**
+ * The stream facts every decoder reports, with the times taken from its frame table: the one place they are put
+ * together, whichever decoder read the stream.
+ */
+export function sourceInfo(stream: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeight' | 'sar' | 'rotation' | 'codec'>, table: FrameTable): VideoSourceInfo {
+  return {
+    codedWidth: stream.codedWidth,
+    codedHeight: stream.codedHeight,
+    sar: stream.sar,
+    rotation: stream.rotation,
+    startTimeMs: roundMs(table.startSec * 1000),
+    durationMs: table.durationMs,
+    frameIntervalMs: table.frameIntervalMs,
+    codec: stream.codec,
+  };
 }

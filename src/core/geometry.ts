@@ -2,7 +2,7 @@
 
 import { SpriteError } from './errors.js';
 import type { ResolvedOptions, ScaleType } from './options.js';
-import type { Size } from './source.js';
+import { isSideways, type Rotation, type Size } from './source.js';
 
 /** Largest sheet side the output may have, in px (the original API's limit). */
 export const MAX_SHEET_SIDE = 16384;
@@ -27,8 +27,18 @@ export function cellBox(opts: Pick<ResolvedOptions, 'sw' | 'sh' | 'psw' | 'psh'>
   };
 }
 
-/** How a frame of display size `display` goes into its box: what the decoder must produce and where it lands. */
+/**
+ * How a frame of display size `display` goes into its box: what every decoder must produce and where it lands. The one
+ * description of the geometry: ffmpeg's filter chain, the YUV placer and the canvas all follow it.
+ */
 export interface FramePlacement {
+  /**
+   * The size the decoded picture (coded orientation, pixels not yet square) is scaled to, before it is turned:
+   * `scaled`, transposed when the turn is sideways. Scaling first leaves fewer pixels to turn.
+   */
+  scaledCoded: Size;
+  /** The clockwise turn after scaling (the video's rotation). */
+  rotation: Rotation;
   /** The cell's size on the sheet: the box, except for `fit`, where it shrinks to the scaled frame. */
   cell: Size;
   /** The whole (rotated, SAR-corrected) frame scaled to this size. */
@@ -41,8 +51,17 @@ export interface FramePlacement {
 
 const whole = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, height: size.height });
 
-/** The four scale types of SPEC §2 as integer sizes and rectangles. */
-export function framePlacement(scaletype: ScaleType, display: Size, box: Size): FramePlacement {
+/**
+ * The four scale types of SPEC §2 as integer sizes and rectangles, for a video shown at `display` (SAR and `rotation`
+ * applied).
+ */
+export function framePlacement(scaletype: ScaleType, display: Size, box: Size, rotation: Rotation = 0): FramePlacement {
+  const fitted = fitInBox(scaletype, display, box);
+  const { scaled } = fitted;
+  return { ...fitted, rotation, scaledCoded: isSideways(rotation) ? { width: scaled.height, height: scaled.width } : scaled };
+}
+
+function fitInBox(scaletype: ScaleType, display: Size, box: Size): Omit<FramePlacement, 'rotation' | 'scaledCoded'> {
   const sx = box.width / display.width;
   const sy = box.height / display.height;
   switch (scaletype) {
@@ -202,9 +221,9 @@ export interface GeometryPlan {
   layout: SheetLayout;
 }
 
-/** Placement and layout for a source; throws SHEET_TOO_LARGE before any frame is decoded. */
-export function planGeometry(opts: ResolvedOptions, display: Size): GeometryPlan {
-  const placement = framePlacement(opts.scaletype, display, cellBox(opts, display));
+/** Placement and layout for a source shown at `display`; throws SHEET_TOO_LARGE before any frame is decoded. */
+export function planGeometry(opts: ResolvedOptions, display: Size, rotation: Rotation): GeometryPlan {
+  const placement = framePlacement(opts.scaletype, display, cellBox(opts, display), rotation);
   const layout = sheetLayout(opts, placement.cell);
   checkSheetSize(layout, opts, display);
   return { placement, layout };

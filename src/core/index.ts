@@ -4,12 +4,12 @@
 export { SPRITE_ERROR_CODES, SpriteError } from './errors.js';
 export type { SpriteErrorCode, SpriteErrorData } from './errors.js';
 export { checkRule, describeRule, OPTION_DEFAULTS, OPTION_KEYS, OPTION_RULES, resolveOptions } from './options.js';
-export type { EnumRule, IntRule, OptionKey, OptionRule, ResolvedOptions, ScaleType, SpriteFormat, SpriteMode, SpriteOptions } from './options.js';
+export type { EnumRule, IntRule, OptionKey, OptionRule, ResolvedOptions, ScaleType, SheetEncoder, SpriteFormat, SpriteMode, SpriteOptions } from './options.js';
 export { formatProcess, parseProcess } from './process-string.js';
 export type { Notify, ParsedProcess, SaveAs } from './process-string.js';
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_JOBS_PER_ENGINE, DEFAULT_MEMFS_LIMIT_BYTES, defaultDecoders, MAX_DECODERS, SETTING_RULES } from './settings.js';
 export type { SpritePhase, SpriteProgress } from './progress.js';
-export type { EngineName, EngineReport, FrameTableSource } from './engine-report.js';
+export type { EngineFallback, EngineName, EngineReport, FfmpegReport, FrameTableSource, WebCodecsReport } from './engine-report.js';
 export type { EngineChoice } from './settings.js';
 export { displaySize } from './source.js';
 export type { Size, VideoSourceInfo } from './source.js';

@@ -109,6 +109,12 @@ export interface ManifestInput {
   vttName: string;
 }
 
+/** The report as plain data of its own (the manifest shares nothing with the result it describes). */
+function copyReport(report: EngineReport): EngineReport {
+  const base = { reason: report.reason, fallback: report.fallback && { ...report.fallback }, frameTable: report.frameTable };
+  return report.used === 'webcodecs' ? { used: 'webcodecs', decoded: report.decoded, ...base } : { used: 'ffmpeg', ...base };
+}
+
 /** Assembles the manifest; sheets in index order, tiles in time order. */
 export function buildManifest(input: ManifestInput): SpriteManifest {
   const sheets = [...input.sheets].sort((a, b) => a.index - b.index);
@@ -145,7 +151,7 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
     sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.type, encoder: s.encoder, tiles: s.tiles.length })),
     tiles,
     missed: input.missed,
-    engine: { used: input.engine.used, reason: input.engine.reason, fallback: input.engine.fallback && { ...input.engine.fallback }, decoded: input.engine.decoded, frameTable: input.engine.frameTable },
+    engine: copyReport(input.engine),
     vtt: input.vttName,
   };
 }

@@ -8,8 +8,8 @@ export interface VideoSourceInfo {
   codedHeight: number;
   /** Sample (pixel) aspect ratio as `[num, den]`; `[1, 1]` for square pixels or when unknown. */
   sar: readonly [number, number];
-  /** Clockwise rotation the player applies for display: 0, 90, 180 or 270 degrees. */
-  rotation: 0 | 90 | 180 | 270;
+  /** Clockwise rotation the player applies for display. */
+  rotation: Rotation;
   /** Presentation time of the first frame on the container's timeline, in ms (SPEC §3 counts from here). */
   startTimeMs: number;
   /** Where the last frame ends, from the first frame, in ms (the video stream's own end, not the container's). */
@@ -18,6 +18,14 @@ export interface VideoSourceInfo {
   frameIntervalMs: number;
   /** Codec name as the decoder reports it (e.g. `h264`), for messages and the manifest. */
   codec?: string | undefined;
+}
+
+/** A clockwise turn for display: 0, 90, 180 or 270 degrees. */
+export type Rotation = 0 | 90 | 180 | 270;
+
+/** Whether a turn makes a picture's width its height. */
+export function isSideways(rotation: Rotation): boolean {
+  return rotation === 90 || rotation === 270;
 }
 
 /** A width and height in px. */
@@ -38,5 +46,5 @@ export function displaySize(src: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeig
   // Stretching the width (not shrinking the height) is what ffmpeg's `scale=iw*sar:ih` and players do.
   const w = Math.max(1, Math.round(src.codedWidth * ratio));
   const h = Math.max(1, src.codedHeight);
-  return src.rotation === 90 || src.rotation === 270 ? { width: h, height: w } : { width: w, height: h };
+  return isSideways(src.rotation) ? { width: h, height: w } : { width: w, height: h };
 }

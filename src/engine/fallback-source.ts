@@ -1,27 +1,22 @@
-// WebCodecs first, ffmpeg.wasm where it stops: a native decoder that fails mid-job hands over without the caller
-// seeing it, nothing placed twice, nothing lost.
+// A decoder that fails mid-job hands over to the next one where it stopped, without the caller seeing it: nothing
+// placed twice, nothing lost. Decoder-neutral: it knows only the contract (frame-source.ts).
 
 import type { EngineReport } from '../core/engine-report.js';
-import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from './frame-source.js';
-import { DecoderFailure } from './webcodecs/webcodecs-source.js';
+import { FRAME_TIME_TOLERANCE_MS } from '../core/frame-table.js';
+import { DecoderFailure, type DecodedFrame, type FrameRequest, type FrameSource, type ProbeResult } from './frame-source.js';
 
-/** Half-width of the window in which two demuxers' times for one frame agree (they round differently), ms. */
-const SAME_FRAME_MS = 0.5;
-
-/** Runs `primary`; on a DecoderFailure, opens the fallback and asks it for the frames not yet delivered. */
+/** Runs `primary`; on a DecoderFailure, opens the next decoder and asks it for the frames not yet delivered. */
 export class FallbackSource implements FrameSource {
   private fallback: FrameSource | null = null;
-  private current: EngineReport;
+  private handover: { fromMs: number; reason: string } | null = null;
 
   constructor(
     private readonly primary: FrameSource,
     private readonly openFallback: () => Promise<FrameSource>,
-  ) {
-    this.current = primary.report;
-  }
+  ) {}
 
-  get report(): EngineReport {
-    return this.current;
+  report(): EngineReport {
+    return { ...this.primary.report(), fallback: this.handover };
   }
 
   probe(): Promise<ProbeResult> {
@@ -44,7 +39,7 @@ export class FallbackSource implements FrameSource {
       return;
     } catch (e) {
       if (!(e instanceof DecoderFailure)) throw e;
-      this.current = { ...this.current, fallback: { fromMs: e.fromMs, reason: e.message } };
+      this.handover = { fromMs: e.fromMs, reason: e.message };
     }
     const rest = req.times.filter((t) => t > last);
     if (rest.length === 0) return;
@@ -54,9 +49,9 @@ export class FallbackSource implements FrameSource {
     const ours = new Map<number, number>();
     let j = 0;
     for (const t of rest) {
-      while (j < table.frames.length && table.frames[j]!.time < t - SAME_FRAME_MS) j++;
+      while (j < table.frames.length && table.frames[j]!.time < t - FRAME_TIME_TOLERANCE_MS) j++;
       const frame = table.frames[j];
-      if (frame && Math.abs(frame.time - t) <= SAME_FRAME_MS) ours.set(frame.time, t);
+      if (frame && Math.abs(frame.time - t) <= FRAME_TIME_TOLERANCE_MS) ours.set(frame.time, t);
     }
     await this.fallback.frames(
       { ...req, times: [...ours.keys()] },

@@ -1,9 +1,13 @@
-// The decoder interface the job runs against: decoder-neutral, so that a WebCodecs engine can sit beside ffmpeg.wasm.
+// The one decoder contract: how a decoder opens an input (or declines it), probes it, hands over frames placed in
+// their cells, and fails so that another can take over. The job, the compositor and the hand-over know only this.
 
-import type { EngineReport } from '../core/engine-report.js';
+import type { EngineName, EngineReport } from '../core/engine-report.js';
+import type { SpriteError } from '../core/errors.js';
 import type { FrameTable } from '../core/frame-table.js';
 import type { FramePlacement } from '../core/geometry.js';
 import type { VideoSourceInfo } from '../core/source.js';
+import type { EngineConfig } from '../protocol/engine-api.js';
+import type { JobInput } from './input.js';
 import type { Watch } from './watchdog.js';
 
 /** Everything a probe learns: the frame table (every frame's time and key flag) and the stream facts. */
@@ -19,37 +23,20 @@ export interface ProbeResult {
   truncatedFromMs: number | null;
 }
 
-/** A frame the decoder scaled, rotated and cropped itself: RGBA pixels of exactly `placement.crop` size. */
-export interface PlacedFrame {
-  /** Discriminant. */
-  kind: 'placed';
+/**
+ * A frame as every decoder hands it over: scaled, rotated and cropped for its cell (`FrameRequest.placement`), as RGBA
+ * pixels of exactly `placement.crop` size. The sheet drawer only copies it in: it knows no decoder.
+ */
+export interface DecodedFrame {
   /** Presentation time, ms from the first frame. */
   time: number;
   /** Width, px. */
   width: number;
   /** Height, px. */
   height: number;
-  /** RGBA pixels, row by row. */
+  /** RGBA pixels, row by row (may be a view of a larger buffer: copy what is kept). */
   data: Uint8Array<ArrayBuffer>;
 }
-
-/**
- * A whole decoded picture, as the browser's decoder gives it: whoever draws it scales, rotates and crops it for its
- * cell, and must close it at once (decoders have few frames to hand out).
- */
-export interface NativeFrame {
-  /** Discriminant. */
-  kind: 'native';
-  /** Presentation time, ms from the first frame. */
-  time: number;
-  /** The decoded picture (coded orientation, square-pixel display size). */
-  frame: VideoFrame;
-  /** Clockwise rotation to apply for display. */
-  rotation: 0 | 90 | 180 | 270;
-}
-
-/** One frame a source hands over: already placed (ffmpeg.wasm), or native for the sheet drawer to place (WebCodecs). */
-export type DecodedFrame = PlacedFrame | NativeFrame;
 
 /** A request for frames at exact frame times (as listed by the probe's frame table). */
 export interface FrameRequest {
@@ -59,12 +46,21 @@ export interface FrameRequest {
   placement: FramePlacement;
 }
 
-/** What a job tells the source when it opens it. */
+/** What a job tells a decoder when it opens the input. */
 export interface OpenOptions {
   /** The job decodes key frames only: the source may skip everything else, and plan its decoders for that. */
   keyOnly: boolean;
   /** The job's watchdog: the source reports signs of life (packets read, frames decoded, log lines) and its stage. */
   watch: Watch;
+  /** Where the decoders' files are and how they decode (the generator's settings). */
+  config: EngineConfig;
+  /**
+   * Another decoder follows this one (`engine: 'auto'`): decline what that one does better, such as a file cut short
+   * (ffmpeg.wasm shows more of its last frames). False when this decoder was asked for by name.
+   */
+  othersFollow: boolean;
+  /** Why this decoder runs the job, when not for its own reasons (asked for by name, the one before declined). */
+  chosenBecause: string | null;
 }
 
 /** A video decoder that can probe and hand over chosen frames, scaled and cropped for their cells. */
@@ -74,11 +70,58 @@ export interface FrameSource {
   /**
    * Decodes the requested frames in time order, calling `onFrame` for each as it is ready (awaited before the next).
    * Frames that cannot be decoded (a truncated file) are left out: the caller counts them as missed.
-   * `onProgress` receives how many of the requested frames have been handled so far.
+   * `onProgress` receives how many of the requested frames have been handled so far. Fails with
+   * {@link DecoderFailure} where another decoder could take over.
    */
   frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void>;
   /** Which decoder made the frames, and why; final once `frames()` has settled. */
-  readonly report: EngineReport;
+  report(): EngineReport;
   /** Releases the input; a warm engine keeps its decoders for the next job. */
   close(): Promise<void>;
+}
+
+/** Why a decoder does not take a file, and the error to give when it was asked for by name. */
+export interface Declined {
+  /** In words, for the report of the decoder that takes the file instead, and for messages. */
+  reason: string;
+  /** The typed error when this decoder was asked for by name, or when {@link Declined.final}. */
+  error: SpriteError;
+  /** The container itself rules the file out, for every decoder: the job fails at once, no other decoder is tried. */
+  final: boolean;
+}
+
+/**
+ * A decoder failed mid-job on a file it had taken: another decoder may take over from `fromMs` (the frames before
+ * it were delivered). Where none follows, the job fails with DECODE_FAILED.
+ */
+export class DecoderFailure extends Error {
+  constructor(
+    /** The decoder that failed, as messages name it ("WebCodecs"). */
+    readonly decoder: string,
+    message: string,
+    /** The first wanted frame not delivered, ms from the first frame. */
+    readonly fromMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A decoder the engine can run jobs on. Each lives in its own folder (`engine/<name>/`) and is listed once in
+ * `engine/decoders.ts`, in the order `engine: 'auto'` tries them; nothing else in the engine knows it.
+ */
+export interface FrameDecoder {
+  /** Its name, as the `engine` setting and the report say it. */
+  readonly name: EngineName;
+  /** Its name in messages ("WebCodecs", "ffmpeg.wasm"). */
+  readonly label: string;
+  /** Opens `input` for one job, or declines it with the reason (the next decoder then tries). */
+  open(input: JobInput, options: OpenOptions): Promise<FrameSource | Declined>;
+  /** Frees what it keeps loaded between jobs (the engine worker is going away, or its settings changed). */
+  terminate(): void;
+}
+
+/** Whether `opened` is a source (not a decline). */
+export function isSource(opened: FrameSource | Declined): opened is FrameSource {
+  return 'frames' in opened;
 }

@@ -105,3 +105,30 @@ export async function wholeBlob(input: EngineInput | string, watch: Watch = UNWA
   if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${url} is empty (0 bytes).`, { param: 'input' });
   return new File([blob], nameOf(url));
 }
+
+/**
+ * The job's input as decoders ask for it: opened for reads by range at most once (a URL's size is asked once), and
+ * downloaded whole at most once (or taken as it is, when its server sent the whole file instead of a range).
+ */
+export class JobInput {
+  private ranged: Promise<EngineInput> | null = null;
+  private whole: Promise<Blob> | null = null;
+
+  constructor(
+    /** A Blob, or the absolute URL of one. */
+    readonly given: Blob | string,
+    private readonly watch: Watch,
+  ) {}
+
+  /** For reads by range: a Blob as it is, a URL with its size. */
+  ranges(): Promise<EngineInput> {
+    this.ranged ??= openInput(this.given, this.watch);
+    return this.ranged;
+  }
+
+  /** The whole file as a Blob. */
+  blob(): Promise<Blob> {
+    this.whole ??= (async () => wholeBlob(this.ranged ? await this.ranged : this.given, this.watch))();
+    return this.whole;
+  }
+}

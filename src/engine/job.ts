@@ -10,7 +10,7 @@ import { lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
-import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, PlacedFrame } from './frame-source.js';
+import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions } from './frame-source.js';
 import { Watchdog, type Watch } from './watchdog.js';
 
 /** Sends an event to the main thread; the promise settles once it has been delivered. */
@@ -23,10 +23,8 @@ export type TileRect = Pick<Tile, 'x' | 'y' | 'w' | 'h'>;
 export interface SheetSink {
   /** Which encoder {@link SheetSink.finish} uses. */
   readonly encoder: SheetEncoder;
-  /** Draws a frame into cell `k` of the current sheet (closing a native one); returns where its picture landed. */
+  /** Copies a placed frame into cell `k` of the current sheet; returns where its picture landed. */
   draw(k: number, frame: DecodedFrame): TileRect;
-  /** The frame as placed RGBA pixels (closing a native one): what dhash hashes, and what waits for a verdict. */
-  pixels(frame: DecodedFrame): PlacedFrame;
   /** Encodes the current sheet (all black if nothing was drawn) and starts a fresh one. */
   finish(): Promise<Blob>;
 }
@@ -34,8 +32,8 @@ export interface SheetSink {
 /** What a job needs from its surroundings; the worker passes the real ones, unit tests fakes. */
 export interface JobDeps {
   /** Opens the input with a decoder (called once, when the load phase starts). */
-  openSource(options: OpenOptions): Promise<FrameSource>;
-  /** Makes the sheet drawer for the job's geometry. */
+  openSource(options: Pick<OpenOptions, 'keyOnly' | 'watch'>): Promise<FrameSource>;
+  /** Makes the sheet drawer for the job's grid (frames land at `placement.dst` in their cells). */
   createSink(layout: SheetLayout, placement: FramePlacement, format: SpriteFormat, quality: number): SheetSink;
   /** The MIME type the sheet encoder really gives for `format` (checked before anything is decoded). */
   encodedType(format: SpriteFormat): Promise<string>;
@@ -110,16 +108,14 @@ async function decodeDhash(
   source: FrameSource,
   req: FrameRequest,
   opts: ResolvedOptions,
-  sink: SheetSink,
   place: (f: DecodedFrame) => Promise<void>,
   onProgress: (done: number) => void,
 ): Promise<number> {
   const selector = new DhashSelector({ thr: opts.thr, num: opts.num });
-  const held = new Map<number, PlacedFrame>();
+  const held = new Map<number, DecodedFrame>();
   let received = 0;
-  await source.frames(req, async (decoded) => {
+  await source.frames(req, async (frame) => {
     const id = received++;
-    const frame = sink.pixels(decoded);
     const verdict = selector.push({ id, time: frame.time, hash: dhash64(frame.data, frame.width, frame.height, RGBA_CHANNELS) });
     if (!verdict.kept) return;
     if (opts.num === 0) return place(frame);
@@ -160,7 +156,7 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     const { table, source: info, truncatedFromMs } = await source.probe();
     void progress('probe', 1);
     const display = displaySize(info);
-    const { layout, placement } = planGeometry(opts, display);
+    const { layout, placement } = planGeometry(opts, display, info.rotation);
     const times = selectFrames(table.frames, opts, table).map((c) => c.time);
     // The longest name the job can write, checked before decoding rather than when that sheet is full.
     sheetFileName(job.nameTemplate, Math.max(0, Math.ceil(times.length / layout.perSheet) - 1), opts.f);
@@ -176,7 +172,7 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     const req: FrameRequest = { times, placement };
     let received = 0;
     if (opts.m === 'dhash') {
-      received = await decodeDhash(source, req, opts, sink, place, onProgress);
+      received = await decodeDhash(source, req, opts, place, onProgress);
     } else {
       await source.frames(req, (frame) => {
         received++;
@@ -198,7 +194,7 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
       cell: layout.cell,
       sheetSize: { width: layout.width, height: layout.height },
       missed: times.length - received + lost,
-      engine: source.report,
+      engine: source.report(),
     };
   } finally {
     await source.close();

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { buildFrameTable } from '../../src/core/frame-table.js';
 import type { EncodedPacketSink } from 'mediabunny';
 import { SpriteError } from '../../src/core/errors.js';
-import { firstUnreadable, isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/container-index.js';
+import { firstUnreadable, shownPackets } from '../../src/engine/container-index.js';
+import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/ffmpeg/ffmpeg-timeline.js';
 import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
@@ -50,7 +51,7 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
   });
 
   it('gives null when the first packets disagree in time or key flag, or ffprobe read none', () => {
-    const packets = { pts: Float64Array.from([-0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 1, 0, 0]) };
+    const packets = { pts: Float64Array.from([-0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 1, 0, 0]), duration: new Float64Array(4).fill(0.04) };
     const head = [{ pts: 0, key: true }, { pts: 0.04, key: false }];
     expect(tableOnFfmpegTimeline(packets, head)?.frames).toEqual([{ time: 0, key: true }, { time: 40, key: false }, { time: 80, key: false }]);
     expect(tableOnFfmpegTimeline(packets, [{ pts: 0.001, key: true }])).toBeNull();
@@ -60,7 +61,7 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
 });
 
 describe('firstUnreadable', () => {
-  const packets = { pts: Float64Array.from([0, 0.04, 0.08, 0.12]), key: Uint8Array.from([1, 0, 0, 0]) };
+  const packets = { pts: Float64Array.from([0, 0.04, 0.08, 0.12]), key: Uint8Array.from([1, 0, 0, 0]), duration: new Float64Array(4).fill(0.04) };
   /** A packet sink over `packets` whose reads from index `from` on give `answer` (no packet, or a failed read). */
   const sink = (from: number, answer: () => Promise<null>) =>
     ({
@@ -76,5 +77,21 @@ describe('firstUnreadable', () => {
   it('lets a failed remote read through as FETCH_FAILED, instead of taking the file for cut', async () => {
     const failed = () => Promise.reject(new SpriteError('FETCH_FAILED', 'The video at http://x/v.mp4 could not be fetched (HTTP 500).'));
     await expect(firstUnreadable(sink(3, failed), packets)).rejects.toMatchObject({ code: 'FETCH_FAILED' });
+  });
+});
+
+describe('shownPackets', () => {
+  const packets = { pts: Float64Array.from([-0.08, -0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 0, 0, 1, 0]), duration: new Float64Array(5).fill(0.04) };
+
+  it('MP4 and MOV: packets before the edit list starts (negative times) are decoded but never shown', () => {
+    expect(shownPackets(packets, 5, true)).toEqual([
+      { pts: 0, key: false, index: 2 },
+      { pts: 0.04, key: true, index: 3 },
+      { pts: 0.08, key: false, index: 4 },
+    ]);
+  });
+
+  it('other containers show every readable packet, and none past a cut', () => {
+    expect(shownPackets(packets, 3, false).map((p) => p.index)).toEqual([0, 1, 2]);
   });
 });

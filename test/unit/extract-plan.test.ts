@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { framePlacement } from '../../src/core/geometry.js';
 import fc from 'fast-check';
 import {
   balancedExecFrames,
@@ -14,15 +15,13 @@ import {
   type ExtractContext,
 } from '../../src/engine/ffmpeg/extract-plan.js';
 
-const whole = { x: 0, y: 0, width: 160, height: 90 };
 const ctx: ExtractContext = {
   inputPath: '/input/a.mp4',
   outputPath: '/frames.rgba',
   streamIndex: 0,
   startSec: 1.4,
   formatStartSec: 1.4,
-  rotation: 0,
-  placement: { cell: { width: 160, height: 90 }, scaled: { width: 160, height: 90 }, crop: whole, dst: whole },
+  placement: framePlacement('stretch', { width: 160, height: 90 }, { width: 160, height: 90 }),
   keyOnly: false,
 };
 
@@ -133,15 +132,18 @@ describe('filterChain and execArgs', () => {
   });
 
   it('scales a sideways frame to the transposed size, then turns it the way the display matrix says', () => {
-    const placement = { cell: { width: 90, height: 160 }, scaled: { width: 90, height: 160 }, crop: { x: 0, y: 0, width: 90, height: 160 }, dst: { x: 0, y: 0, width: 90, height: 160 } };
-    expect(filterChain([0], { ...ctx, rotation: 90, placement })).toContain('scale=160:90:flags=area,transpose=clock');
-    expect(filterChain([0], { ...ctx, rotation: 270, placement })).toContain('transpose=cclock');
-    expect(filterChain([0], { ...ctx, rotation: 180 })).toContain('hflip,vflip');
+    // A 1920 × 1080 picture shown turned (1080 × 1920), in a 90 × 160 cell: the core's one placement says it all.
+    const turned = (rotation: 90 | 270) => framePlacement('stretch', { width: 1080, height: 1920 }, { width: 90, height: 160 }, rotation);
+    expect(filterChain([0], { ...ctx, placement: turned(90) })).toContain('scale=160:90:flags=area,transpose=clock');
+    expect(filterChain([0], { ...ctx, placement: turned(270) })).toContain('scale=160:90:flags=area,transpose=cclock');
+    const upsideDown = framePlacement('stretch', { width: 160, height: 90 }, { width: 160, height: 90 }, 180);
+    expect(filterChain([0], { ...ctx, placement: upsideDown })).toContain('scale=160:90:flags=area,hflip,vflip');
   });
 
   it('crops only when the placement keeps part of the scaled frame', () => {
     expect(filterChain([0], ctx)).not.toContain('crop=');
-    const placement = { cell: { width: 100, height: 90 }, scaled: { width: 160, height: 90 }, crop: { x: 30, y: 0, width: 100, height: 90 }, dst: { x: 0, y: 0, width: 100, height: 90 } };
+    const placement = framePlacement('crop', { width: 160, height: 90 }, { width: 100, height: 90 });
+    expect(placement.crop).toEqual({ x: 30, y: 0, width: 100, height: 90 });
     expect(filterChain([0], { ...ctx, placement })).toContain('crop=100:90:30:0');
   });
 });

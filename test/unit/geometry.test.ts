@@ -54,7 +54,7 @@ describe('framePlacement: the four scale types', () => {
   it('stretch fills the box, aspect ignored', () => {
     for (const display of [LANDSCAPE, PORTRAIT, ROTATED, ANAMORPHIC]) {
       expect(framePlacement('stretch', display, BOX)).toEqual({
-        cell: BOX, scaled: BOX, crop: { x: 0, y: 0, width: 200, height: 150 }, dst: { x: 0, y: 0, width: 200, height: 150 },
+        cell: BOX, scaled: BOX, crop: { x: 0, y: 0, width: 200, height: 150 }, dst: { x: 0, y: 0, width: 200, height: 150 }, scaledCoded: BOX, rotation: 0,
       });
     }
   });
@@ -63,6 +63,7 @@ describe('framePlacement: the four scale types', () => {
     // Landscape 1920×1080 into 200×150: s = max(0.1042, 0.1389) = 0.1389 → 266.67×150 → 267×150, cut 67 → x = 33.
     expect(framePlacement('crop', LANDSCAPE, BOX)).toEqual({
       cell: BOX, scaled: { width: 267, height: 150 }, crop: { x: 33, y: 0, width: 200, height: 150 }, dst: { x: 0, y: 0, width: 200, height: 150 },
+      scaledCoded: { width: 267, height: 150 }, rotation: 0,
     });
     // Portrait 720×1280: s = max(0.2778, 0.1172) = 0.2778 → 200×355.6 → 200×356, cut 206 → y = 103.
     expect(framePlacement('crop', PORTRAIT, BOX).crop).toEqual({ x: 0, y: 103, width: 200, height: 150 });
@@ -76,6 +77,7 @@ describe('framePlacement: the four scale types', () => {
     // Landscape: s = 0.1042 → 200×112.5 → 200×113 (round half up), bars 37 → y = 18.
     expect(framePlacement('fill', LANDSCAPE, BOX)).toEqual({
       cell: BOX, scaled: { width: 200, height: 113 }, crop: { x: 0, y: 0, width: 200, height: 113 }, dst: { x: 0, y: 18, width: 200, height: 113 },
+      scaledCoded: { width: 200, height: 113 }, rotation: 0,
     });
     // Portrait: s = 0.1172 → 84.4×150 → 84×150, bars 116 → x = 58.
     expect(framePlacement('fill', PORTRAIT, BOX).dst).toEqual({ x: 58, y: 0, width: 84, height: 150 });
@@ -89,11 +91,22 @@ describe('framePlacement: the four scale types', () => {
     expect(framePlacement('fit', ROTATED, BOX).cell).toEqual({ width: 84, height: 150 });
     expect(framePlacement('fit', ANAMORPHIC, BOX)).toEqual({
       cell: { width: 200, height: 56 }, scaled: { width: 200, height: 56 }, crop: { x: 0, y: 0, width: 200, height: 56 }, dst: { x: 0, y: 0, width: 200, height: 56 },
+      scaledCoded: { width: 200, height: 56 }, rotation: 0,
     });
   });
 
+  it('a turned video: the decoder scales its coded picture to the transposed size, then turns it', () => {
+    // ROTATED is 1080 × 1920 on screen, a 1920 × 1080 picture turned 90°; crop into 200 × 150 scales it to 200 × 356.
+    for (const rotation of [90, 270] as const) {
+      const p = framePlacement('crop', ROTATED, BOX, rotation);
+      expect([p.scaled, p.scaledCoded, p.rotation]).toEqual([{ width: 200, height: 356 }, { width: 356, height: 200 }, rotation]);
+    }
+    const upsideDown = framePlacement('fill', LANDSCAPE, BOX, 180);
+    expect(upsideDown.scaledCoded).toEqual(upsideDown.scaled);
+  });
+
   it('the original document\'s avg example: 10 % boxes with fit', () => {
-    const p = planGeometry(opts({ m: 'avg', psw: 10, psh: 10, scaletype: 'fit', tw: 10, th: 10, pad: 4, margin: 5 }), LANDSCAPE);
+    const p = planGeometry(opts({ m: 'avg', psw: 10, psh: 10, scaletype: 'fit', tw: 10, th: 10, pad: 4, margin: 5 }), LANDSCAPE, 0);
     expect(p.layout.cell).toEqual({ width: 192, height: 108 });
     expect([p.layout.width, p.layout.height]).toEqual([2 * 5 + 10 * 192 + 9 * 4, 2 * 5 + 10 * 108 + 9 * 4]);
   });
@@ -150,8 +163,8 @@ describe('the 16384 px limit', () => {
 
   it('passes at exactly 16384 and fails at 16385, on the width', () => {
     expect(sheetLayout(opts(exact), { width: 4093, height: 32 }).width).toBe(MAX_SHEET_SIDE);
-    expect(() => planGeometry(opts(exact), LANDSCAPE)).not.toThrow();
-    const e = errorOf(() => planGeometry(opts({ ...exact, sw: 4094 }), LANDSCAPE));
+    expect(() => planGeometry(opts(exact), LANDSCAPE, 0)).not.toThrow();
+    const e = errorOf(() => planGeometry(opts({ ...exact, sw: 4094 }), LANDSCAPE, 0));
     expect(e.code).toBe('SHEET_TOO_LARGE');
     expect(e.param).toBe('tw');
     expect(e.details).toMatchObject({ width: 16388, limit: 16384, axis: 'width' });
@@ -173,15 +186,15 @@ describe('the 16384 px limit', () => {
     // 2·0 + 163·100 + 162·0 = 16300; + pad: 162·... use th 100, sh 163, pad 1, margin 8: 16300 + 99 + 16 = 16415 > limit;
     // th 100, sh 163, pad 0, margin 42: 16300 + 84 = 16384 exactly.
     const h = { sh: 163, th: 100, pad: 0, margin: 42 };
-    expect(() => planGeometry(opts(h), LANDSCAPE)).not.toThrow();
-    expect(planGeometry(opts(h), LANDSCAPE).layout.height).toBe(16384);
-    const e = errorOf(() => planGeometry(opts({ ...h, margin: 43 }), LANDSCAPE)); // 16386
+    expect(() => planGeometry(opts(h), LANDSCAPE, 0)).not.toThrow();
+    expect(planGeometry(opts(h), LANDSCAPE, 0).layout.height).toBe(16384);
+    const e = errorOf(() => planGeometry(opts({ ...h, margin: 43 }), LANDSCAPE, 0)); // 16386
     expect([e.param, e.details?.axis, e.details?.height]).toEqual(['th', 'height', 16386]);
     expect(e.message).toMatch(/th\(100\)·cell height\(163, from sh\(163\)\)/);
   });
 
   it('names psw and the source width when the box comes from a percentage', () => {
-    const e = errorOf(() => planGeometry(opts({ psw: 200, tw: 5 }), LANDSCAPE)); // 5 · 3840 > 16384
+    const e = errorOf(() => planGeometry(opts({ psw: 200, tw: 5 }), LANDSCAPE, 0)); // 5 · 3840 > 16384
     expect(e.message).toContain('psw(200%) of the source width 1920 px');
     expect(e.details?.axis).toBe('width');
   });

@@ -30,7 +30,7 @@ function picture(look: Look): Uint8Array<ArrayBuffer> {
  * `stepMs`, each frame takes that long (a timer) and is a sign of life; at frame `stuckAt`, the decoder stops answering.
  */
 function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; stepMs?: number; stuckAt?: number } = {}) {
-  const calls = { opened: [] as OpenOptions[], closed: 0, requested: [] as number[], delivered: 0 };
+  const calls = { opened: [] as Pick<OpenOptions, 'keyOnly' | 'watch'>[], closed: 0, requested: [] as number[], delivered: 0 };
   const source: FrameSource = {
     async probe() {
       const frames = Array.from({ length: 100 }, (_, n) => ({ time: n * FRAME_MS, key: n % 25 === 0 }));
@@ -51,7 +51,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
           calls.opened.at(-1)?.watch.alive();
         }
         if (!opts.lost?.has(n)) {
-          const frame: DecodedFrame = { kind: 'placed', time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
+          const frame: DecodedFrame = { time, width: 9, height: 8, data: picture(opts.look?.(n) ?? 'halves') };
           calls.delivered++;
           await onFrame(frame);
         }
@@ -61,7 +61,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
     async close() {
       calls.closed++;
     },
-    report: { used: 'ffmpeg', reason: 'a fake', fallback: null, decoded: null, frameTable: 'packets' },
+    report: () => ({ used: 'ffmpeg', reason: 'a fake', fallback: null, frameTable: 'packets' }),
   };
   return { source, calls };
 }
@@ -80,10 +80,6 @@ function fakeSink(type?: (sheet: number) => string): SheetSink & { sheets: strin
     draw(k, frame) {
       current.push(`${k}@${frame.time}`);
       return { x: k * 10, y: 0, w: 9, h: 8 };
-    },
-    pixels(frame) {
-      if (frame.kind !== 'placed') throw new Error('the fake source gives placed frames only');
-      return frame;
     },
     async finish() {
       sheets.push(current);

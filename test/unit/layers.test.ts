@@ -64,4 +64,22 @@ describe('layers', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('the engine knows its decoders only through the contract: one registration file names their folders', () => {
+    const decoderFolder = /^engine\/(ffmpeg|webcodecs)\//;
+    const wrong: string[] = [];
+    for (const [file, deps] of graph) {
+      if (!file.startsWith('engine/')) continue;
+      const own = decoderFolder.exec(file)?.[1];
+      for (const dep of deps) {
+        const theirs = decoderFolder.exec(dep)?.[1];
+        if (!theirs || theirs === own) continue;
+        // A decoder's folder may use the shared engine files, never another decoder; the shared files (the job, the
+        // compositor, the hand-over, the chooser) may not name a decoder at all: only decoders.ts lists them.
+        if (file !== 'engine/decoders.ts') wrong.push(`${file} imports ${dep}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(graph.get('engine/decoders.ts')).toEqual(expect.arrayContaining(['engine/ffmpeg/ffmpeg-decoder.js', 'engine/webcodecs/webcodecs-decoder.js']));
+  });
 });

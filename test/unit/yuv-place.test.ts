@@ -14,8 +14,10 @@ import { rgbPsnr } from '../psnr.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-function placement(scaled: Size, crop: Rect = { x: 0, y: 0, ...scaled }): FramePlacement {
-  return { cell: crop, scaled, crop, dst: { x: 0, y: 0, width: crop.width, height: crop.height } };
+/** A placement as the core gives one: `scaled` in display orientation, the picture scaled transposed when sideways. */
+function placement(scaled: Size, crop: Rect = { x: 0, y: 0, ...scaled }, rotation: 0 | 90 | 180 | 270 = 0): FramePlacement {
+  const scaledCoded = rotation === 90 || rotation === 270 ? { width: scaled.height, height: scaled.width } : scaled;
+  return { cell: crop, scaled, crop, dst: { x: 0, y: 0, width: crop.width, height: crop.height }, scaledCoded, rotation };
 }
 
 /** PSNR over the colour channels, dB. */
@@ -112,7 +114,7 @@ describe('yuvMatrix', () => {
 describe('YuvPlacer', () => {
   it('turns BT.601 and BT.709, limited and full range, into the colours they encode', () => {
     const flat = (matrix: string, full: boolean, [y, u, v]: number[]) =>
-      [...new YuvPlacer().place(picture('I420', 8, 8, () => y!, () => u!, () => v!), yuvMatrix(matrix, full)!, placement({ width: 2, height: 2 }), 0).subarray(0, 4)];
+      [...new YuvPlacer().place(picture('I420', 8, 8, () => y!, () => u!, () => v!), yuvMatrix(matrix, full)!, placement({ width: 2, height: 2 })).subarray(0, 4)];
     // (176, 64, 32) as ffmpeg encodes it each way (`scale=out_color_matrix=…:out_range=…`): back within rounding (ffmpeg rounds the encoded samples, too).
     for (const [matrix, full, yuv] of [['smpte170m', false, [97, 97, 179]], ['bt709', false, [89, 102, 178]], ['smpte170m', true, [94, 93, 186]]] as const) {
       const [r, g, b, a] = flat(matrix, full, [...yuv]);
@@ -125,7 +127,7 @@ describe('YuvPlacer', () => {
 
   it('shrinks by two as the mean of each 2 × 2 block', () => {
     const luma = (x: number, y: number) => (x * 37 + y * 91) % 256;
-    const out = new YuvPlacer().place(picture('I444', 8, 6, luma), FULL_601, placement({ width: 4, height: 3 }), 0);
+    const out = new YuvPlacer().place(picture('I444', 8, 6, luma), FULL_601, placement({ width: 4, height: 3 }));
     for (let j = 0; j < 3; j++) {
       for (let i = 0; i < 4; i++) {
         const mean = (luma(2 * i, 2 * j) + luma(2 * i + 1, 2 * j) + luma(2 * i, 2 * j + 1) + luma(2 * i + 1, 2 * j + 1)) / 4;
@@ -142,7 +144,7 @@ describe('YuvPlacer', () => {
         const sideways = rotation === 90 || rotation === 270;
         const display = sideways ? { width: h, height: w } : { width: w, height: h };
         const crop = { x: Math.floor(display.width / 3), y: Math.floor(display.height / 4), width: Math.ceil(display.width / 2), height: Math.ceil(display.height / 2) };
-        const out = new YuvPlacer().place(src, FULL_601, placement(display, crop), rotation);
+        const out = new YuvPlacer().place(src, FULL_601, placement(display, crop, rotation));
         for (let cy = 0; cy < crop.height; cy++) {
           for (let cx = 0; cx < crop.width; cx++) {
             const dx = crop.x + cx;
@@ -159,7 +161,7 @@ describe('YuvPlacer', () => {
   it('keeps 4:4:4 chroma whole across and shares 4:2:0 chroma between two pixels, as ffmpeg does', () => {
     const stripes = (x: number) => (x % 2 === 0 ? 60 : 200);
     const red = (format: 'I444' | 'I420') => {
-      const out = new YuvPlacer().place(picture(format, 4, 2, () => 128, stripes), FULL_601, placement({ width: 4, height: 2 }), 0);
+      const out = new YuvPlacer().place(picture(format, 4, 2, () => 128, stripes), FULL_601, placement({ width: 4, height: 2 }));
       return [0, 1, 2, 3].map((i) => out[i * 4 + 2]);
     };
     const [a, b, c, d] = red('I444');
@@ -173,8 +175,8 @@ describe('YuvPlacer', () => {
 
   it('reads NV12 as it reads I420, odd sizes included', () => {
     const p = picture('I420', 13, 7, (x, y) => (x * 19 + y * 43) % 256, (x, y) => 60 + x * 9 + y, (x, y) => 200 - x * 7 - y * 3);
-    const target = placement({ width: 5, height: 3 });
-    expect(new YuvPlacer().place(asNv12(p), FULL_601, target, 90)).toEqual(new YuvPlacer().place(p, FULL_601, target, 90));
+    const target = placement({ width: 3, height: 5 }, undefined, 90);
+    expect(new YuvPlacer().place(asNv12(p), FULL_601, target)).toEqual(new YuvPlacer().place(p, FULL_601, target));
   });
 });
 
@@ -205,7 +207,7 @@ describe('YuvPlacer beside ffmpeg (the ffmpeg.wasm path\'s filters, run by the C
       const cw = Math.ceil(width / 2);
       const ch = Math.ceil(height / 2);
       const src: YuvPicture = { format: 'I420', width, height, data: new Uint8Array(yuv), layout: [{ offset: 0, stride: width }, { offset: width * height, stride: cw }, { offset: width * height + cw * ch, stride: cw }] };
-      const ours = new YuvPlacer().place(src, yuvMatrix(matrix, false)!, placement(scaled, crop), rotation);
+      const ours = new YuvPlacer().place(src, yuvMatrix(matrix, false)!, placement(scaled, crop, rotation));
       // ffmpeg's plain conversion itself is off by up to 2 levels (grey 126,128,128 gives 128,126,129).
       expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);
     });

@@ -1,5 +1,6 @@
 // Plans how ffmpeg extracts the chosen frames: which captures share one exec, and each exec's arguments (pure).
 
+import { FRAME_TIME_TOLERANCE_MS } from '../../core/frame-table.js';
 import type { FramePlacement } from '../../core/geometry.js';
 
 /**
@@ -33,8 +34,8 @@ export function balancedExecFrames(count: number, decoders: number): number {
   return Math.min(MAX_FRAMES_PER_EXEC, Math.max(MIN_BALANCED_FRAMES, Math.ceil(count / (decoders * EXECS_PER_DECODER))));
 }
 
-/** Half-width of the pts match window, in s: far below any frame spacing, far above rounding noise. */
-const PTS_EPSILON_S = 0.0005;
+/** Half-width of the pts match window, in s: the engine's one frame-time tolerance. */
+const PTS_EPSILON_S = FRAME_TIME_TOLERANCE_MS / 1000;
 
 /**
  * Which of an exec's wanted times (ms from the first frame) a delivered frame at `absSec` (s, absolute) is: the one
@@ -98,7 +99,7 @@ export interface ExtractContext {
   startSec: number;
   /** The container's start time, s (input `-ss` counts from it). */
   formatStartSec: number;
-  rotation: 0 | 90 | 180 | 270;
+  /** How each frame is scaled, turned and cropped (the turn included). */
   placement: FramePlacement;
   /** Decode key frames only (`-skip_frame nokey`). */
   keyOnly: boolean;
@@ -112,13 +113,11 @@ function secondsArg(x: number): string {
 /** The filter chain: select exactly the wanted frames first, so only they are scaled, rotated and cropped. */
 export function filterChain(absTimes: readonly number[], ctx: ExtractContext): string {
   const select = absTimes.map((t) => `lt(abs(t-${secondsArg(t)})\\,${PTS_EPSILON_S})`).join('+');
-  const { scaled, crop } = ctx.placement;
-  const sideways = ctx.rotation === 90 || ctx.rotation === 270;
-  // Scale before rotating (fewer pixels to turn): a sideways frame is scaled to the transposed size.
-  const filters = [`select='${select}'`, `scale=${sideways ? scaled.height : scaled.width}:${sideways ? scaled.width : scaled.height}:flags=area`];
-  if (ctx.rotation === 90) filters.push('transpose=clock');
-  else if (ctx.rotation === 270) filters.push('transpose=cclock');
-  else if (ctx.rotation === 180) filters.push('hflip', 'vflip');
+  const { scaled, scaledCoded, crop, rotation } = ctx.placement;
+  const filters = [`select='${select}'`, `scale=${scaledCoded.width}:${scaledCoded.height}:flags=area`];
+  if (rotation === 90) filters.push('transpose=clock');
+  else if (rotation === 270) filters.push('transpose=cclock');
+  else if (rotation === 180) filters.push('hflip', 'vflip');
   if (crop.x !== 0 || crop.y !== 0 || crop.width !== scaled.width || crop.height !== scaled.height) {
     filters.push(`crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}`);
   }

@@ -1,18 +1,16 @@
-// The ffmpeg.wasm engine: decoders loaded once per engine worker and kept warm, and the per-job frame source that
-// probes with ffprobe and extracts exact frames as raw RGBA.
+// One job's frames from ffmpeg.wasm: probes with ffprobe (or the container's own index), then extracts the exact
+// frames as raw RGBA, placed in their cells by ffmpeg's filters, over the engine's decoders.
 
-import type { EngineReport } from '../../core/engine-report.js';
+import type { FfmpegReport, FrameTableSource } from '../../core/engine-report.js';
 import { SpriteError } from '../../core/errors.js';
-import { buildFrameTable, type FrameTable } from '../../core/frame-table.js';
-import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult } from '../frame-source.js';
+import { buildFrameTable, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from '../frame-source.js';
 import { runOrdered } from '../ordered-pool.js';
-import { UNWATCHED } from '../watchdog.js';
-import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../container-index.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
-import { compileCore } from './core-module.js';
-import { Decoder, type CoreSource, type RawFrame } from './decoder.js';
+import type { Decoder, RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
-import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, toSourceInfo, type StreamInfo } from './probe-parse.js';
+import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
+import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, type StreamInfo } from './probe-parse.js';
 
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
@@ -49,126 +47,37 @@ function isFormat(stream: StreamInfo, name: string): boolean {
   return stream.formatName.split(',').includes(name);
 }
 
-/** What the engine is built with: where the core is, and how it decodes. */
-export interface FfmpegEngineConfig {
-  /** Absolute URL of the decoder worker (`ffmpeg.worker.js`). */
-  workerURL: string;
-  /** Absolute URL of the core's `ffmpeg-core.wasm`. */
-  wasmURL: string;
-  /** Inputs larger than this (bytes) are mounted with WORKERFS instead of copied; copies for all decoders count. */
-  memfsLimit: number;
-  /** How many single-thread cores decode at once, each on its own execs (≥ 1). */
-  decoders: number;
-}
-
-/** A decoder slot of the engine: loaded on first use, then kept; replaced when it broke. */
-class Slot {
-  private loading: Promise<Decoder> | null = null;
-  /** Settles when the previous job has detached its input from this slot's decoder. */
-  idle: Promise<void> = Promise.resolve();
-
-  constructor(private readonly core: CoreSource) {}
-
-  /** The loaded decoder (loading it the first time, or again after it broke). */
-  decoder(): Promise<Decoder> {
-    this.loading ??= Decoder.load(this.core);
-    // A failed load is not kept: the next job tries again.
-    this.loading.catch(() => (this.loading = null));
-    return this.loading;
-  }
-
-  /** Detaches the input; a decoder that broke during the job is terminated, to be loaded afresh next time. */
-  async release(decoder: Decoder): Promise<void> {
-    decoder.watch = UNWATCHED;
-    if (!decoder.broken) await decoder.detach().catch(() => {});
-    if (decoder.broken) {
-      decoder.terminate();
-      this.loading = null;
-    }
-  }
-
-  terminate(): void {
-    void this.loading?.then((d) => d.terminate(), () => {});
-    this.loading = null;
-  }
-}
-
-/**
- * The decoders of one engine worker. The first slot probes; the others load in the background and then share the
- * execs with it (each core is single-threaded, so more cores decode more in parallel). All stay loaded between jobs:
- * a warm engine skips the ~0.5 s load (compiling a 32 MB wasm core) on every job after the first.
- */
-export class FfmpegEngine {
-  private readonly slots: Slot[];
-  /** The core, fetched and compiled once for every decoder of this engine; dropped when it failed, to try again. */
-  private module: Promise<WebAssembly.Module> | null = null;
-
-  constructor(private readonly config: FfmpegEngineConfig) {
-    const core: CoreSource = {
-      workerURL: config.workerURL,
-      module: () => {
-        this.module ??= compileCore(config.wasmURL);
-        this.module.catch(() => (this.module = null));
-        return this.module;
-      },
-    };
-    this.slots = Array.from({ length: config.decoders }, () => new Slot(core));
-  }
-
-  /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */
-  async open(input: Blob, { keyOnly, watch }: OpenOptions, reason: string): Promise<FrameSource> {
-    const [first, ...others] = this.slots;
-    await first!.idle;
-    const main = await first!.decoder();
-    main.watch = watch;
-    await main.attach(input, input.size <= this.config.memfsLimit).catch(async (e: unknown) => {
-      await first!.release(main);
-      throw e;
-    });
-    // Every decoder holds its own copy of a copied input: they copy only while all the copies fit the limit.
-    const copyAll = input.size * this.config.decoders <= this.config.memfsLimit;
-    // Key-frame execs mostly read the file: an extra decoder reading through WORKERFS made them twice as slow
-    // (measured 2026-11-25), so such a job uses the first decoder only.
-    const wanted = keyOnly && !copyAll ? [] : others;
-    const extras = wanted.map((slot) => {
-      const ready = slot.idle
-        .then(() => slot.decoder())
-        .then(async (decoder) => {
-          decoder.watch = watch;
-          await decoder.attach(input, copyAll).catch(async (e: unknown) => {
-            await slot.release(decoder);
-            throw e;
-          });
-          return decoder;
-        })
-        // A decoder that fails to load or attach is simply not used: the others do its share.
-        .catch(() => null);
-      return { slot, ready };
-    });
-    return new FfmpegSource(input, first!, main, extras, keyOnly, { used: 'ffmpeg', reason, fallback: null, decoded: null, frameTable: 'packets' });
-  }
-
-  /** Stops every core at once. */
-  terminate(): void {
-    for (const slot of this.slots) slot.terminate();
-  }
+/** A decoder lent to one job: its promise of itself once loaded with the input (null when it could not be). */
+export interface LentDecoder {
+  /** The decoder, once it has the job's input; null when it failed to load or attach (the others do its share). */
+  ready: Promise<Decoder | null>;
+  /** Hands it back after the job (detaching the input in the background, once it is ready). */
+  giveBack(): void;
 }
 
 /** A {@link FrameSource} over the engine's decoders, for one job's input. */
-class FfmpegSource implements FrameSource {
+export class FfmpegSource implements FrameSource {
   private probed?: { stream: StreamInfo; table: FrameTable };
+  private frameTable: FrameTableSource = 'packets';
   /** Where the frame table flags only some key frames (AVI with B-frames): the ones given frames decode from. */
   private keysBefore: AviFrames['keysBefore'] = null;
 
   constructor(
     private readonly input: Blob,
-    private readonly mainSlot: Slot,
+    /** The decoder that probes (and extracts too), with the input attached. */
     private readonly main: Decoder,
-    /** The extra decoders, each with a promise of itself once it has the input (null when it could not). */
-    private readonly extras: readonly { slot: Slot; ready: Promise<Decoder | null> }[],
+    /** Hands the main decoder back after the job. */
+    private readonly giveBackMain: () => Promise<void>,
+    /** The extra decoders, which share the execs once they are ready. */
+    private readonly extras: readonly LentDecoder[],
     private readonly keyOnly: boolean,
-    readonly report: EngineReport,
+    /** Why ffmpeg.wasm runs the job. */
+    private readonly reason: string,
   ) {}
+
+  report(): FfmpegReport {
+    return { used: 'ffmpeg', reason: this.reason, fallback: null, frameTable: this.frameTable };
+  }
 
   async probe(): Promise<ProbeResult> {
     const main = this.main;
@@ -184,7 +93,7 @@ class FfmpegSource implements FrameSource {
     let table = await this.indexTable(stream);
     let cut = false;
     if (table) {
-      this.report.frameTable = 'index';
+      this.frameTable = 'index';
     } else {
       const csv = await main.probe(
         ['-v', 'error', '-select_streams', String(stream.index), '-show_entries', PACKET_ENTRIES, '-of', 'csv=p=0', main.inputPath],
@@ -195,7 +104,7 @@ class FfmpegSource implements FrameSource {
       // Containers without presentation times (raw H.264, some AVI): decode once, tiny, and read the times showinfo sees.
       if (!table) {
         table = await this.decodeTimes(stream);
-        this.report.frameTable = 'decode';
+        this.frameTable = 'decode';
       }
     }
     if (!table || table.frames.length === 0) {
@@ -204,7 +113,7 @@ class FfmpegSource implements FrameSource {
     this.probed = { stream, table };
     const claimedMs = stream.claimedEndSec === null ? null : (stream.claimedEndSec - table.startSec) * 1000;
     const truncatedFromMs = cut && claimedMs !== null && claimedMs > table.durationMs ? claimedMs : null;
-    return { table, source: toSourceInfo(stream, table), truncatedFromMs };
+    return { table, source: sourceInfo(stream, table), truncatedFromMs };
   }
 
   /**
@@ -265,7 +174,7 @@ class FfmpegSource implements FrameSource {
     // Where frames get their times from decode order (AVI, raw streams) and B-frames reorder them, ffmpeg's decoder
     // dates a frame by the packets that follow it: skipping those (-skip_frame nokey) dated a key frame of an MPEG-4
     // AVI one slot after its own, so the exact-pts select lost it. Such key frames are decoded with their neighbours.
-    const datedByDecodeOrder = isFormat(stream, 'avi') || this.report.frameTable === 'decode';
+    const datedByDecodeOrder = isFormat(stream, 'avi') || this.frameTable === 'decode';
     const keyOnly = this.keyOnly && !(datedByDecodeOrder && stream.hasBFrames > 0);
     // Each decoder reads the input at its own path (copied or mounted): the context is completed per exec.
     const ctx: Omit<ExtractContext, 'inputPath'> = {
@@ -273,7 +182,6 @@ class FfmpegSource implements FrameSource {
       streamIndex: stream.index,
       startSec: table.startSec,
       formatStartSec: stream.formatStartSec,
-      rotation: stream.rotation,
       placement: req.placement,
       keyOnly,
     };
@@ -311,7 +219,7 @@ class FfmpegSource implements FrameSource {
         const exec = execs[i]!;
         for (const { absSec, data } of got) {
           const time = matchWantedTime(exec.times, table.startSec, absSec);
-          if (time !== null) await onFrame({ kind: 'placed', time, width, height, data });
+          if (time !== null) await onFrame({ time, width, height, data });
         }
       },
     });
@@ -320,10 +228,8 @@ class FfmpegSource implements FrameSource {
   async close(): Promise<void> {
     // Extra decoders may still be loading or attaching: each is released once it is done, in the background, and
     // the next job waits for that before it attaches its own input.
-    for (const { slot, ready } of this.extras) {
-      slot.idle = ready.then((decoder) => (decoder ? slot.release(decoder) : undefined));
-    }
-    await this.mainSlot.release(this.main);
+    for (const extra of this.extras) extra.giveBack();
+    await this.giveBackMain();
   }
 }
 

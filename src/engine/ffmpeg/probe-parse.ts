@@ -1,8 +1,7 @@
 // Turns ffprobe's JSON and packet CSV into the source facts and frame list the core decides from (no I/O here).
 
 import { SpriteError } from '../../core/errors.js';
-import { roundMs, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
-import type { VideoSourceInfo } from '../../core/source.js';
+import type { TimedFrame } from '../../core/frame-table.js';
 
 /** The ffprobe entries the engine asks for; parseStreamInfo reads exactly these. */
 export const PROBE_ENTRIES =
@@ -197,16 +196,3 @@ export function commandError(code: number, log: readonly string[], args: readonl
   });
 }
 
-/** The source facts of the manifest and the geometry, from the stream info and the frame table. */
-export function toSourceInfo(stream: StreamInfo, table: FrameTable): VideoSourceInfo {
-  return {
-    codedWidth: stream.codedWidth,
-    codedHeight: stream.codedHeight,
-    sar: stream.sar,
-    rotation: stream.rotation,
-    startTimeMs: roundMs(table.startSec * 1000),
-    durationMs: table.durationMs,
-    frameIntervalMs: table.frameIntervalMs,
-    codec: stream.codec,
-  };
-}

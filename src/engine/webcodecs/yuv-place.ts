@@ -126,13 +126,11 @@ export class YuvPlacer {
   private readonly planes: [Float32Array, Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
 
   /**
-   * The picture scaled to `placement.scaled` (in display orientation; a sideways picture is scaled to the transposed
-   * size first), turned clockwise by `rotation` and cut to `placement.crop`: RGBA bytes of the crop's size.
+   * The picture scaled to `placement.scaledCoded`, turned clockwise by `placement.rotation` and cut to
+   * `placement.crop`: RGBA bytes of the crop's size.
    */
-  place(picture: YuvPicture, matrix: YuvMatrix, placement: FramePlacement, rotation: 0 | 90 | 180 | 270): Uint8Array<ArrayBuffer> {
-    const sideways = rotation === 90 || rotation === 270;
-    const width = sideways ? placement.scaled.height : placement.scaled.width;
-    const height = sideways ? placement.scaled.width : placement.scaled.height;
+  place(picture: YuvPicture, matrix: YuvMatrix, placement: FramePlacement): Uint8Array<ArrayBuffer> {
+    const { width, height } = placement.scaledCoded;
     const [sx, sy] = SUBSAMPLING[picture.format];
     // Chroma as ffmpeg's scaler writing RGB keeps it: across, at the source's own subsampling (one sample for two
     // pixels, or one each for 4:4:4); down, one for every output row. Matched against ffmpeg.wasm's tiles (41–58 dB on
@@ -145,7 +143,7 @@ export class YuvPlacer {
     this.resample(luma, y, width, height);
     this.resample(cb, u, chromaWidth, chromaHeight);
     this.resample(cr, v, chromaWidth, chromaHeight);
-    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement, rotation);
+    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement);
   }
 
   private scaledPlanes(lumaSize: number, chromaSize: number): [Float32Array, Float32Array, Float32Array] {
@@ -227,9 +225,9 @@ interface ScaledPlanes {
  * Converts the crop of the rotated, scaled picture to RGBA: each output pixel reads its luma sample and the chroma
  * sample it shares with its neighbours (as ffmpeg's plain conversion does), through the matrix.
  */
-function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlacement, rotation: 0 | 90 | 180 | 270): Uint8Array<ArrayBuffer> {
+function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlacement): Uint8Array<ArrayBuffer> {
   const { y, u, v, width, chromaWidth, sx, sy } = planes;
-  const { crop, scaled } = placement;
+  const { crop, scaled, rotation } = placement;
   const out = new Uint8ClampedArray(crop.width * crop.height * 4);
   const kg = 1 - matrix.kr - matrix.kb;
   const yOffset = matrix.fullRange ? 0 : 16;

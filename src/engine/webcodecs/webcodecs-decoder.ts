@@ -1,0 +1,211 @@
+// The WebCodecs decoder, as the engine sees it: mediabunny reads the container (only the index and the packets asked
+// for, from Blob slices or HTTP ranges) and the browser's VideoDecoder decodes. Opening a file decides whether it is
+// WebCodecs' to take, what the container itself rules out for every decoder, and the frame table; the job's frames
+// come from WebCodecsSource.
+
+import { BlobSource, CustomSource, EncodedPacketSink, Input, MATROSKA, MP4, MPEG_TS, QTFF, UnsupportedInputFormatError, WEBM, type InputVideoTrack } from 'mediabunny';
+import { SpriteError } from '../../core/errors.js';
+import { buildFrameTable, roundMs, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import { firstUnreadable, listPackets, shownPackets, type PacketIndex } from '../container-index.js';
+import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
+import { readRange } from '../input.js';
+import { chooseSar } from './aspect.js';
+import { findSps, spsSar } from './h264-sps.js';
+import { hevcTopTemporalId, nalFraming, type NalFraming } from './nal.js';
+import { WebCodecsSource, type OpenedTrack } from './webcodecs-source.js';
+
+/** The containers mediabunny demuxes that carry video WebCodecs can decode; the rest go to ffmpeg.wasm. */
+const FORMATS = [MP4, QTFF, MATROSKA, WEBM, MPEG_TS];
+/** mediabunny's codec names, as ffmpeg names them (what the manifest and messages say). */
+const CODEC_NAMES: Record<string, string> = { avc: 'h264', hevc: 'hevc', vp8: 'vp8', vp9: 'vp9', av1: 'av1', prores: 'prores' };
+/** Bytes of a URL input mediabunny may keep cached: its reads are small (index, packets), not the whole file. */
+const URL_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Containers whose track list mediabunny reads whole, so that "no video track" is the file's truth and not a gap in
+ * the demuxer. MPEG-TS is not one: mediabunny leaves out the streams it does not know (MPEG-2 video), which ffmpeg
+ * decodes.
+ */
+const COMPLETE_TRACK_LISTS = new Set([MP4, QTFF, MATROSKA, WEBM]);
+
+/**
+ * Matroska video codec IDs ffmpeg knows, by the families of the Matroska codec registry (it matches IDs by prefix
+ * too). An ID outside all of them names a codec no decoder here has.
+ */
+const MATROSKA_VIDEO_FAMILIES = ['V_AV1', 'V_AVS', 'V_DIRAC', 'V_FFV1', 'V_MJPEG', 'V_MPEG', 'V_MS/', 'V_PRORES', 'V_QUICKTIME', 'V_REAL/', 'V_SNOW', 'V_THEORA', 'V_UNCOMPRESSED', 'V_VP8', 'V_VP9'];
+
+function declined(reason: string, code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED'): Declined {
+  return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }), final: false };
+}
+
+/** A verdict from the container alone, the same for every decoder: the job fails at once with it. */
+function ruledOut(reason: string, error: SpriteError): Declined {
+  return { reason, error, final: true };
+}
+
+/**
+ * WebCodecs as a {@link FrameDecoder}. It declines, with the reason, what it cannot serve exactly: a container
+ * mediabunny does not read, a codec the browser cannot decode, a file cut short when ffmpeg.wasm follows (it recovers
+ * more of those).
+ */
+export const webcodecsDecoder: FrameDecoder = {
+  name: 'webcodecs',
+  label: 'WebCodecs',
+  async open(job, options) {
+    options.watch.stage('probe');
+    const input = await job.ranges();
+    const source =
+      input instanceof Blob
+        ? new BlobSource(input)
+        : // Bounded ranges, fetched as mediabunny asks: the index, then the packets of the frames a job needs.
+          new CustomSource({ getSize: () => input.size, read: (start, end) => readRange(input, start, end, options.watch), maxCacheSize: URL_CACHE_BYTES, prefetchProfile: 'network' });
+    const demuxed = new Input({ source, formats: FORMATS });
+    try {
+      const result = await inspect(demuxed, options);
+      if ('error' in result) {
+        demuxed.dispose();
+        return result;
+      }
+      return new WebCodecsSource(result, options);
+    } catch (e) {
+      demuxed.dispose();
+      if (e instanceof UnsupportedInputFormatError) return declined('its container is not one WebCodecs is fed from here (MP4, MOV, WebM, Matroska, MPEG-TS)', 'NOT_A_VIDEO');
+      if (e instanceof SpriteError) throw e;
+      return declined(`the container could not be read (${e instanceof Error ? e.message : String(e)})`, 'NOT_A_VIDEO');
+    }
+  },
+  // Nothing is kept between jobs: each job's decoder is closed with it.
+  terminate() {},
+};
+
+async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrack | Declined> {
+  const format = await demuxed.getFormat();
+  const isobmff = format === MP4 || format === QTFF;
+  const track = await demuxed.getPrimaryVideoTrack();
+  if (!track) {
+    if (!COMPLETE_TRACK_LISTS.has(format)) return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
+    const kinds = [...new Set((await demuxed.getTracks()).map((t) => t.type))];
+    return ruledOut(
+      'the container lists no video track',
+      new SpriteError('NO_VIDEO_STREAM', `The file has no video stream${kinds.length ? ` (only ${kinds.join(', ')})` : ''}: there is nothing to take frames from.`, {
+        details: { streams: kinds, from: 'container' },
+      }),
+    );
+  }
+  const codec = await track.getCodec();
+  const given = await track.getDecoderConfig();
+  if (!codec || !given) {
+    const id = format === MATROSKA || format === WEBM ? await track.getInternalCodecId() : null;
+    if (typeof id === 'string' && !MATROSKA_VIDEO_FAMILIES.some((family) => id.startsWith(family))) {
+      return ruledOut(
+        `its video codec ID ${id} is none the Matroska registry defines`,
+        new SpriteError('UNSUPPORTED_CODEC', `The video's codec (${id}) is not one any decoder here knows.`, { details: { codec: id, from: 'container' } }),
+      );
+    }
+    return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
+  }
+  // Only now: what the container rules out is said at once even where WebCodecs is missing.
+  if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
+  const config = decoderConfig(given);
+  const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
+  if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
+
+  const packets = await listPackets(new EncodedPacketSink(track));
+  if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
+  const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
+  // An MP4 or MOV index says where every frame's bytes are: when not even the first frame's are in the file, no
+  // decoder can show anything. (Other containers were walked packet by packet; ffmpeg may resync past damage.)
+  if (readable === 0 && isobmff) {
+    return ruledOut(
+      'the data of its first frame is not in the file',
+      new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).', {
+        details: { planned: packets.pts.length, from: 'container' },
+      }),
+    );
+  }
+  const probed = frameTable(packets, readable, isobmff);
+  if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
+  const claimedMs = await claimedDuration(track, packets, probed.table);
+  const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
+  // A cut Matroska file loses its whole last cluster here, where ffmpeg.wasm still shows its frames.
+  if (cut && options.othersFollow) return declined('the file ends before its header says it should; ffmpeg.wasm recovers more of such files', 'DECODE_FAILED');
+
+  const codedWidth = await track.getCodedWidth();
+  const codedHeight = await track.getCodedHeight();
+  const description = given.description ? toBytes(given.description) : undefined;
+  const framing = codec === 'avc' || codec === 'hevc' ? nalFraming(codec, description) : null;
+  const codecSar = codec === 'avc' && framing ? await avcSar(track, description, framing) : null;
+  const facts = sourceInfo(
+    {
+      codedWidth,
+      codedHeight,
+      sar: chooseSar(codedWidth, codedHeight, await track.getPixelAspectRatio(), codecSar),
+      rotation: await track.getRotation(),
+      codec: CODEC_NAMES[codec] ?? codec,
+    },
+    probed.table,
+  );
+  // MP4 and MOV list every sample in their index; other containers are walked packet by packet (headers only).
+  return {
+    input: demuxed,
+    track,
+    config,
+    framing: (codec === 'avc' || codec === 'hevc') && framing ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 } : null,
+    ...probed,
+    facts,
+    truncatedFromMs: cut ? claimedMs : null,
+    frameTable: isobmff ? 'index' : 'packets',
+    reason: options.chosenBecause ?? `the browser decodes ${facts.codec} natively (WebCodecs)`,
+  };
+}
+
+/** The decoder configuration for our drawing: no display aspect (we stretch by the SAR ourselves), colour complete. */
+function decoderConfig(given: VideoDecoderConfig): VideoDecoderConfig {
+  const { displayAspectWidth: _w, displayAspectHeight: _h, ...config } = given;
+  const colour = config.colorSpace ?? {};
+  return {
+    ...config,
+    // An untagged stream is BT.601 limited range to ffmpeg's scaler; Chromium would otherwise assume BT.709.
+    colorSpace: {
+      matrix: colour.matrix ?? 'smpte170m',
+      primaries: colour.primaries ?? 'smpte170m',
+      transfer: colour.transfer ?? 'smpte170m',
+      fullRange: colour.fullRange ?? false,
+    },
+  };
+}
+
+function toBytes(source: AllowSharedBufferSource): Uint8Array {
+  return source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+}
+
+/** The SAR the H.264 stream's SPS declares: from avcC, or from the first key packet (MPEG-TS carries it in-band). */
+async function avcSar(track: InputVideoTrack, avcC: Uint8Array | undefined, framing: NalFraming): Promise<[number, number] | null> {
+  const sps = avcC ? findSps({ avcC }) : await new EncodedPacketSink(track).getFirstKeyPacket().then((p) => (p ? findSps({ unit: p.data, framing }) : null), () => null);
+  return sps ? spsSar(sps) : null;
+}
+
+/**
+ * The frame table of the readable packets. In MP4 and MOV, frames before an edit list's start have negative times:
+ * they are decoded (later frames refer to them) but never shown, so they are not frames of the video.
+ */
+function frameTable(packets: PacketIndex, readable: number, isobmff: boolean): Pick<OpenedTrack, 'table' | 'packets' | 'indexOf' | 'readable'> | null {
+  const rows = shownPackets(packets, readable, isobmff);
+  const table = buildFrameTable(rows);
+  if (!table) return null;
+  const indexOf = new Map<number, number>();
+  for (const row of rows) indexOf.set(roundMs((row.pts! - table.startSec) * 1000), row.index);
+  return { table, packets, indexOf, readable };
+}
+
+/**
+ * Where the video track's header says it ends, ms from the first frame; null when it does not say. (The audio may
+ * run longer: only the video counts, SPEC §3.)
+ */
+async function claimedDuration(track: InputVideoTrack, packets: PacketIndex, table: FrameTable): Promise<number | null> {
+  let end = -Infinity;
+  for (let i = 0; i < packets.pts.length; i++) end = Math.max(end, packets.pts[i]! + packets.duration[i]!);
+  const metadata = await track.getDurationFromMetadata().catch(() => null);
+  const claimed = Math.max(end, metadata ?? -Infinity);
+  return Number.isFinite(claimed) ? (claimed - table.startSec) * 1000 : null;
+}
