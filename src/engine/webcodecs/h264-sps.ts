@@ -1,5 +1,10 @@
 // The sample aspect ratio an H.264 stream carries in its sequence parameter set (VUI), exactly: ffmpeg uses it where
-// the container says nothing, and mediabunny reports it only rounded into a display size (pure).
+// the container says nothing (pure).
+//
+// Why our own parser: mediabunny (1.61) parses the same SPS but reports the ratio only through a square-pixel display
+// size it has rounded (getPixelAspectRatio divides the rounded sizes), so 110:109 on 256 px comes back as 129:128 and
+// the cells would differ from ffmpeg's by a pixel. Delete this file (and aspect.ts's recovery) once mediabunny gives
+// the exact ratio ("same answers from both engines" in engines.spec.ts compares the SAR fixture with ffmpeg's).
 
 import { nalUnits, type NalFraming } from './nal.js';
 
