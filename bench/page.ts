@@ -1,7 +1,17 @@
 // The browser side of the benchmark: our public API, and the plain command a developer would run in ffmpeg.wasm.
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
+import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
+import { planGeometry } from '../src/core/geometry.js';
+import { resolveOptions } from '../src/core/options.js';
 import { PHASE_WEIGHTS } from '../src/core/progress.js';
+import { selectFrames } from '../src/core/selection.js';
+import { displaySize } from '../src/core/source.js';
+import { isSource } from '../src/engine/frame-source.js';
+import { JobInput } from '../src/engine/input.js';
+import { UNWATCHED } from '../src/engine/watchdog.js';
+import { FramePlacer } from '../src/engine/webcodecs/frame-placer.js';
+import { webcodecsDecoder } from '../src/engine/webcodecs/webcodecs-decoder.js';
 import { createSpriteGenerator, generateSprites, type EngineChoice, type GenerateOptions, type SpriteOptions, type SpriteResult } from '../src/index.js';
 
 /** The same core files our engine uses, for the plain ffmpeg.wasm baseline. */
@@ -110,10 +120,56 @@ async function plainWasm(url: string, args: string[]) {
   }
 }
 
+/**
+ * Our WebCodecs decode loop against mediabunny's own (`VideoSampleSink.samplesAtTimestamps`), on one job's frames:
+ * the same file, the same frames, each placed in its cell by the same placer. Only the loops are timed (the file is
+ * opened and its frames chosen before); this page's main thread runs both.
+ */
+async function decodeLoops(url: string, options: SpriteOptions) {
+  const blob = await input(url);
+  const config = { engine: 'webcodecs' as const, ffmpegWorkerURL: '', wasmURL: '', memfsLimit: 0, decoders: 1, stallTimeoutMs: 60_000 };
+  const opts = resolveOptions(options);
+  const source = await webcodecsDecoder.open(new JobInput(blob, UNWATCHED), { keyOnly: false, watch: UNWATCHED, config, othersFollow: false, chosenBecause: null });
+  if (!isSource(source)) throw new Error(`WebCodecs declined the input: ${source.reason}`);
+  try {
+    const probed = await source.probe();
+    const { placement } = planGeometry(opts, displaySize(probed.source), probed.source.rotation);
+    const times = selectFrames(probed.table.frames, opts, probed.table).map((c) => c.time);
+    let t0 = performance.now();
+    let ours = 0;
+    await source.frames({ times, placement }, () => void ours++);
+    const oursMs = performance.now() - t0;
+    const report = source.report();
+
+    const demuxed = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+    try {
+      const track = (await demuxed.getPrimaryVideoTrack())!;
+      const sink = new VideoSampleSink(track);
+      const placer = new FramePlacer(placement);
+      const at = times.map((t) => probed.table.startSec + t / 1000);
+      t0 = performance.now();
+      let theirs = 0;
+      for await (const sample of sink.samplesAtTimestamps(at)) {
+        if (!sample) continue;
+        const frame = sample.toVideoFrame();
+        sample.close();
+        await placer.place({ time: 0, frame });
+        theirs++;
+      }
+      const mediabunnyMs = performance.now() - t0;
+      return { oursMs, mediabunnyMs, frames: times.length, ours, theirs, decoded: report.used === 'webcodecs' ? report.decoded : null };
+    } finally {
+      demuxed.dispose();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
 /** Hardware video decoding this browser offers for H.264 1080p, as WebCodecs reports it. */
 async function hardwareDecoding() {
   const config = { codec: 'avc1.640028', codedWidth: 1920, codedHeight: 1080, hardwareAcceleration: 'prefer-hardware' as const };
   return (await VideoDecoder.isConfigSupported(config)).supported === true;
 }
 
-Object.assign(window, { bench: { ours, oursWarm, plainWasm, hardwareDecoding, lastLog: () => lastLog.join('\n') }, benchReady: true });
+Object.assign(window, { bench: { ours, oursWarm, plainWasm, decodeLoops, hardwareDecoding, lastLog: () => lastLog.join('\n') }, benchReady: true });

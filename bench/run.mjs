@@ -4,7 +4,8 @@
 //
 // BENCH_REPS=n (3), BENCH_JOBS=a,c1 (a subset; the targets need the full set), BENCH_BASELINES=0 (our side only),
 // BENCH_DECODERS=n (ffmpeg.wasm decoders), BENCH_WASM_LIMIT_S=s (300), BENCH_LONG=0 (skip the long and big inputs:
-// the 2-hour film and the 1 and 5 GiB AVI and MPEG-TS files take 25 GB of disk in bench/.cache/).
+// the 2-hour film and the 1 and 5 GiB AVI and MPEG-TS files take 25 GB of disk in bench/.cache/), BENCH_LOOPS=0 (skip
+// our WebCodecs decode loop against mediabunny's samplesAtTimestamps), BENCH_PORT=n (4180).
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,8 @@ const root = join(import.meta.dirname, '..');
 const cache = join(root, 'bench', '.cache');
 const work = join(cache, 'work');
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const PORT = 4180;
+const PORT = Number(process.env.BENCH_PORT ?? 4180);
+const LOOPS = process.env.BENCH_LOOPS !== '0';
 const only = process.env.BENCH_JOBS?.split(',');
 const baselines = process.env.BENCH_BASELINES !== '0';
 const DECODERS = process.env.BENCH_DECODERS ? Number(process.env.BENCH_DECODERS) : undefined;
@@ -201,7 +203,7 @@ try {
 
   const results = [];
   for (const job of jobs) {
-    const runs = { ours: [], oursLoad: [], oursProbed: [], oursFirst: [], ffmpeg: [], ffmpegLoad: [], warm: [], warmLoad: [], cliPlain: [], cliBest: [], wasmPlain: [], wasmPlainCrashes: 0, wasmPlainTimeouts: 0, wasmPlainFailures: [], peakPss: 0, peakPssFfmpeg: 0, peakPssWarm: 0, tiles: 0, engine: null, decoded: null };
+    const runs = { ours: [], oursLoad: [], oursProbed: [], oursFirst: [], ffmpeg: [], ffmpegLoad: [], warm: [], warmLoad: [], cliPlain: [], cliBest: [], wasmPlain: [], wasmPlainCrashes: 0, wasmPlainTimeouts: 0, wasmPlainFailures: [], peakPss: 0, peakPssFfmpeg: 0, peakPssWarm: 0, tiles: 0, engine: null, decoded: null, loopOurs: [], loopMediabunny: [], loopFrames: null };
     for (let rep = 0; rep < REPS; rep++) {
       // Interleaved: each repetition runs every contender once, so drift in the machine hits all alike.
       const o = await withPeak(() => run('ours', url(job.input), job.options, DECODERS));
@@ -211,8 +213,15 @@ try {
       runs.oursFirst.push(o.value.firstSheetMs);
       runs.tiles = o.value.tiles;
       runs.engine = o.value.engine.used;
-      runs.decoded = o.value.engine.decoded;
+      runs.decoded = o.value.engine.decoded ?? null;
       runs.peakPss = Math.max(runs.peakPss, o.peak);
+      // The decode loops alone, where WebCodecs runs the job and frames are chosen by time (not key or dhash).
+      if (LOOPS && runs.engine === 'webcodecs' && !job.key && job.options.m !== 'dhash') {
+        const l = await run('decodeLoops', url(job.input), job.options);
+        runs.loopOurs.push(l.oursMs);
+        runs.loopMediabunny.push(l.mediabunnyMs);
+        runs.loopFrames = { frames: l.frames, ours: l.ours, mediabunny: l.theirs, decoded: l.decoded };
+      }
       // The same job on ffmpeg.wasm (the engine for what WebCodecs cannot decode), and on a warm generator.
       const f = await withPeak(() => run('ours', url(job.input), job.options, DECODERS, 'ffmpeg'));
       runs.ffmpeg.push(f.value.ms);
@@ -271,7 +280,10 @@ try {
         wasmPlainOverLimit: median(runs.wasmPlain) === Infinity,
         wasmPlainCrashes: runs.wasmPlainCrashes,
         wasmPlainTimeouts: runs.wasmPlainTimeouts,
+        loopOurs: runs.loopOurs.length ? median(runs.loopOurs) : null,
+        loopMediabunny: runs.loopMediabunny.length ? median(runs.loopMediabunny) : null,
       },
+      loopFrames: runs.loopFrames,
       peakBrowserPssBytes: runs.peakPss,
       peakBrowserPssFfmpegBytes: runs.peakPssFfmpeg,
       peakBrowserPssWarmBytes: runs.peakPssWarm,
@@ -297,7 +309,7 @@ try {
       runs.peak = Math.max(runs.peak, o.peak);
       runs.tiles = o.value.tiles;
       runs.engine = o.value.engine.used;
-      runs.decoded = o.value.engine.decoded;
+      runs.decoded = o.value.engine.decoded ?? null;
       runs.frameTable = o.value.engine.frameTable;
       console.log(`  ${job.id} rep ${rep + 1}/${REPS}: ${(o.value.ms / 1000).toFixed(2)} s (frame table at ${(o.value.tableMs / 1000).toFixed(2)} s, probe ${((o.value.tableMs - o.value.openedMs) / 1000).toFixed(2)} s)`);
     }
@@ -325,6 +337,12 @@ try {
   for (const r of results) {
     const m = r.medians;
     console.log(`| ${r.id}: ${r.title} | ${r.tiles} | ${r.engine}${r.decoded !== null ? ` (${r.decoded} decoded)` : ''} | ${s(m.ours)} | ${s(m.oursProbed)} | ${s(m.oursFirst)} | ${s(m.ffmpeg)} | ${s(m.warm)} | ${s(m.cliPlain)} | ${s(m.cliBest)} | ${s(m.wasmPlain)} | ${x(m.ours, m.cliPlain)} | ${x(m.ours, m.cliBest)} | ${wasmCell(m)} | ${mib(r.peakBrowserPssBytes)} / ${mib(r.peakBrowserPssFfmpegBytes)} / ${mib(r.peakBrowserPssWarmBytes)} |`);
+  }
+  const loops = results.filter((r) => r.medians.loopOurs !== null);
+  if (loops.length) {
+    console.log('\n| decode loop (WebCodecs, placing included) | frames | ours | mediabunny samplesAtTimestamps | mediabunny/ours |');
+    console.log('|---|---|---|---|---|');
+    for (const r of loops) console.log(`| ${r.id}: ${r.title} | ${r.loopFrames.frames} (${r.loopFrames.decoded} fed by ours) | ${s(r.medians.loopOurs)} | ${s(r.medians.loopMediabunny)} | ${x(r.medians.loopMediabunny, r.medians.loopOurs)} |`);
   }
   if (longResults.length) {
     console.log('\n| long input job | file | tiles | engine | frame table from | total | frame table at | probe | first sheet | peak PSS |');
