@@ -7,6 +7,7 @@ import { buildFrameTable, sourceInfo, type FrameTable } from '../../core/frame-t
 import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from '../frame-source.js';
 import { runOrdered } from '../ordered-pool.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
+import { blobReads } from './blob-reads.js';
 import type { Decoder, RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
@@ -15,12 +16,6 @@ import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, type St
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
 const OUTPUT = '/frames.rgba';
-/**
- * Largest span of the file read at once to get several small pieces of it (frame headers): a read costs about 1 ms,
- * and a string of 600 KB (three 1080p frames at 50 Mb/s) about 5 ms more (measured 2026-11-26).
- */
-const PIECES_SPAN_BYTES = 256 << 10;
-
 /**
  * How many execs past the oldest undelivered one the decoders may run ahead, per decoder: finished frames wait in
  * order, so this bounds the frames held while one decoder is on a long exec.
@@ -127,22 +122,10 @@ export class FfmpegSource implements FrameSource {
   }
 
   private async aviTable(stream: StreamInfo): Promise<FrameTable | null> {
-    const blob = this.input;
-    // Synchronous reads, as strings (see workerfs-reads.ts): the index is read in small pieces, a few thousand at most
-    // (frame headers), and an async Blob read costs more (1.8 against 1.4 ms for 64 bytes, measured 2026-11-26).
-    const reader = new FileReaderSync();
-    const bytes = (chars: string, from: number, to: number) => Uint8Array.from({ length: Math.max(0, Math.min(to, chars.length) - from) }, (_, i) => chars.charCodeAt(from + i));
-    const read = async (start: number, end: number) => bytes(reader.readAsBinaryString(blob.slice(start, end)), 0, end - start);
-    // Frame headers a few hundred KB apart cost one read for all, not one each.
-    const readPieces = async (pieces: readonly { start: number; end: number }[]) => {
-      const start = Math.min(...pieces.map((p) => p.start));
-      const end = Math.max(...pieces.map((p) => p.end));
-      if (end - start > PIECES_SPAN_BYTES) return Promise.all(pieces.map((p) => read(p.start, p.end)));
-      const chars = reader.readAsBinaryString(blob.slice(start, end));
-      return pieces.map((p) => bytes(chars, p.start - start, p.end - start));
-    };
+    // The index is read in small pieces, a few thousand at most (frame headers), synchronously (blob-reads.ts).
+    const { read, readPieces } = blobReads(this.input);
     // Key mode needs every key frame where it is shown; other jobs only those their frames decode from (frames()).
-    const frames = await aviFrames(read, blob.size, stream, { readPieces, keys: this.keyOnly ? 'all' : 'first' });
+    const frames = await aviFrames(read, this.input.size, stream, { readPieces, keys: this.keyOnly ? 'all' : 'first' });
     this.keysBefore = frames?.keysBefore ?? null;
     return frames?.table ?? null;
   }

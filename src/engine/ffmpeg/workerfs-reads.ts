@@ -14,6 +14,8 @@
 // previous one (a seek) gets a small block: the AVI demuxer, on every open, jumps to each OpenDML index chunk of a few
 // KB, and a whole MiB for each (29 in a 5 GiB file) cost 0.2 s per open.
 
+import { copyChars } from './blob-reads.js';
+
 /** The file a WORKERFS node holds: the mounted Blob and its size. */
 interface WorkerfsNode {
   /** The mounted Blob (or File). */
@@ -62,10 +64,7 @@ export function readWorkerfsInBlocks(core: WorkerfsCore, readSync: (blob: Blob) 
         if (at >= start + block.chars.length) break;
       }
       const { start, chars } = block;
-      const stop = Math.min(end, start + chars.length);
-      // Assigning 0–255 into the heap's Int8Array stores the same byte.
-      for (let i = at, o = offset + (at - position); i < stop; i++, o++) buffer[o] = chars.charCodeAt(i - start);
-      at = stop;
+      at += copyChars(chars, at - start, end - start, buffer, offset + (at - position));
     }
     nextAt = at;
     return Math.max(0, at - position);
