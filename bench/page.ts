@@ -72,7 +72,7 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
 
 /** Settings of a run: the decoder count (default: ours) and the engine (default auto). */
 function settings(decoders?: number, engine?: EngineChoice) {
-  return { ...(decoders ? { decoders } : {}), ...(engine ? { engine } : {}) };
+  return { ...(decoders ? { ffmpeg: { decoders } } : {}), ...(engine ? { engine } : {}) };
 }
 
 /** Our job as a one-shot `generateSprites` call: the engine loads for this job alone. */

@@ -1,7 +1,7 @@
 // The public API that needs no browser: process strings, option rules for a form, the output writers, errors and
 // types. Both package roots export all of it: index.ts (in a browser) and server.ts (server-side rendering).
 
-export type { GenerateOptions, GenerateSpritesOptions, SpriteGenerator, SpriteGeneratorSettings } from './client/generator.js';
+export type { FfmpegSettings, GenerateOptions, GenerateSpritesOptions, SpriteGenerator, SpriteGeneratorSettings } from './client/generator.js';
 export type { SpriteInput } from './client/input.js';
 export type { SpriteObjectUrls, SpriteResult } from './client/result.js';
 export type { SpriteSheet } from './protocol/engine-api.js';

@@ -13,15 +13,8 @@ import { abortError, EngineBridge } from './engine-bridge.js';
 import { engineInput, type SpriteInput } from './input.js';
 import { buildResult, type SpriteResult } from './result.js';
 
-/** How a generator decodes: which decoder, where the ffmpeg core is, how many decoders, and how long its engine lives. */
-export interface SpriteGeneratorSettings {
-  /**
-   * Which decoder: `auto` (default) uses the browser's own decoder through WebCodecs when the container is MP4, MOV,
-   * WebM, Matroska or MPEG-TS and the browser decodes the codec (H.264, VP8, VP9, AV1, HEVC where licensed), and
-   * ffmpeg.wasm otherwise, or when WebCodecs fails mid-job (it takes over from there); `webcodecs` fails on what it
-   * cannot decode; `ffmpeg` always uses ffmpeg.wasm. The result's `engine` says which ran.
-   */
-  engine?: EngineChoice | undefined;
+/** What concerns ffmpeg.wasm alone: where its core is, how many cores decode at once, and how inputs reach them. */
+export interface FfmpegSettings {
   /**
    * URL of `ffmpeg-core.wasm` (@ffmpeg/core 0.12.10, the one this package's decoder is built with), for apps that serve
    * the 32 MB core from a CDN or another path. Relative URLs resolve against the page. Default: the copy that ships
@@ -38,6 +31,19 @@ export interface SpriteGeneratorSettings {
    * slower reads, but a file of any size fits. Default 268435456 (256 MiB); integer ≥ 0.
    */
   memfsLimit?: number | undefined;
+}
+
+/** How a generator decodes: which decoder, how ffmpeg.wasm runs, and how long its engine lives. */
+export interface SpriteGeneratorSettings {
+  /**
+   * Which decoder: `auto` (default) uses the browser's own decoder through WebCodecs when the container is MP4, MOV,
+   * WebM, Matroska or MPEG-TS and the browser decodes the codec (H.264, VP8, VP9, AV1, HEVC where licensed), and
+   * ffmpeg.wasm otherwise, or when WebCodecs fails mid-job (it takes over from there); `webcodecs` fails on what it
+   * cannot decode; `ffmpeg` always uses ffmpeg.wasm. The result's `engine` says which ran.
+   */
+  engine?: EngineChoice | undefined;
+  /** Settings of ffmpeg.wasm alone (its core's URL, its decoder count, its memory); each has its default. */
+  ffmpeg?: FfmpegSettings | undefined;
   /**
    * How long the engine stays loaded after a job, waiting for the next one, in ms; then its workers terminate and
    * free their memory. Default 30000; integer ≥ 0 (0 = terminate after every job).
@@ -70,24 +76,39 @@ export interface GenerateOptions {
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
 export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
 
-const SETTING_KEYS = ['engine', 'wasmURL', 'decoders', 'memfsLimit', 'idleTimeoutMs', 'maxJobsPerEngine', 'stallTimeoutMs'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const SETTING_KEYS = ['engine', 'ffmpeg', 'idleTimeoutMs', 'maxJobsPerEngine', 'stallTimeoutMs'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const FFMPEG_KEYS = ['wasmURL', 'decoders', 'memfsLimit'] as const satisfies readonly (keyof FfmpegSettings)[];
 const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = {
-  coreBaseUrl: 'wasmURL (the URL of ffmpeg-core.wasm itself)',
-  coreURL: "wasmURL alone: the core's JavaScript is now built into the package's decoder worker, so only the wasm can be served from elsewhere",
+  coreBaseUrl: 'ffmpeg.wasmURL (the URL of ffmpeg-core.wasm itself)',
+  coreURL: "ffmpeg.wasmURL alone: the core's JavaScript is now built into the package's decoder worker, so only the wasm can be served from elsewhere",
+  // 0.3 grouped the settings of ffmpeg.wasm alone under `ffmpeg`.
+  wasmURL: 'ffmpeg.wasmURL (the settings of ffmpeg.wasm alone are grouped under ffmpeg)',
+  decoders: 'ffmpeg.decoders (the settings of ffmpeg.wasm alone are grouped under ffmpeg)',
+  memfsLimit: 'ffmpeg.memfsLimit (the settings of ffmpeg.wasm alone are grouped under ffmpeg)',
 };
 
-/** Refuses a key that is not one of `valid`: a misspelt setting must not be silently ignored. */
-function checkKeys(what: string, given: object, valid: readonly string[]): void {
+/**
+ * Refuses a key that is not one of `valid`: a misspelt setting must not be silently ignored. `prefix` names the group
+ * a key is in (`ffmpeg.`), for the param and the message.
+ */
+function checkKeys(what: string, given: object, valid: readonly string[], prefix = ''): void {
   if (typeof given !== 'object' || given === null) {
-    throw new SpriteError('INVALID_OPTION', `${what} must be an object; got ${given === null ? 'null' : typeof given}.`, { param: what });
+    throw new SpriteError('INVALID_OPTION', `${what} must be an object; got ${given === null ? 'null' : typeof given}.`, { param: prefix ? prefix.slice(0, -1) : what });
   }
   for (const key of Object.keys(given)) {
     if (valid.includes(key)) continue;
-    const instead = RENAMED[key] ? `; it was replaced by ${RENAMED[key]}` : '';
-    throw new SpriteError('INVALID_OPTION', `Unknown ${what} ${JSON.stringify(key)}${instead}. Valid: ${valid.join(', ')}.`, { param: key });
+    const instead = !prefix && RENAMED[key] ? `; it was replaced by ${RENAMED[key]}` : '';
+    throw new SpriteError('INVALID_OPTION', `Unknown ${what} ${JSON.stringify(prefix + key)}${instead}. Valid: ${valid.map((k) => prefix + k).join(', ')}.`, { param: prefix + key });
   }
+}
+
+/** Checks the names of the settings, those under `ffmpeg` included. */
+function checkSettingKeys(what: string, given: object, valid: readonly string[]): void {
+  checkKeys(what, given, valid);
+  const { ffmpeg } = given as { ffmpeg?: unknown };
+  if (ffmpeg !== undefined) checkKeys('ffmpeg setting', ffmpeg as object, FFMPEG_KEYS, 'ffmpeg.');
 }
 
 /** A sprite generator whose engine stays loaded between jobs. Jobs run one at a time, in call order. */
@@ -120,18 +141,18 @@ function absoluteUrl(name: string, value: string | URL | undefined): string | un
  * the first skips loading the engine. Throws {@link SpriteError} `INVALID_OPTION` for a bad setting.
  */
 export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): SpriteGenerator {
-  checkKeys('setting', settings, SETTING_KEYS);
-  const numeric = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
+  checkSettingKeys('setting', settings, SETTING_KEYS);
+  const resolved = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
   const assets = packageAssets();
   const config: EngineConfig = {
-    engine: numeric.engine,
-    memfsLimit: numeric.memfsLimit,
-    decoders: numeric.decoders,
-    stallTimeoutMs: numeric.stallTimeoutMs,
+    engine: resolved.engine,
+    memfsLimit: resolved.ffmpeg.memfsLimit,
+    decoders: resolved.ffmpeg.decoders,
+    stallTimeoutMs: resolved.stallTimeoutMs,
     ffmpegWorkerURL: assets.ffmpegWorkerURL,
-    wasmURL: absoluteUrl('wasmURL', settings.wasmURL) ?? assets.wasmURL,
+    wasmURL: absoluteUrl('ffmpeg.wasmURL', settings.ffmpeg?.wasmURL) ?? assets.wasmURL,
   };
-  const bridge = new EngineBridge(numeric);
+  const bridge = new EngineBridge(resolved);
 
   return {
     async generate(input, options, init = {}) {
@@ -177,7 +198,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
  * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
  */
 export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
-  checkKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'wasmURL', 'decoders', 'memfsLimit', 'stallTimeoutMs']);
+  checkSettingKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
   const { signal, onProgress, onSheet, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {

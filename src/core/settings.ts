@@ -47,49 +47,67 @@ export function defaultDecoders(hardwareConcurrency: number | undefined): number
  */
 export type EngineChoice = 'auto' | 'webcodecs' | 'ffmpeg';
 
-/** The engine settings and their valid values. */
+/** The engine settings and their valid values (those of ffmpeg.wasm alone are in {@link FFMPEG_SETTING_RULES}). */
 export const SETTING_RULES = {
   engine: { kind: 'enum', values: ['auto', 'webcodecs', 'ffmpeg'] },
-  decoders: { kind: 'int', min: 1, max: MAX_DECODERS },
-  memfsLimit: { kind: 'int', min: 0, unit: 'bytes' },
   idleTimeoutMs: { kind: 'int', min: 0, unit: 'ms' },
   maxJobsPerEngine: { kind: 'int', min: 1 },
   stallTimeoutMs: { kind: 'int', min: 100, unit: 'ms' },
 } as const satisfies Record<string, IntRule | EnumRule>;
 
-/** The engine settings, all resolved. */
-export interface ResolvedEngineSettings {
-  /** Which decoder runs a job. */
-  engine: EngineChoice;
+/** The settings that concern ffmpeg.wasm alone (given under `ffmpeg`), and their valid values. */
+export const FFMPEG_SETTING_RULES = {
+  decoders: { kind: 'int', min: 1, max: MAX_DECODERS },
+  memfsLimit: { kind: 'int', min: 0, unit: 'bytes' },
+} as const satisfies Record<string, IntRule>;
+
+/** How ffmpeg.wasm decodes, resolved. */
+export interface ResolvedFfmpegSettings {
   /** ffmpeg cores decoding at once, 1..{@link MAX_DECODERS}. */
   decoders: number;
   /** Largest input copied into the decoders' memory, in bytes. */
   memfsLimit: number;
+}
+
+/** The engine settings, all resolved. */
+export interface ResolvedEngineSettings {
+  /** Which decoder runs a job. */
+  engine: EngineChoice;
   /** Idle time before a warm engine terminates, in ms; 0 = right after each job. */
   idleTimeoutMs: number;
   /** Jobs before a warm engine is replaced, ≥ 1. */
   maxJobsPerEngine: number;
   /** Time without progress before a job fails (ENGINE_FAILED, or FETCH_FAILED for a silent server), in ms; ≥ 100. */
   stallTimeoutMs: number;
+  /** How ffmpeg.wasm decodes. */
+  ffmpeg: ResolvedFfmpegSettings;
 }
 
+/** The settings as given: any may be left out (or undefined) for its default. */
+export type EngineSettingsInput = { [K in keyof typeof SETTING_RULES]?: ResolvedEngineSettings[K] | undefined } & {
+  ffmpeg?: { [K in keyof ResolvedFfmpegSettings]?: number | undefined } | undefined;
+};
+
 /**
- * Validates the settings that are given and fills in the defaults. Throws `SpriteError`
- * `INVALID_OPTION` naming the setting, the value and the valid range.
+ * Validates the settings that are given and fills in the defaults. Throws `SpriteError` `INVALID_OPTION` naming the
+ * setting (`ffmpeg.decoders` for one under `ffmpeg`), the value and the valid range.
  */
-export function resolveEngineSettings(
-  given: { [K in keyof ResolvedEngineSettings]?: ResolvedEngineSettings[K] | undefined },
-  hardwareConcurrency: number | undefined,
-): ResolvedEngineSettings {
+export function resolveEngineSettings(given: EngineSettingsInput, hardwareConcurrency: number | undefined): ResolvedEngineSettings {
   for (const key of Object.keys(SETTING_RULES) as (keyof typeof SETTING_RULES)[]) {
     if (given[key] !== undefined) checkRule(key, SETTING_RULES[key], given[key]);
   }
+  const ffmpeg = given.ffmpeg ?? {};
+  for (const key of Object.keys(FFMPEG_SETTING_RULES) as (keyof typeof FFMPEG_SETTING_RULES)[]) {
+    if (ffmpeg[key] !== undefined) checkRule(`ffmpeg.${key}`, FFMPEG_SETTING_RULES[key], ffmpeg[key]);
+  }
   return {
     engine: given.engine ?? 'auto',
-    decoders: given.decoders ?? defaultDecoders(hardwareConcurrency),
-    memfsLimit: given.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
     idleTimeoutMs: given.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxJobsPerEngine: given.maxJobsPerEngine ?? DEFAULT_MAX_JOBS_PER_ENGINE,
     stallTimeoutMs: given.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    ffmpeg: {
+      decoders: ffmpeg.decoders ?? defaultDecoders(hardwareConcurrency),
+      memfsLimit: ffmpeg.memfsLimit ?? DEFAULT_MEMFS_LIMIT_BYTES,
+    },
   };
 }

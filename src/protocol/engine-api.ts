@@ -33,7 +33,7 @@ export interface EngineConfig {
   engine: EngineChoice;
   /** Absolute URL of the ffmpeg decoder worker, as resolved by the package's entry module. */
   ffmpegWorkerURL: string;
-  /** Absolute URL of `ffmpeg-core.wasm`: the package's copy, or the app's `wasmURL` setting. */
+  /** Absolute URL of `ffmpeg-core.wasm`: the package's copy, or the app's `ffmpeg.wasmURL` setting. */
   wasmURL: string;
   /** Inputs larger than this (bytes) are mounted read-only (WORKERFS) instead of copied into the wasm heap. */
   memfsLimit: number;

@@ -186,10 +186,10 @@ test('several decoders share the execs and give byte-identical sheets, in order,
   for (let i = 1; i < three.progress.length; i++) expect(three.progress[i]!.fraction).toBeGreaterThanOrEqual(three.progress[i - 1]!.fraction);
 });
 
-test('decoders outside 1–8 or not an integer: INVALID_OPTION on decoders, before any engine starts', async ({ page }) => {
+test('ffmpeg.decoders outside 1–8 or not an integer: INVALID_OPTION on ffmpeg.decoders, before any engine starts', async ({ page }) => {
   for (const decoders of [0, 9, 1.5]) {
     const r = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg' }, { decoders });
-    expectError(r, 'INVALID_OPTION', 'decoders');
+    expectError(r, 'INVALID_OPTION', 'ffmpeg.decoders');
     if (!r.ok) {
       expect(r.message).toContain(String(decoders));
       expect(r.message).toContain('1 to 8');

@@ -26,7 +26,7 @@ test('a second job on a warm generator loads nothing again; a one-shot job loads
   const loads = countLoads(page);
   const times = await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 } });
     const out: number[][] = [];
     for (let i = 0; i < 3; i++) out.push((await generator.generate(file, o as never)).tiles.map((t) => t.time));
     generator.dispose();
@@ -37,7 +37,7 @@ test('a second job on a warm generator loads nothing again; a one-shot job loads
 
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    for (let i = 0; i < 2; i++) await window.harness.api.generateSprites(file, o as never, { engine: 'ffmpeg', decoders: 1 });
+    for (let i = 0; i < 2; i++) await window.harness.api.generateSprites(file, o as never, { engine: 'ffmpeg', ffmpeg: { decoders: 1 } });
   }, [SAMPLE, OPTIONS] as const);
   expect(loads).toEqual({ engine: 3, wasm: 3 });
 });
@@ -62,7 +62,7 @@ test('abort terminates the running job at once; a waiting job can be aborted too
   const loads = countLoads(page);
   const r = await page.evaluate(async ([name]) => {
     const file = await window.harness.fixture(name);
-    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 } });
     const first = new AbortController();
     const second = new AbortController();
     const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.name);
@@ -88,7 +88,7 @@ test('an idle engine terminates after idleTimeoutMs, and one that has run maxJob
   const loads = countLoads(page);
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const idle = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1, idleTimeoutMs: 200 });
+    const idle = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 }, idleTimeoutMs: 200 });
     await idle.generate(file, o as never);
     await new Promise((r) => setTimeout(r, 600));
     await idle.generate(file, o as never);
@@ -98,7 +98,7 @@ test('an idle engine terminates after idleTimeoutMs, and one that has run maxJob
 
   await page.evaluate(async ([name, o]) => {
     const file = await window.harness.fixture(name);
-    const recycled = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1, maxJobsPerEngine: 2 });
+    const recycled = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 }, maxJobsPerEngine: 2 });
     for (let i = 0; i < 3; i++) await recycled.generate(file, o as never);
     recycled.dispose();
   }, [SAMPLE, OPTIONS] as const);
@@ -126,15 +126,24 @@ test('a disposed generator refuses jobs; bad settings are INVALID_OPTION naming 
       jobs: error(() => api.createSpriteGenerator({ maxJobsPerEngine: 0 })),
       renamed: error(() => api.createSpriteGenerator({ coreBaseUrl: '/ffmpeg/' } as never)),
       retired: error(() => api.createSpriteGenerator({ coreURL: '/ffmpeg-core.js' } as never)),
-      url: error(() => api.createSpriteGenerator({ wasmURL: 42 } as never)),
+      url: error(() => api.createSpriteGenerator({ ffmpeg: { wasmURL: 42 } } as never)),
+      moved: error(() => api.createSpriteGenerator({ decoders: 2 } as never)),
+      inner: error(() => api.createSpriteGenerator({ ffmpeg: { decoder: 2 } } as never)),
+      decoders: error(() => api.createSpriteGenerator({ ffmpeg: { decoders: 9 } })),
+      stall: error(() => api.createSpriteGenerator({ stallTimeoutMs: 50 })),
     };
   }, [SAMPLE] as const);
   expect(r.disposed).toBe('ENGINE_FAILED');
   expect(r.idle).toMatch(/^INVALID_OPTION idleTimeoutMs: idleTimeoutMs must be an integer ≥ 0 \(ms\); got -1/);
   expect(r.jobs).toMatch(/^INVALID_OPTION maxJobsPerEngine: maxJobsPerEngine must be an integer ≥ 1; got 0/);
-  expect(r.renamed).toMatch(/^INVALID_OPTION coreBaseUrl: .*replaced by wasmURL/);
-  expect(r.retired).toMatch(/^INVALID_OPTION coreURL: .*replaced by wasmURL alone/);
-  expect(r.url).toMatch(/^INVALID_OPTION wasmURL: wasmURL must be a URL/);
+  expect(r.renamed).toMatch(/^INVALID_OPTION coreBaseUrl: .*replaced by ffmpeg\.wasmURL/);
+  expect(r.retired).toMatch(/^INVALID_OPTION coreURL: .*replaced by ffmpeg\.wasmURL alone/);
+  expect(r.url).toMatch(/^INVALID_OPTION ffmpeg\.wasmURL: ffmpeg\.wasmURL must be a URL/);
+  // The settings of ffmpeg.wasm alone moved under `ffmpeg` (0.3): the old name says where.
+  expect(r.moved).toMatch(/^INVALID_OPTION decoders: Unknown setting "decoders"; it was replaced by ffmpeg\.decoders/);
+  expect(r.inner).toMatch(/^INVALID_OPTION ffmpeg\.decoder: Unknown ffmpeg setting "ffmpeg\.decoder"\. Valid: ffmpeg\.wasmURL, ffmpeg\.decoders, ffmpeg\.memfsLimit/);
+  expect(r.decoders).toMatch(/^INVALID_OPTION ffmpeg\.decoders: ffmpeg\.decoders must be an integer from 1 to 8; got 9/);
+  expect(r.stall).toMatch(/^INVALID_OPTION stallTimeoutMs: stallTimeoutMs must be an integer ≥ 100 \(ms\); got 50/);
 });
 
 test('an error raised inside the engine reaches the caller whole: SpriteError with code, param and details', async ({ page }) => {
@@ -159,7 +168,7 @@ test('one decoder runs hundreds of execs, across jobs, without the core running 
   expect(made.size).toBeGreaterThan(0);
   const counts = await page.evaluate(async () => {
     const file = await window.harness.input({ generated: 'gop2s.mp4' });
-    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 } });
     const out: number[] = [];
     for (let i = 0; i < 2; i++) out.push((await generator.generate(file, { f: 'jpg', inter: 2000, sw: 32, sh: 32, tw: 10, th: 10 })).tiles.length);
     generator.dispose();

@@ -68,8 +68,7 @@ async function run(
   try {
     const result = await api.generateSprites(source, options, {
       signal: controller.signal,
-      ...(extra.memfsLimit !== undefined ? { memfsLimit: extra.memfsLimit } : {}),
-      ...(extra.decoders !== undefined ? { decoders: extra.decoders } : {}),
+      ffmpeg: { memfsLimit: extra.memfsLimit, decoders: extra.decoders },
       ...(extra.engine !== undefined ? { engine: extra.engine } : {}),
       ...(extra.stallTimeoutMs !== undefined ? { stallTimeoutMs: extra.stallTimeoutMs } : {}),
       onProgress: (p) => {

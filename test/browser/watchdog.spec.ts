@@ -80,7 +80,7 @@ test('a decoder that is only slow is never stopped: one ffmpeg.wasm exec silent 
   await openHarness(page);
   server = await serveFile(ONE_GOP, { ranges: true });
   const r = await page.evaluate(async (url) => {
-    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', decoders: 1, stallTimeoutMs: 1500 });
+    const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 }, stallTimeoutMs: 1500 });
     const marks: { phase: string; at: number }[] = [];
     // The last frame of the only GOP: 499 frames decoded before it, and showinfo logs only the one selected.
     const result = await generator.generate(url, { f: 'jpg', sw: 64, sh: 36, ss: 19_960, num: 1 }, { onProgress: (p) => marks.push({ phase: p.phase, at: performance.now() }) });

@@ -256,23 +256,26 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     await expectEngineFailed(page, WASM, /Content-Security-Policy/, FFMPEG);
   });
 
-  test('wasmURL: a core served from elsewhere is used, a wrong one is named, and the old coreURL says what replaced it', async ({ page }) => {
+  test('ffmpeg.wasmURL: a core served from elsewhere is used, a wrong one is named, and the old names say what replaced them', async ({ page }) => {
     // The wasm served from another folder of the site, as an app serving its own copy (or a CDN) would.
     const w = watch(page, new URL(server.url).origin);
     await open(page, server.url);
-    const job = await call<JobSummary>(page, 'runJob', { ...FFMPEG, wasmURL: `${server.url}${WASM}` });
+    const job = await call<JobSummary>(page, 'runJob', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}${WASM}` } });
     expect(job.sheets).toHaveLength(1);
     expectClean(w);
-    const r = await call<Failure>(page, 'runFailing', { ...FFMPEG, wasmURL: `${server.url}nowhere/ffmpeg-core.wasm` });
+    const r = await call<Failure>(page, 'runFailing', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}nowhere/ffmpeg-core.wasm` } });
     expect(r.code).toBe('ENGINE_FAILED');
     expect(r.message).toContain(`${server.url}nowhere/ffmpeg-core.wasm`);
     expect(r.message).toMatch(/HTTP 404/);
     // Another file where the wasm should be (here, a script): named, and said not to be the core.
-    const wrong = await call<Failure>(page, 'runFailing', { ...FFMPEG, wasmURL: `${server.url}vendor/video-sprite/index.js` });
+    const wrong = await call<Failure>(page, 'runFailing', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}vendor/video-sprite/index.js` } });
     expect(wrong.code).toBe('ENGINE_FAILED');
     expect(wrong.message).toMatch(/not the ffmpeg core's WebAssembly/);
     const old = await call<Failure>(page, 'runFailing', { ...FFMPEG, coreURL: `${server.url}vendor/ffmpeg-core.js` });
     expect(old.code).toBe('INVALID_OPTION');
-    expect(old.message).toMatch(/coreURL.*wasmURL alone/);
+    expect(old.message).toMatch(/coreURL.*ffmpeg\.wasmURL alone/);
+    // 0.2's top-level wasmURL: refused, naming where it went.
+    const moved = await call<Failure>(page, 'runFailing', { ...FFMPEG, wasmURL: `${server.url}${WASM}` });
+    expect([moved.code, moved.message]).toEqual(['INVALID_OPTION', expect.stringMatching(/"wasmURL".*replaced by ffmpeg\.wasmURL/)]);
   });
 });

@@ -22,7 +22,7 @@ const ROOT_EXPORTS = [
   'generateSprites', 'createSpriteGenerator', 'GenerateOptions', 'GenerateSpritesOptions', 'SpriteGenerator',
   'SpriteGeneratorSettings', 'SpriteInput', 'SpriteResult', 'SpriteObjectUrls', 'SpriteSheet', 'SpriteProgress',
   'SpritePhase', 'Tile', 'VideoSourceInfo', 'EngineChoice', 'EngineName', 'EngineReport', 'FrameTableSource',
-  'WebCodecsReport', 'FfmpegReport', 'EngineFallback', 'SheetEncoder',
+  'WebCodecsReport', 'FfmpegReport', 'EngineFallback', 'SheetEncoder', 'FfmpegSettings',
   // Errors.
   'SpriteError', 'SPRITE_ERROR_CODES', 'SpriteErrorCode',
   // Options, process strings, and the rules a form needs.

@@ -5,9 +5,17 @@ import { DEFAULT_STALL_TIMEOUT_MS, resolveEngineSettings } from '../../src/core/
 
 describe('resolveEngineSettings', () => {
   it('fills in every default; decoders follow the logical cores, at most 4', () => {
-    expect(resolveEngineSettings({}, 2)).toEqual({ engine: 'auto', decoders: 2, memfsLimit: 256 * 1024 * 1024, idleTimeoutMs: 30_000, maxJobsPerEngine: 16, stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS });
-    expect(resolveEngineSettings({}, 16).decoders).toBe(4);
-    expect(resolveEngineSettings({}, undefined).decoders).toBe(1);
+    expect(resolveEngineSettings({}, 2)).toEqual({
+      engine: 'auto', idleTimeoutMs: 30_000, maxJobsPerEngine: 16, stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS, ffmpeg: { decoders: 2, memfsLimit: 256 * 1024 * 1024 },
+    });
+    expect(resolveEngineSettings({}, 16).ffmpeg.decoders).toBe(4);
+    expect(resolveEngineSettings({}, undefined).ffmpeg.decoders).toBe(1);
+  });
+
+  it('settings of ffmpeg.wasm alone are checked under their group\'s name', () => {
+    expect(resolveEngineSettings({ ffmpeg: { decoders: 8, memfsLimit: 0 } }, 2).ffmpeg).toEqual({ decoders: 8, memfsLimit: 0 });
+    expect(() => resolveEngineSettings({ ffmpeg: { decoders: 9 } }, 2)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', param: 'ffmpeg.decoders' }));
+    expect(() => resolveEngineSettings({ ffmpeg: { memfsLimit: -1 } }, 2)).toThrow(/ffmpeg\.memfsLimit must be an integer ≥ 0 \(bytes\); got -1/);
   });
 
   it('stallTimeoutMs: an integer ≥ 100 ms, kept as given; anything else is refused, never clamped', () => {
