@@ -224,8 +224,8 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
  * this answer, not from the browser's name.
  */
 async function nativeDecoder(input: HarnessInput): Promise<{ codec: string; supported: boolean; format: string | null } | null> {
-  const file = await resolveInput(input);
-  if (!(file instanceof Blob)) throw new Error('nativeDecoder takes a file');
+  const resolved = await resolveInput(input);
+  const file = resolved instanceof Blob ? resolved : typeof resolved === 'string' || resolved instanceof URL ? await (await fetch(resolved)).blob() : new Blob([resolved]);
   const demuxed = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   try {
     const track = await demuxed.getPrimaryVideoTrack();
