@@ -2,7 +2,7 @@
 // as Playwright would give them: what JSON alone loses (undefined, NaN, -0) included.
 
 import { describe, expect, it } from 'vitest';
-import { callScript, decodeWire, encodeWire, readReply, type PageEvent } from '../browser/drivers/wire.js';
+import { callScript, decodeWire, encodeWire, pollScript, readReply, startScript, type PageEvent } from '../browser/drivers/wire.js';
 
 const roundTrip = (value: unknown) => decodeWire(JSON.parse(JSON.stringify(encodeWire(value))));
 
@@ -40,5 +40,28 @@ describe('wire', () => {
     await expect(evaluate('() => { throw new TypeError("no") }', undefined).then((json) => readReply(json, () => {}))).rejects.toThrow(/TypeError: no/);
     readReply(JSON.stringify({ value: 1, events: [{ kind: 'console', type: 'log', text: 'hi' }] }), (e) => events.push(e));
     expect(events).toEqual([{ kind: 'console', type: 'log', text: 'hi' }]);
+  });
+
+  it('starts a call under an id once, answers running until it is done, then its reply, then forgets it', async () => {
+    const page = globalThis as unknown as { window?: unknown };
+    page.window = globalThis;
+    try {
+      const run = (script: string) => (0, eval)(script) as Promise<string>;
+      const poll = async (forget = false) => JSON.parse(await run(pollScript('c1', forget))) as { state: string; reply?: string };
+      expect(await poll()).toEqual({ state: 'missing' });
+      const start = startScript('c1', callScript('() => new Promise((r) => setTimeout(() => r(42), 50))', undefined, false));
+      expect(await run(start)).toBe('started');
+      expect(await run(start)).toBe('started'); // sent twice, run once
+      expect(await poll()).toEqual({ state: 'running' });
+      await new Promise((r) => setTimeout(r, 80));
+      const done = await poll();
+      expect(done.state).toBe('done');
+      expect(readReply(done.reply!, () => {})).toBe(42);
+      expect(await poll(true)).toEqual({ state: 'forgotten' });
+      expect(await poll()).toEqual({ state: 'missing' });
+    } finally {
+      delete page.window;
+      delete (globalThis as { __wireCalls?: unknown }).__wireCalls;
+    }
   });
 });

@@ -2,7 +2,12 @@
 // stay written once, against Playwright's API. Anything else a spec reaches for fails at once, saying so.
 
 import type { Page } from '@playwright/test';
-import { callScript, listenerScript, readReply, type PageEvent } from './wire.js';
+import { callScript, listenerScript, pollScript, readReply, startScript, type PageEvent } from './wire.js';
+
+/** How long one driver command may take: each is a short script, never a whole job. */
+const COMMAND_TIMEOUT_MS = 30_000;
+/** Pauses between looks at a running call: quick calls answer at the first, long jobs are asked every 200 ms. */
+const POLL_DELAYS_MS = [0, 5, 10, 20, 50, 100, 200];
 
 /** What a driver gives for one page: evaluation of an expression to a string, navigation, its own events if any. */
 export interface PageTransport {
@@ -29,6 +34,7 @@ class ConsoleMessage {
 
 export class CorePage {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private calls = 0;
 
   constructor(
     private readonly transport: PageTransport,
@@ -78,7 +84,55 @@ export class CorePage {
   }
 
   private async call(source: string, arg: unknown, events: boolean): Promise<unknown> {
-    return readReply(await this.transport.evaluate(callScript(source, arg, events)), (event) => this.emit(event));
+    const id = `call-${++this.calls}`;
+    const start = startScript(id, callScript(source, arg, events));
+    try {
+      await this.command(start);
+    } catch (e) {
+      // A start whose answer was lost but that ran has its slot, and is polled on; one the driver dropped never ran,
+      // and is sent again.
+      if (JSON.parse(await this.command(pollScript(id))).state === 'missing') {
+        console.log(`${String(e)}: the call had not started; sending it again`);
+        await this.command(start);
+      }
+    }
+    const started = Date.now();
+    let told = started;
+    for (let i = 0; ; i++) {
+      await new Promise((r) => setTimeout(r, POLL_DELAYS_MS[Math.min(i, POLL_DELAYS_MS.length - 1)]));
+      // A job that does not end is the page's, not the driver's: say so while the test waits for its timeout.
+      if (Date.now() - told > 60_000) {
+        told = Date.now();
+        console.log(`page.evaluate: the call is still running in the page after ${Math.round((told - started) / 1000)} s`);
+      }
+      const poll = JSON.parse(await this.command(pollScript(id), 3)) as { state: 'running' | 'missing' | 'done'; reply?: string };
+      if (poll.state === 'missing') throw new Error('page.evaluate: the page was left or reloaded while the call ran');
+      if (poll.state === 'done') {
+        await this.command(pollScript(id, true)).catch(() => {});
+        return readReply(poll.reply!, (event) => this.emit(event));
+      }
+    }
+  }
+
+  /**
+   * One short driver command, given up on (with an error saying so) rather than waited for without end; sent up to
+   * `tries` times where sending it again is harmless.
+   */
+  private async command(expression: string, tries = 1): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the browser's driver did not answer a short script within ${COMMAND_TIMEOUT_MS / 1000} s`)), COMMAND_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([this.transport.evaluate(expression), timeout]);
+      } catch (e) {
+        if (attempt >= tries || !/did not answer/.test(String(e))) throw e;
+        console.log(`${String(e)}; asking again`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
   }
 
   private emit(event: PageEvent): void {

@@ -11,8 +11,6 @@ export async function launchFirefox(): Promise<DrivenBrowser> {
     executablePath: firefoxPath(),
     headless: true,
     protocol: 'webDriverBiDi',
-    // A job runs inside one evaluate call for minutes at times: the test's own timeout is the one that counts.
-    protocolTimeout: 0,
     // Nothing in the tests needs Mozilla's services; on a closed network each attempt would only wait for a timeout.
     extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'network.connectivity-service.enabled': false },
   });

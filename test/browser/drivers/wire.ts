@@ -115,6 +115,37 @@ export function callScript(fnSource: string, arg: unknown, events: boolean): str
   })()`;
 }
 
+/**
+ * Starts {@link callScript}'s call in the page under `id` and answers at once: the reply is fetched by
+ * {@link pollScript}. No driver command then waits on a job for minutes, and a command the driver drops shows as a
+ * call that never started, which can be told from a job that does not end.
+ */
+export function startScript(id: string, call: string): string {
+  return `(() => {
+    const calls = window.__wireCalls || (window.__wireCalls = {});
+    if (!calls[${JSON.stringify(id)}]) {
+      const slot = (calls[${JSON.stringify(id)}] = { reply: null });
+      (${call}).then((json) => { slot.reply = json; });
+    }
+    return Promise.resolve('started');
+  })()`;
+}
+
+/**
+ * `{"state":"running"}`, `{"state":"missing"}` (never started, or the page was left), or the call's reply, which
+ * `forget` then drops from the page (asking again without it is harmless, so a dropped poll can be repeated).
+ */
+export function pollScript(id: string, forget = false): string {
+  return `(() => {
+    const calls = window.__wireCalls || {};
+    const slot = calls[${JSON.stringify(id)}];
+    if (!slot) return Promise.resolve('{"state":"missing"}');
+    if (slot.reply === null) return Promise.resolve('{"state":"running"}');
+    ${forget ? `delete calls[${JSON.stringify(id)}];` : ''}
+    return Promise.resolve(${forget ? `'{"state":"forgotten"}'` : `JSON.stringify({ state: 'done', reply: slot.reply })`});
+  })()`;
+}
+
 /** A function that keeps page errors and console messages for {@link callScript} to collect (run after each navigation). */
 export const listenerScript = `() => {
   if (window.__wireEvents) return;
