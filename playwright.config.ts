@@ -37,7 +37,10 @@ export default defineConfig<object, { driver: Driver }>({
   },
   projects: [
     { name: 'browser', testDir: 'test/browser', testMatch: '**/*.spec.ts' },
-    { name: 'firefox', testDir: 'test/browser', testMatch: CROSS_BROWSER, grep: /@all-browsers/, use: { driver: 'firefox' } },
+    // Known product bug: Firefox 153 sometimes never returns from `new Worker(…, { type: 'module' })` inside a worker
+    // (3 pages in 150 with two plain scripts, no library code), so a job whose engine starts a decoder worker then
+    // never settles. A test caught by it fails at its timeout and runs again, and the report lists it as flaky.
+    { name: 'firefox', testDir: 'test/browser', testMatch: CROSS_BROWSER, grep: /@all-browsers/, use: { driver: 'firefox' }, timeout: 90_000, retries: 2 },
     { name: 'webkit', testDir: 'test/browser', testMatch: CROSS_BROWSER, grep: /@all-browsers/, use: { driver: 'webkit' } },
     // The package is built and packed once, before any consumer app installs it.
     { name: 'pack', testDir: 'test/consumer', testMatch: 'pack.setup.ts' },
