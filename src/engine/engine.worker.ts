@@ -7,6 +7,7 @@ import { expose } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineConfig, EngineJob } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
+import { ENGINE_ALIVE, heartbeatEvery } from '../shared/heartbeat.js';
 import { ENGINE_READY } from '../shared/load-failure.js';
 import { encodedType, SheetCompositor } from './compositor.js';
 import { FallbackSource } from './fallback-source.js';
@@ -52,6 +53,8 @@ async function openSource(job: EngineJob, options: OpenOptions): Promise<FrameSo
 
 const api: EngineApi = {
   async run(job, onEvent) {
+    // Heard by the main thread, which stops this worker should its thread ever block (see shared/heartbeat.ts).
+    const beat = setInterval(() => self.postMessage(ENGINE_ALIVE), heartbeatEvery(job.config.stallTimeoutMs));
     try {
       return await runJob(job, {
         openSource: (options) => openSource(job, options),
@@ -66,6 +69,8 @@ const api: EngineApi = {
       // Forced WebCodecs has no one to hand over to: a frame it could not decode is the file's fault, as with ffmpeg.
       if (e instanceof DecoderFailure) throw new SpriteError('DECODE_FAILED', `WebCodecs could not decode the video from ${e.fromMs} ms on: ${e.message}`, { details: { engine: 'webcodecs', fromMs: e.fromMs } });
       throw new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    } finally {
+      clearInterval(beat);
     }
   },
 };

@@ -183,6 +183,18 @@ export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
  */
 const COMMAND_ERROR = /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
 
+/** What ffmpeg logs when it has no decoder for a stream's codec (this core has none for AV1, for one). */
+const MISSING_DECODER = /Decoder \(codec ([\w-]+)\) not found|Unsupported codec|codec not currently supported/i;
+
+/** UNSUPPORTED_CODEC naming the codec, when `log` says ffmpeg has no decoder for it; else null. */
+export function missingDecoder(log: readonly string[]): SpriteError | null {
+  const found = log.map((line) => MISSING_DECODER.exec(line)).find((m) => m !== null);
+  if (!found) return null;
+  return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${found[1] ? ` (${found[1]})` : ''}.`, {
+    details: { codec: found[1] ?? null },
+  });
+}
+
 /**
  * The error for an ffmpeg run that exited with `code` and logged `log`, when the fault is in the command rather than
  * the file: INTERNAL (a bug of ours, with the line that says so), so that it never passes for a damaged video. null
