@@ -150,8 +150,9 @@ export class Decoder {
     const run = await this.call(() => this.api.exec(args));
     this.log = run.log;
     this.frames = run.frames;
-    // A codec this core has no decoder for (AV1): said as such, never taken for a damaged file with no frames.
-    const missing = run.code === 0 ? null : missingDecoder(run.log);
+    // A codec this core cannot decode (AV1): said as such, never taken for a damaged file with no frames. ffmpeg may
+    // still exit 0 (its AV1 decoder fails frame by frame), so the log decides.
+    const missing = missingDecoder(run.log);
     if (missing) throw missing;
     const refused = commandError(run.code, run.log, args);
     if (refused) throw refused;

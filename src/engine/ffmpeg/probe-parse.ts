@@ -183,15 +183,19 @@ export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
  */
 const COMMAND_ERROR = /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
 
-/** What ffmpeg logs when it has no decoder for a stream's codec (this core has none for AV1, for one). */
-const MISSING_DECODER = /Decoder \(codec ([\w-]+)\) not found|Unsupported codec|codec not currently supported/i;
+/**
+ * What ffmpeg logs when it cannot decode a stream's codec: no decoder at all, or (AV1 in this core) one that only
+ * works through a hardware decoder, which WebAssembly has not, and fails on every frame.
+ */
+const MISSING_DECODER = /Decoder \(codec ([\w-]+)\) not found|doesn't sup+ort hardware accelerated ([\w-]+) decoding|Unsupported codec|codec not currently supported/i;
 
-/** UNSUPPORTED_CODEC naming the codec, when `log` says ffmpeg has no decoder for it; else null. */
+/** UNSUPPORTED_CODEC naming the codec, when `log` says ffmpeg cannot decode it; else null. */
 export function missingDecoder(log: readonly string[]): SpriteError | null {
   const found = log.map((line) => MISSING_DECODER.exec(line)).find((m) => m !== null);
   if (!found) return null;
-  return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${found[1] ? ` (${found[1]})` : ''}.`, {
-    details: { codec: found[1] ?? null },
+  const codec = (found[1] ?? found[2])?.toLowerCase() ?? null;
+  return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${codec ? ` (${codec})` : ''}.`, {
+    details: { codec },
   });
 }
 
