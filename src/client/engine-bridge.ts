@@ -5,7 +5,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineEvent, EngineJob, EngineSummary } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
-import { watchSilence } from '../shared/heartbeat.js';
+import { engineSilenceLimit, watchSilence } from '../shared/heartbeat.js';
 import { ENGINE_READY, setupHint, workerFailure, workerReady } from '../shared/load-failure.js';
 import { whileSeeingWorkers, type WorkersSeen } from '../shared/workers-seen.js';
 import { newEngineWorker } from './assets.js';
@@ -114,7 +114,7 @@ export class EngineBridge {
     try {
       await Promise.race([live.ready, aborted]);
       // Once the worker runs: its thread may still block (see shared/heartbeat.ts), and silence then ends the job.
-      const limit = this.lifetime.stallTimeoutMs;
+      const limit = engineSilenceLimit(this.lifetime.stallTimeoutMs);
       silence = watchSilence(live.worker, limit, () => new SpriteError(
         'ENGINE_FAILED',
         `The engine worker stopped answering for ${Math.round(limit / 100) / 10} s (stage: engine): the job was stopped and its workers freed. Try again; a slow device may need a larger stallTimeoutMs.`,

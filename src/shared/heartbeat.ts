@@ -6,9 +6,18 @@
 /** What the engine worker posts while a job runs (a plain message beside comlink's, which comlink ignores). */
 export const ENGINE_ALIVE = 'video-sprite:engine-alive';
 
-/** How often the engine says it is alive, ms: a quarter of the limit, at most every second. */
+/**
+ * How long the main thread waits for the engine's heartbeat before it stops the worker, ms: the job's stall limit,
+ * but never under 10 s. The engine's own thread does work in bursts the job's watchdog does not see as silence (a
+ * short limit such as 1.5 s was once crossed by a burst that had nothing stuck in it); a thread blocked for 10 s is.
+ */
+export function engineSilenceLimit(stallTimeoutMs: number): number {
+  return Math.max(10_000, stallTimeoutMs);
+}
+
+/** How often the engine says it is alive while a job runs, ms: a quarter of the silence limit, at most every second. */
 export function heartbeatEvery(stallTimeoutMs: number): number {
-  return Math.max(25, Math.min(1000, Math.floor(stallTimeoutMs / 4)));
+  return Math.min(1000, Math.floor(engineSilenceLimit(stallTimeoutMs) / 4));
 }
 
 /**

@@ -1,7 +1,7 @@
 // The main thread's watch on the engine worker's heartbeat: silence for the limit ends a job, any message resets it.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heartbeatEvery, watchSilence } from '../../src/shared/heartbeat.js';
+import { engineSilenceLimit, heartbeatEvery, watchSilence } from '../../src/shared/heartbeat.js';
 
 describe('watchSilence', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -13,7 +13,7 @@ describe('watchSilence', () => {
     const watch = watchSilence(worker, 1000, () => new Error('silent'));
     watch.stalled.catch((e: unknown) => (failed = e));
     for (let i = 0; i < 10; i++) {
-      await vi.advanceTimersByTimeAsync(heartbeatEvery(1000));
+      await vi.advanceTimersByTimeAsync(900);
       worker.dispatchEvent(new MessageEvent('message', { data: 'video-sprite:engine-alive' }));
     }
     expect(failed).toBeNull();
@@ -33,9 +33,9 @@ describe('watchSilence', () => {
     expect(failed).toBe(false);
   });
 
-  it('beats several times within any limit, at most once a second', () => {
-    expect(heartbeatEvery(60_000)).toBe(1000);
-    expect(heartbeatEvery(1500)).toBe(375);
-    expect(heartbeatEvery(100)).toBe(25);
+  it('waits the job\'s stall limit, never under 10 s, and beats several times within it, at most once a second', () => {
+    expect([engineSilenceLimit(60_000), heartbeatEvery(60_000)]).toEqual([60_000, 1000]);
+    expect([engineSilenceLimit(1500), heartbeatEvery(1500)]).toEqual([10_000, 1000]);
+    expect(heartbeatEvery(100)).toBeLessThanOrEqual(engineSilenceLimit(100) / 4);
   });
 });
