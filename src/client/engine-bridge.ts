@@ -5,6 +5,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi, EngineEvent, EngineJob, EngineSummary } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
+import { engineSilenceLimit, watchSilence } from '../shared/heartbeat.js';
 import { ENGINE_READY, setupHint, workerFailure, workerReady } from '../shared/load-failure.js';
 import { whileSeeingWorkers, type WorkersSeen } from '../shared/workers-seen.js';
 import { newEngineWorker } from './assets.js';
@@ -21,6 +22,8 @@ export interface BridgeLifetime {
   idleTimeoutMs: number;
   /** Jobs a worker runs before it is replaced. */
   maxJobsPerEngine: number;
+  /** How long a running job's worker may post nothing before it is stopped, ms. */
+  stallTimeoutMs: number;
 }
 
 /** The AbortError every cancelled job rejects with (a DOMException, as fetch() and the platform use). */
@@ -107,9 +110,17 @@ export class EngineBridge {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     const gate = eventGate(onEvent, signal);
+    let silence: ReturnType<typeof watchSilence> | null = null;
     try {
       await Promise.race([live.ready, aborted]);
-      return await Promise.race([live.api.run(job, proxy(gate.relay)), live.failed, aborted]);
+      // Once the worker runs: its thread may still block (see shared/heartbeat.ts), and silence then ends the job.
+      const limit = engineSilenceLimit(this.lifetime.stallTimeoutMs);
+      silence = watchSilence(live.worker, limit, () => new SpriteError(
+        'ENGINE_FAILED',
+        `The engine worker stopped answering for ${Math.round(limit / 100) / 10} s (stage: engine): the job was stopped and its workers freed. Try again; a slow device may need a larger stallTimeoutMs.`,
+        { details: { stalled: true, stage: 'engine', stallTimeoutMs: limit } },
+      ));
+      return await Promise.race([live.api.run(job, proxy(gate.relay)), live.failed, aborted, silence.stalled]);
     } catch (e) {
       if (signal?.aborted) throw abortError();
       // A worker that failed to load or died cannot take the next job; one whose job stalled may still be running the
@@ -117,6 +128,7 @@ export class EngineBridge {
       if (e instanceof SpriteError && (e.code === 'ENGINE_FAILED' || e.details?.['stalled'] === true) && this.live === live) this.terminate();
       throw e;
     } finally {
+      silence?.stop();
       gate.close();
       signal?.removeEventListener('abort', onAbort);
       if (this.live === live) this.rest(live);

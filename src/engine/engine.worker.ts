@@ -7,6 +7,7 @@ import { expose } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
+import { ENGINE_ALIVE, heartbeatEvery } from '../shared/heartbeat.js';
 import { ENGINE_READY } from '../shared/load-failure.js';
 import { encodedType, SheetCompositor } from './compositor.js';
 import { DECODERS } from './decoders.js';
@@ -19,6 +20,8 @@ installTransferHandlers();
 
 const api: EngineApi = {
   async run(job, onEvent) {
+    // Heard by the main thread, which stops this worker should its thread ever block (see shared/heartbeat.ts).
+    const beat = setInterval(() => self.postMessage(ENGINE_ALIVE), heartbeatEvery(job.config.stallTimeoutMs));
     try {
       return await runJob(job, {
         openSource: (options) => openSource(DECODERS, new JobInput(job.input, options.watch), { ...options, config: job.config }),
@@ -37,6 +40,8 @@ const api: EngineApi = {
         });
       }
       throw new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    } finally {
+      clearInterval(beat);
     }
   },
 };

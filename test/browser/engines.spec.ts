@@ -3,39 +3,89 @@
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { ALL_BROWSERS, expect, test } from './fixtures.js';
 import { expectTimes, FACTS, frameAt, openHarness, relativeMs, run, type RunResult } from './helpers.js';
 
 test.beforeEach(async ({ page }) => openHarness(page));
 
-/** Whether this browser's WebCodecs decodes HEVC (Debian's Chromium does not; a licensed Chrome may). */
-const hevcDecodes = (page: Page) => page.evaluate(async () => (await VideoDecoder.isConfigSupported({ codec: 'hev1.1.6.L120.90' })).supported === true);
+/** Whether this browser's WebCodecs decodes a file's video, asked with the decoder configuration its container gives. */
+async function nativeDecoder(page: Page, input: string | object): Promise<{ codec: string; supported: boolean; format: string | null }> {
+  const source = typeof input === 'string' ? { fixture: input } : input;
+  const native = await page.evaluate((i) => window.harness.nativeDecoder(i as never), source);
+  expect(native, `${JSON.stringify(source).slice(0, 80)}: a video track`).not.toBeNull();
+  return native!;
+}
 
-test('auto: WebCodecs for every file the browser decodes, ffmpeg.wasm for the rest, and the result says why', async ({ page }) => {
-  const hevc = await hevcDecodes(page);
-  const expected: [string, 'webcodecs' | 'ffmpeg', RegExp][] = [
-    ['h264-aac_fmp4_320x180_bbb.mp4', 'webcodecs', /decodes h264 natively/],
-    ['h264_fmp4_1920x1080_rot-90_bbb.mp4', 'webcodecs', /h264/],
-    ['h264_mov_640x465_odd-dims_dualdiscs.mov', 'webcodecs', /h264/],
-    ['h264_ts_256x110_sar110-109.ts', 'webcodecs', /h264/],
-    ['vp9-opus_webm_320x180_bbb.webm', 'webcodecs', /decodes vp9 natively/],
-    ['vp9_mp4_320x240_bear.mp4', 'webcodecs', /vp9/],
-    ['vp8-vorbis_webm_640x360_rocket-launch.webm', 'webcodecs', /vp8/],
-    ['av1_mkv_640x360_testsrc.mkv', 'webcodecs', /decodes av1 natively/],
-    ['hevc-aac_ts_1920x1080_bbb.ts', hevc ? 'webcodecs' : 'ffmpeg', hevc ? /hevc/ : /no decoder for hev/],
-    ['mpeg4_avi_400x300_bicycle.avi', 'ffmpeg', /container is not one WebCodecs is fed from/],
-    ['theora_ogv_214x160_calais-1906-film.ogv', 'ffmpeg', /container/],
-    ['TRUNC50_vp8_webm_rocket-launch.webm', 'ffmpeg', /ends before its header says it should/],
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The least PSNR (dB) between the engines' tiles: 8-bit YUV pictures are placed by our own arithmetic (40 dB); a
+ * browser that hands its pictures over in RGB (Firefox), or in 10-bit, has them drawn by the canvas, which the README
+ * holds to 35 dB.
+ */
+const leastPsnr = (format: string | null) => (format !== null && ['I420', 'I420A', 'I422', 'I444', 'NV12'].includes(format) ? 40 : 35);
+
+test('auto: WebCodecs for every file the browser decodes, ffmpeg.wasm for the rest, and the result says why', ALL_BROWSERS, async ({ page }) => {
+  // The codec as the result names it, and what else decides: a container WebCodecs is not fed from, a file cut short.
+  const files: [string, string, 'whole' | 'container' | 'cut'][] = [
+    ['h264-aac_fmp4_320x180_bbb.mp4', 'h264', 'whole'],
+    ['h264_fmp4_1920x1080_rot-90_bbb.mp4', 'h264', 'whole'],
+    ['h264_mov_640x465_odd-dims_dualdiscs.mov', 'h264', 'whole'],
+    ['h264_ts_256x110_sar110-109.ts', 'h264', 'whole'],
+    ['vp9-opus_webm_320x180_bbb.webm', 'vp9', 'whole'],
+    ['vp9_mp4_320x240_bear.mp4', 'vp9', 'whole'],
+    ['vp8-vorbis_webm_640x360_rocket-launch.webm', 'vp8', 'whole'],
+    ['hevc-aac_ts_1920x1080_bbb.ts', 'hevc', 'whole'],
+    ['mpeg4_avi_400x300_bicycle.avi', 'mpeg4', 'container'],
+    ['theora_ogv_214x160_calais-1906-film.ogv', 'theora', 'container'],
+    ['TRUNC50_vp8_webm_rocket-launch.webm', 'vp8', 'cut'],
   ];
-  for (const [file, used, why] of expected) {
+  const seen: Record<string, string> = {};
+  for (const [file, codec, kind] of files) {
+    // Which decoder this browser has is its own answer (Debian's Chromium has no HEVC, WebKitGTK no H.264), so the
+    // expected engine follows from what its WebCodecs says of this very file.
+    const native = kind === 'container' ? null : await nativeDecoder(page, file);
+    const [used, why] =
+      native === null ? ['ffmpeg', /its container is not one WebCodecs is fed from/]
+      : !native.supported ? ['ffmpeg', new RegExp(`this browser has no decoder for ${escape(native.codec)}`)]
+      : kind === 'cut' ? ['ffmpeg', /ends before its header says it should/]
+      : ['webcodecs', new RegExp(`the browser decodes ${codec} natively`)];
     const r = await run(page, file, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
     expect(r.ok, `${file}: ${JSON.stringify(r).slice(0, 300)}`).toBe(true);
     if (!r.ok) continue;
-    expect(r.engine.used, file).toBe(used);
+    seen[file] = r.engine.used;
+    expect(r.engine.used, `${file} (${native?.codec ?? 'no WebCodecs container'}: ${native?.supported ? '' : 'not '}decoded natively)`).toBe(used);
     expect(r.engine.reason, file).toMatch(why);
     expect(r.engine.fallback, file).toBeNull();
     expect(r.manifest.engine, file).toEqual(r.engine);
   }
+  console.log('engines:', JSON.stringify(seen));
+});
+
+test('Chromium decodes H.264, VP8, VP9 and AV1 itself: the auto test above expects WebCodecs for all of them here', async ({ page }) => {
+  for (const file of ['h264-aac_fmp4_320x180_bbb.mp4', 'h264_ts_256x110_sar110-109.ts', 'vp9-opus_webm_320x180_bbb.webm', 'vp8-vorbis_webm_640x360_rocket-launch.webm', 'av1_mkv_640x360_testsrc.mkv']) {
+    expect(await nativeDecoder(page, file), file).toMatchObject({ supported: true });
+  }
+});
+
+const AV1 = 'av1_mkv_640x360_testsrc.mkv';
+
+test('AV1, which only WebCodecs reads: WebCodecs where the browser decodes it, else UNSUPPORTED_CODEC naming it', ALL_BROWSERS, async ({ page }) => {
+  const native = await nativeDecoder(page, AV1);
+  // Where the browser has no AV1 decoder (WebKitGTK), auto hands the file to ffmpeg.wasm, whose core has none either.
+  const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
+  if (native.supported) {
+    expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+    if (r.ok) expect(r.engine).toMatchObject({ used: 'webcodecs', reason: expect.stringMatching(/the browser decodes av1 natively/), fallback: null });
+  } else {
+    expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringMatching(/av1|av01/i) });
+  }
+});
+
+test('AV1 forced onto ffmpeg.wasm, whose core has no AV1 decoder: UNSUPPORTED_CODEC naming it', ALL_BROWSERS, async ({ page }) => {
+  const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 }, { engine: 'ffmpeg' });
+  expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringMatching(/av1/i) });
 });
 
 test('when WebCodecs serves the whole job, the ffmpeg core is never fetched', async ({ page }) => {
@@ -74,10 +124,33 @@ async function both(page: Page, file: string | object, options: object): Promise
   return [a as RunResult & { ok: true }, b as RunResult & { ok: true }, psnr];
 }
 
+/** The files of BOTH that every browser checks: one per codec family and container kind (the rest is Chromium's). */
+const BOTH_EVERYWHERE = ['h264-aac_fmp4_320x180_bbb.mp4', 'vp9-opus_webm_320x180_bbb.webm', 'vp8-vorbis_webm_640x360_rocket-launch.webm'];
+
 for (const file of BOTH) {
-  test(`same answers from both engines: ${file}`, async ({ page }) => {
+  test(`same answers from both engines: ${file}`, BOTH_EVERYWHERE.includes(file) ? ALL_BROWSERS : {}, async ({ page }) => {
+    const options = { f: 'png', inter: 250, sw: 160, sh: 90, scaletype: 'crop', tw: 8, th: 8 };
     const times = relativeMs(FACTS[file]!);
-    const [a, b, psnr] = await both(page, file, { f: 'png', inter: 250, sw: 160, sh: 90, scaletype: 'crop', tw: 8, th: 8 });
+    const facts = FACTS[file]!;
+    /** The frames the CLI says are on screen at each target, and the display size (rotation, pixel aspect). */
+    const expectCliAnswer = (r: RunResult & { ok: true }) => {
+      const targets = Array.from({ length: Math.ceil(r.source.durationMs / 250) }, (_, i) => i * 250);
+      expectTimes(r.tiles.map((t) => t.time), [...new Set(targets.map((t) => frameAt(times, t)))]);
+      const width = Math.round(facts.width * sarOf(facts.sar));
+      expect([r.manifest.source.width, r.manifest.source.height]).toEqual(Math.abs(facts.rotation) === 90 ? [facts.height, width] : [width, facts.height]);
+    };
+    const native = await nativeDecoder(page, file);
+    if (!native.supported) {
+      // A browser without this decoder (WebKitGTK and H.264): WebCodecs, forced, says so in a typed error, and
+      // ffmpeg.wasm alone gives the CLI's answer.
+      const forced = await run(page, file, options, { engine: 'webcodecs' });
+      expect(forced, JSON.stringify(forced).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringContaining(`no decoder for ${native.codec}`) });
+      const b = await run(page, file, options, { engine: 'ffmpeg' });
+      expect(b.ok, `${file} ffmpeg: ${JSON.stringify(b).slice(0, 300)}`).toBe(true);
+      if (b.ok) expectCliAnswer(b);
+      return;
+    }
+    const [a, b, psnr] = await both(page, file, options);
     expect(a.engine.used).toBe('webcodecs');
     expect(b.engine.used).toBe('ffmpeg');
     // MP4 and MOV: both engines list the frames from the sample tables (ffmpeg.wasm through mediabunny, checked
@@ -89,15 +162,11 @@ for (const file of BOTH) {
     expect(b.engine.frameTable).toBe(a.source.startTimeMs === b.source.startTimeMs ? indexed : 'packets');
     // The same frames, and the ones the CLI says are on screen at each target.
     expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
-    const end = a.source.durationMs;
-    const targets = Array.from({ length: Math.ceil(end / 250) }, (_, i) => i * 250);
-    expectTimes(a.tiles.map((t) => t.time), [...new Set(targets.map((t) => frameAt(times, t)))]);
-    // The same display size (rotation, pixel aspect) and the same length.
+    expectCliAnswer(a);
+    // The same display size and the same length.
     expect(a.manifest.source).toMatchObject({ width: b.manifest.source.width, height: b.manifest.source.height, rotation: b.manifest.source.rotation, durationMs: b.manifest.source.durationMs });
-    const facts = FACTS[file]!;
-    const width = Math.round(facts.width * sarOf(facts.sar));
-    expect([a.manifest.source.width, a.manifest.source.height]).toEqual(Math.abs(facts.rotation) === 90 ? [facts.height, width] : [width, facts.height]);
-    for (const [i, db] of psnr.entries()) expect(db, `${file} tile ${i} at ${a.tiles[i]!.time} ms: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(40);
+    const least = leastPsnr(native.format);
+    for (const [i, db] of psnr.entries()) expect(db, `${file} tile ${i} at ${a.tiles[i]!.time} ms, ${native.format} pictures: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(least);
     // Key frames: the container's own flags, decoded alone.
     const [ka, kb] = await both(page, file, { f: 'png', m: 'key', sw: 160, sh: 90, scaletype: 'crop' });
     expectTimes(ka.tiles.map((t) => t.time), kb.tiles.map((t) => t.time));
@@ -197,27 +266,39 @@ test('a file cut short: both engines capture the same frames and count the same 
   if (a.ok && b.ok) expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
 });
 
-test('colour: BT.601 and BT.709, limited and full range, give the encoded colour in both engines', async ({ page }) => {
-  // A flat colour (176, 64, 32) encoded three ways; each decoder must undo exactly the matrix and range the stream
-  // is tagged with (untagged means BT.601 limited, as ffmpeg assumes and as we tell WebCodecs).
-  const base = ['-f', 'lavfi', '-i', 'color=c=0xb04020:size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast'];
-  const variants: Record<string, string[]> = {
-    'untagged.mp4': [...base, '-pix_fmt', 'yuv420p', '/out.mp4'],
-    'bt709.mp4': [...base, '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '/out.mp4'],
-    'full-range.mp4': [...base, '-vf', 'scale=out_color_matrix=bt601:out_range=pc,format=yuv420p', '-colorspace', 'smpte170m', '-color_range', 'pc', '/out.mp4'],
-  };
-  for (const [name, args] of Object.entries(variants)) {
+// A flat colour (176, 64, 32) encoded three ways; each decoder must undo exactly the matrix and range the stream is
+// tagged with (untagged means BT.601 limited, as ffmpeg assumes and as we tell WebCodecs).
+const COLOUR_BASE = ['-f', 'lavfi', '-i', 'color=c=0xb04020:size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast'];
+const COLOUR_VARIANTS: Record<string, string[]> = {
+  'untagged.mp4': [...COLOUR_BASE, '-pix_fmt', 'yuv420p', '/out.mp4'],
+  'bt709.mp4': [...COLOUR_BASE, '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '/out.mp4'],
+  'full-range.mp4': [...COLOUR_BASE, '-vf', 'scale=out_color_matrix=bt601:out_range=pc,format=yuv420p', '-colorspace', 'smpte170m', '-color_range', 'pc', '/out.mp4'],
+};
+
+for (const [name, args] of Object.entries(COLOUR_VARIANTS)) {
+  test(`colour: ${name} gives the encoded colour in both engines`, ALL_BROWSERS, async ({ page }) => {
     await page.evaluate(([n, a]) => window.harness.generate(n, a), [name, args] as const);
-    for (const engine of ['webcodecs', 'ffmpeg'] as const) {
-      const r = await run(page, { generated: name }, { f: 'png', m: 'key', sw: 32, sh: 32, tw: 1, th: 1, pad: 0, margin: 0 }, { engine });
+    const native = await nativeDecoder(page, { generated: name });
+    // Known product bug, seen in Firefox 153: its decoder hands pictures over in RGB, converted as BT.709 limited range
+    // whatever the stream and our configuration say (the frame still claims smpte170m), and we draw them as they are:
+    // BT.601 and full-range colours come out 7–11 levels off on the WebCodecs path. The day a browser gives them right,
+    // this test turns red: drop this line.
+    test.fail(native.format !== null && /^(RGB|BGR)/.test(native.format) && name !== 'bt709.mp4', `${native.format} pictures of a stream that is not BT.709 limited range come out in other colours`);
+    const options = { f: 'png', m: 'key', sw: 32, sh: 32, tw: 1, th: 1, pad: 0, margin: 0 };
+    if (!native.supported) {
+      const forced = await run(page, { generated: name }, options, { engine: 'webcodecs' });
+      expect(forced, JSON.stringify(forced).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC' });
+    }
+    for (const engine of native.supported ? (['webcodecs', 'ffmpeg'] as const) : (['ffmpeg'] as const)) {
+      const r = await run(page, { generated: name }, options, { engine });
       expect(r.ok && r.engine.used, `${name} ${engine}`).toBe(engine);
       const [red, green, blue] = await page.evaluate(() => window.harness.tilePixels(0, 12, 12, 8, 8));
-      for (const [got, want] of [[red, 176], [green, 64], [blue, 32]] as const) expect(Math.abs(got! - want), `${name} ${engine}: ${red},${green},${blue}`).toBeLessThanOrEqual(6);
+      for (const [got, want] of [[red, 176], [green, 64], [blue, 32]] as const) expect.soft(Math.abs(got! - want), `${name} ${engine} (${engine === 'webcodecs' ? native.format : 'wasm'} pictures): ${red},${green},${blue}`).toBeLessThanOrEqual(6);
     }
-  }
-});
+  });
+}
 
-test('typed errors: WebCodecs forced on what it cannot read fails as ffmpeg.wasm does on what neither can', async ({ page }) => {
+test('typed errors: WebCodecs forced on what it cannot read fails as ffmpeg.wasm does on what neither can', ALL_BROWSERS, async ({ page }) => {
   const code = async (input: string | object, engine: string) => {
     const r = await run(page, input, { f: 'jpg' }, { engine });
     return r.ok ? 'ok' : r.code;

@@ -1,6 +1,6 @@
 // Bad input ends quickly in a typed error (SPEC §7); cancellation really stops a job; progress only grows.
 
-import { expect, test } from '@playwright/test';
+import { ALL_BROWSERS, expect, test } from './fixtures.js';
 import { expectTimes, FACTS, frameAt, openHarness, relativeMs, run, type RunResult } from './helpers.js';
 
 test.beforeEach(async ({ page }) => openHarness(page));
@@ -14,13 +14,13 @@ function expectError(r: RunResult, code: string, param?: string): void {
   expect(r.message).toBeTruthy();
 }
 
-test('zero bytes: EMPTY_INPUT before any engine starts', async ({ page }) => {
+test('zero bytes: EMPTY_INPUT before any engine starts', ALL_BROWSERS, async ({ page }) => {
   const r = await run(page, { bytes: [], name: 'empty.mp4' }, { f: 'jpg' });
   expectError(r, 'EMPTY_INPUT');
   if (!r.ok) expect(r.progress).toEqual([]);
 });
 
-test('not a video: text, random bytes and a still image are NOT_A_VIDEO', async ({ page }) => {
+test('not a video: text, random bytes and a still image are NOT_A_VIDEO', ALL_BROWSERS, async ({ page }) => {
   const text = Array.from(new TextEncoder().encode('hello, this is a text file and not a video\n'));
   expectError(await run(page, { bytes: text, name: 'notes.txt' }, { f: 'jpg' }), 'NOT_A_VIDEO');
   let seed = 7;
@@ -32,7 +32,7 @@ test('not a video: text, random bytes and a still image are NOT_A_VIDEO', async 
   if (!image.ok) expect(image.message).toMatch(/image/);
 });
 
-test('audio only: NO_VIDEO_STREAM naming what the file holds, from the container alone; ffmpeg.wasm says the same', async ({ page }) => {
+test('audio only: NO_VIDEO_STREAM naming what the file holds, from the container alone; ffmpeg.wasm says the same', ALL_BROWSERS, async ({ page }) => {
   const started = Date.now();
   const r = await run(page, 'opus_webm_audio-only_chime.webm', { f: 'jpg' });
   console.log(`audio-only refused in ${Date.now() - started} ms (round trip from the test runner)`);
@@ -46,7 +46,7 @@ test('audio only: NO_VIDEO_STREAM naming what the file holds, from the container
   if (!ffmpeg.ok) expect(ffmpeg.details).toMatchObject({ streams: ['audio'] });
 });
 
-test('a codec the decoder does not know: UNSUPPORTED_CODEC, from the container alone', async ({ page }) => {
+test('a codec the decoder does not know: UNSUPPORTED_CODEC, from the container alone', ALL_BROWSERS, async ({ page }) => {
   // The Matroska codec ID V_VP9 renamed to an unknown V_QQ9: the container opens, the stream cannot be decoded.
   expect(await page.evaluate(() => window.harness.patch('unknown-codec.webm', 'vp9-opus_webm_320x180_bbb.webm', 'V_VP9', 'V_QQ9'))).toBe(true);
   const r = await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' });
@@ -56,7 +56,7 @@ test('a codec the decoder does not know: UNSUPPORTED_CODEC, from the container a
   expectError(await run(page, { generated: 'unknown-codec.webm' }, { f: 'jpg' }, { engine: 'ffmpeg' }), 'UNSUPPORTED_CODEC');
 });
 
-test('an MP4 cut before its first frame: DECODE_FAILED from the container alone; ffmpeg.wasm says the same', async ({ page }) => {
+test('an MP4 cut before its first frame: DECODE_FAILED from the container alone; ffmpeg.wasm says the same', ALL_BROWSERS, async ({ page }) => {
   await page.evaluate(() =>
     window.harness.generate('front.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '/out.mp4']),
   );
@@ -72,7 +72,7 @@ test('an MP4 cut before its first frame: DECODE_FAILED from the container alone;
   expectError(await run(page, { generated: 'headless.mp4' }, { f: 'jpg' }, { engine: 'ffmpeg' }), 'DECODE_FAILED');
 });
 
-test('truncated: the frames that exist are captured and the result counts the lost targets', async ({ page }) => {
+test('truncated: the frames that exist are captured and the result counts the lost targets', ALL_BROWSERS, async ({ page }) => {
   const file = 'TRUNC50_vp8_webm_rocket-launch.webm'; // header says 8.087 s, data ends after 5.1 s
   const r = await run(page, file, { f: 'jpg', sw: 64, sh: 36, inter: 1000 });
   expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -84,7 +84,7 @@ test('truncated: the frames that exist are captured and the result counts the lo
   expect(r.manifest.missed).toBe(3);
 });
 
-test('corrupt data in the middle: the job ends promptly, with frames or a typed error, never a hang', async ({ page }) => {
+test('corrupt data in the middle: the job ends promptly, with frames or a typed error, never a hang', ALL_BROWSERS, async ({ page }) => {
   await page.evaluate(() => window.harness.corrupt('corrupt.mp4', 'h264-aac_fmp4_320x180_bbb.mp4', 0.5, 40000));
   const started = Date.now();
   const r = await run(page, { generated: 'corrupt.mp4' }, { f: 'jpg', sw: 64, sh: 36, inter: 500 });
@@ -97,13 +97,13 @@ test('corrupt data in the middle: the job ends promptly, with frames or a typed 
   }
 });
 
-test('ss at or past the end: START_PAST_END on ss, with the video\'s length in the message', async ({ page }) => {
+test('ss at or past the end: START_PAST_END on ss, with the video\'s length in the message', ALL_BROWSERS, async ({ page }) => {
   const r = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg', ss: 5000 });
   expectError(r, 'START_PAST_END', 'ss');
   if (!r.ok) expect(r.message).toContain('5000');
 });
 
-test('a bad parameter fails before decoding; a sheet too large fails once the source size is known', async ({ page }) => {
+test('a bad parameter fails before decoding; a sheet too large fails once the source size is known', ALL_BROWSERS, async ({ page }) => {
   const bad = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg', tw: 0 });
   expectError(bad, 'INVALID_OPTION', 'tw');
   if (!bad.ok) expect(bad.progress).toEqual([]);
@@ -115,7 +115,7 @@ test('a bad parameter fails before decoding; a sheet too large fails once the so
   if (!large.ok) expect(large.message).toMatch(/64202 × .* px/);
 });
 
-test('cancel mid-job: AbortError, nothing arrives afterwards, and the next job succeeds', async ({ page }) => {
+test('cancel mid-job: AbortError, nothing arrives afterwards, and the next job succeeds', ALL_BROWSERS, async ({ page }) => {
   const file = 'theora_ogv_214x160_calais-1906-film.ogv';
   const cancelled = await run(page, file, { f: 'jpg', sw: 64, sh: 48, tw: 4, th: 4 }, { abortAtFraction: 0.3 });
   expect(cancelled.ok).toBe(false);
@@ -130,7 +130,7 @@ test('cancel mid-job: AbortError, nothing arrives afterwards, and the next job s
   if (next.ok) expect(next.tiles).toHaveLength(4);
 });
 
-test('an already-aborted signal rejects at once with AbortError', async ({ page }) => {
+test('an already-aborted signal rejects at once with AbortError', ALL_BROWSERS, async ({ page }) => {
   const r = await page.evaluate(async () => {
     const controller = new AbortController();
     controller.abort();
@@ -144,7 +144,7 @@ test('an already-aborted signal rejects at once with AbortError', async ({ page 
   expect(r).toBe('AbortError');
 });
 
-test('progress goes load → probe → decode → encode, never decreases, and ends at 1', async ({ page }) => {
+test('progress goes load → probe → decode → encode, never decreases, and ends at 1', ALL_BROWSERS, async ({ page }) => {
   const r = await run(page, 'theora_ogv_214x160_calais-1906-film.ogv', { f: 'jpg', sw: 64, sh: 48, inter: 500, tw: 5, th: 2 });
   expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
   if (!r.ok) return;
@@ -159,7 +159,7 @@ test('progress goes load → probe → decode → encode, never decreases, and e
   expect(r.progress.filter((p) => p.phase === 'decode').length).toBeGreaterThan(2);
 });
 
-test('a file mounted in place (WORKERFS) gives the same result as one copied into memory', async ({ page }) => {
+test('a file mounted in place (WORKERFS) gives the same result as one copied into memory', ALL_BROWSERS, async ({ page }) => {
   const options = { f: 'jpg', sw: 64, sh: 36, inter: 1000 };
   const copied = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', options);
   const mounted = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', options, { memfsLimit: 0 });
@@ -167,7 +167,7 @@ test('a file mounted in place (WORKERFS) gives the same result as one copied int
   if (copied.ok && mounted.ok) expect(mounted.tiles).toEqual(copied.tiles);
 });
 
-test('several decoders share the execs and give byte-identical sheets, in order, to a single one', async ({ page }) => {
+test('several decoders share the execs and give byte-identical sheets, in order, to a single one', ALL_BROWSERS, async ({ page }) => {
   // 30 s with a key frame every second: the 150 frames (every 0.2 s) are cut into many execs that three decoders
   // finish out of order; any slip would show as misplaced tiles or different bytes in one of the 19 sheets.
   const made = await page.evaluate(() =>
@@ -186,7 +186,7 @@ test('several decoders share the execs and give byte-identical sheets, in order,
   for (let i = 1; i < three.progress.length; i++) expect(three.progress[i]!.fraction).toBeGreaterThanOrEqual(three.progress[i - 1]!.fraction);
 });
 
-test('ffmpeg.decoders outside 1–8 or not an integer: INVALID_OPTION on ffmpeg.decoders, before any engine starts', async ({ page }) => {
+test('ffmpeg.decoders outside 1–8 or not an integer: INVALID_OPTION on ffmpeg.decoders, before any engine starts', ALL_BROWSERS, async ({ page }) => {
   for (const decoders of [0, 9, 1.5]) {
     const r = await run(page, 'h264-aac_fmp4_320x180_bbb.mp4', { f: 'jpg' }, { decoders });
     expectError(r, 'INVALID_OPTION', 'ffmpeg.decoders');
@@ -198,7 +198,7 @@ test('ffmpeg.decoders outside 1–8 or not an integer: INVALID_OPTION on ffmpeg.
   }
 });
 
-test('inputs: a URL string, a URL object and an ArrayBuffer work like a File; a missing URL is FETCH_FAILED', async ({ page }) => {
+test('inputs: a URL string, a URL object and an ArrayBuffer work like a File; a missing URL is FETCH_FAILED', ALL_BROWSERS, async ({ page }) => {
   const options = { f: 'jpg', sw: 64, sh: 36, inter: 2000 };
   const results = await page.evaluate(async (o) => {
     const url = `${location.origin}/fixtures/h264-aac_fmp4_320x180_bbb.mp4`;

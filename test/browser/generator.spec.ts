@@ -1,7 +1,8 @@
 // The warm engine: a generator keeps its workers and loaded cores between jobs, queues jobs in order, recycles after
 // an idle time or a number of jobs, and an abort still terminates at once with the next job starting clean.
 
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { ALL_BROWSERS, expect, test } from './fixtures.js';
 import { openHarness } from './helpers.js';
 
 const SAMPLE = 'h264-aac_fmp4_320x180_bbb.mp4';
@@ -42,7 +43,7 @@ test('a second job on a warm generator loads nothing again; a one-shot job loads
   expect(loads).toEqual({ engine: 3, wasm: 3 });
 });
 
-test('jobs given at once run one after the other, each with its own events, in call order', async ({ page }) => {
+test('jobs given at once run one after the other, each with its own events, in call order', ALL_BROWSERS, async ({ page }) => {
   const log = await page.evaluate(async ([name]) => {
     const file = await window.harness.fixture(name);
     const generator = window.harness.api.createSpriteGenerator();
@@ -58,9 +59,9 @@ test('jobs given at once run one after the other, each with its own events, in c
   expect(log).toEqual(['a sheet 0', 'a sheet 1', 'a sheet 2', 'a done 10', 'b sheet 0', 'b sheet 1', 'b sheet 2', 'b done 5']);
 });
 
-test('abort terminates the running job at once; a waiting job can be aborted too; the next job starts clean', async ({ page }) => {
-  const loads = countLoads(page);
-  const r = await page.evaluate(async ([name]) => {
+/** A running job aborted at its first decode report, a waiting one aborted at once, and then one more job. */
+function abortAndGoOn(page: Page) {
+  return page.evaluate(async ([name]) => {
     const file = await window.harness.fixture(name);
     const generator = window.harness.api.createSpriteGenerator({ engine: 'ffmpeg', ffmpeg: { decoders: 1 } });
     const first = new AbortController();
@@ -79,8 +80,16 @@ test('abort terminates the running job at once; a waiting job can be aborted too
     generator.dispose();
     return { ...result, next: next.tiles.map((t) => t.time) };
   }, [SAMPLE] as const);
-  expect(r).toEqual({ waiting: 'AbortError', running: 'AbortError', next: [0, 2000, 4000] });
-  // The aborted engine was terminated: the next job loaded a new one.
+}
+
+test('abort terminates the running job at once; a waiting job can be aborted too; the next job starts clean', ALL_BROWSERS, async ({ page }) => {
+  expect(await abortAndGoOn(page)).toEqual({ waiting: 'AbortError', running: 'AbortError', next: [0, 2000, 4000] });
+});
+
+test('an aborted job\'s engine is terminated: the next job loads a new one', async ({ page }) => {
+  // Counted from the requests, which only Playwright's own driver shows.
+  const loads = countLoads(page);
+  expect(await abortAndGoOn(page)).toEqual({ waiting: 'AbortError', running: 'AbortError', next: [0, 2000, 4000] });
   expect(loads).toEqual({ engine: 2, wasm: 2 });
 });
 
@@ -105,7 +114,7 @@ test('an idle engine terminates after idleTimeoutMs, and one that has run maxJob
   expect(loads).toEqual({ engine: 4, wasm: 4 });
 });
 
-test('a disposed generator refuses jobs; bad settings are INVALID_OPTION naming the setting and its range', async ({ page }) => {
+test('a disposed generator refuses jobs; bad settings are INVALID_OPTION naming the setting and its range', ALL_BROWSERS, async ({ page }) => {
   const r = await page.evaluate(async ([name]) => {
     const file = await window.harness.fixture(name);
     const api = window.harness.api;
@@ -146,7 +155,7 @@ test('a disposed generator refuses jobs; bad settings are INVALID_OPTION naming 
   expect(r.stall).toMatch(/^INVALID_OPTION stallTimeoutMs: stallTimeoutMs must be an integer ≥ 100 \(ms\); got 50/);
 });
 
-test('an error raised inside the engine reaches the caller whole: SpriteError with code, param and details', async ({ page }) => {
+test('an error raised inside the engine reaches the caller whole: SpriteError with code, param and details', ALL_BROWSERS, async ({ page }) => {
   const r = await page.evaluate(async ([name]) => {
     try {
       await window.harness.api.generateSprites(await window.harness.fixture(name), { f: 'jpg', ss: 9000 });

@@ -1,6 +1,7 @@
 // Exposes the public API to the Playwright specs, plus helpers to read results back as plain data.
 
 import { FFmpeg } from '@ffmpeg/ffmpeg';
+import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import * as api from '../../src/index.js';
 import { rgbPsnr } from '../psnr.js';
 
@@ -216,6 +217,56 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
   generated[name] = new File([bytes], name);
 }
 
+/**
+ * Whether this browser's own WebCodecs decodes the video of a fixture or generated file, asked with the decoder
+ * configuration its container gives (null: no video track that container readers know), and the pixel format its
+ * decoder hands the first frame over in (Firefox gives RGB where Chromium gives YUV). The specs expect the engine from
+ * this answer, not from the browser's name.
+ */
+async function nativeDecoder(input: HarnessInput): Promise<{ codec: string; supported: boolean; format: string | null } | null> {
+  const resolved = await resolveInput(input);
+  const file = resolved instanceof Blob ? resolved : typeof resolved === 'string' || resolved instanceof URL ? await (await fetch(resolved)).blob() : new Blob([resolved]);
+  const demuxed = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  try {
+    const track = await demuxed.getPrimaryVideoTrack();
+    const config = await track?.getDecoderConfig();
+    if (!track || !config) return null;
+    if (typeof VideoDecoder === 'undefined') return { codec: config.codec, supported: false, format: null };
+    if (!(await VideoDecoder.isConfigSupported(config)).supported) return { codec: config.codec, supported: false, format: null };
+    const packet = await new EncodedPacketSink(track).getFirstPacket();
+    let format: string | null = null;
+    const decoder = new VideoDecoder({
+      output: (frame) => {
+        format ??= frame.format ?? 'opaque';
+        frame.close();
+      },
+      error: () => {},
+    });
+    decoder.configure(config);
+    if (packet) decoder.decode(new EncodedVideoChunk({ type: 'key', timestamp: 0, data: packet.data }));
+    await decoder.flush().catch(() => {});
+    decoder.close();
+    return { codec: config.codec, supported: true, format };
+  } catch {
+    return null;
+  } finally {
+    demuxed.dispose();
+  }
+}
+
+/** Whether this browser's canvas encodes `type` (`image/webp`…), rather than quietly giving PNG. */
+async function canvasEncodes(type: string): Promise<boolean> {
+  const canvas = new OffscreenCanvas(2, 2);
+  canvas.getContext('2d')!.fillRect(0, 0, 1, 1);
+  return (await canvas.convertToBlob({ type })).type === type;
+}
+
+/** The first bytes of a sheet of the last result, to tell its real format from the name it was given. */
+async function sheetHead(sheet: number, length = 16): Promise<number[]> {
+  const result = (window as unknown as { lastResult: api.SpriteResult }).lastResult;
+  return Array.from(new Uint8Array(await result.sheets[sheet]!.blob.slice(0, length).arrayBuffer()));
+}
+
 /** What the specs call through `window.harness`. */
-export const harness = { run, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, patchSyncSample, truncate, corrupt, api };
+export const harness = { run, nativeDecoder, canvasEncodes, sheetHead, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, patchSyncSample, truncate, corrupt, api };
 Object.assign(window, { harness, harnessReady: true });

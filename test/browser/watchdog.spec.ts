@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { ALL_BROWSERS, expect, test } from './fixtures.js';
 import { openHarness } from './helpers.js';
 import { serveFile, type RangeServer } from './range-server.js';
 
@@ -62,7 +63,7 @@ async function stalledThenGood(page: Page, url: string, engine: 'auto' | 'ffmpeg
   );
 }
 
-test('a server that stops sending mid-job: FETCH_FAILED naming the read within the limit, in both engines; the next job runs', async ({ page }) => {
+test('a server that stops sending mid-job: FETCH_FAILED naming the read within the limit, in both engines; the next job runs', ALL_BROWSERS, async ({ page }) => {
   await openHarness(page);
   server = await serveFile(FRONT, { ranges: true, stallFrom: Math.floor(statSync(FRONT).size / 2) });
   for (const engine of ['auto', 'ffmpeg'] as const) {
@@ -76,7 +77,7 @@ test('a server that stops sending mid-job: FETCH_FAILED naming the read within t
   }
 });
 
-test('a decoder that is only slow is never stopped: one ffmpeg.wasm exec silent for seconds shows life by its reads', async ({ page }) => {
+test('a decoder that is only slow is never stopped: one ffmpeg.wasm exec silent for seconds shows life by its reads', ALL_BROWSERS, async ({ page }) => {
   await openHarness(page);
   server = await serveFile(ONE_GOP, { ranges: true });
   const r = await page.evaluate(async (url) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
-import { commandError, parsePacketCsv, parseShowinfo, parseStreamInfo, ShowinfoReader } from '../../src/engine/ffmpeg/probe-parse.js';
+import { commandError, missingDecoder, parsePacketCsv, parseShowinfo, parseStreamInfo, ShowinfoReader } from '../../src/engine/ffmpeg/probe-parse.js';
 
 function probeJson(stream: Record<string, unknown>, extra: Record<string, unknown>[] = []): string {
   return JSON.stringify({
@@ -134,5 +134,17 @@ describe('commandError', () => {
   it('leaves a run that succeeded, or that failed on the file, to the usual counting', () => {
     expect(commandError(0, ["No such filter: 'x'"], args)).toBeNull();
     expect(commandError(1, ['[h264 @ 0x2] Invalid NAL unit size', 'Error while decoding stream #0:0: Invalid data found when processing input'], args)).toBeNull();
+  });
+});
+
+describe('missingDecoder', () => {
+  it('names the codec ffmpeg has no decoder for (this core has none for AV1), and nothing else', () => {
+    const log = ['Input #0, matroska,webm, from /input/a.mkv:', 'Decoder (codec av1) not found for input stream #0:0'];
+    expect(missingDecoder(log)).toMatchObject({ code: 'UNSUPPORTED_CODEC', details: { codec: 'av1' }, message: expect.stringContaining('(av1)') });
+    // This core's AV1 decoder exists but needs a hardware decoder: every frame fails, and ffmpeg may still exit 0 (its
+    // message spells "suppport" with three p's in ffmpeg 5.1).
+    const hw = ["[av1 @ 0x1] Your platform doesn't suppport hardware accelerated AV1 decoding.", '[av1 @ 0x1] Failed to get pixel format.'];
+    expect(missingDecoder(hw)).toMatchObject({ code: 'UNSUPPORTED_CODEC', details: { codec: 'av1' } });
+    expect(missingDecoder(['[h264 @ 0x2] Invalid NAL unit size'])).toBeNull();
   });
 });

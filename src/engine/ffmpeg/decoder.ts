@@ -6,7 +6,7 @@ import { SpriteError } from '../../core/errors.js';
 import { DECODER_READY, setupHint, workerFailure, workerReady } from '../../shared/load-failure.js';
 import { UNWATCHED, type Watch } from '../watchdog.js';
 import type { DecoderEvent, DecoderWorkerApi } from './decoder-api.js';
-import { commandError, type ShowinfoFrame } from './probe-parse.js';
+import { commandError, missingDecoder, type ShowinfoFrame } from './probe-parse.js';
 
 const INPUT_DIR = '/input';
 /** Longest input file name kept in the heap's file system (the extension is what matters, to some demuxers). */
@@ -150,6 +150,10 @@ export class Decoder {
     const run = await this.call(() => this.api.exec(args));
     this.log = run.log;
     this.frames = run.frames;
+    // A codec this core cannot decode (AV1): said as such, never taken for a damaged file with no frames. ffmpeg may
+    // still exit 0 (its AV1 decoder fails frame by frame), so the log decides.
+    const missing = missingDecoder(run.log);
+    if (missing) throw missing;
     const refused = commandError(run.code, run.log, args);
     if (refused) throw refused;
     return run.code;

@@ -11,7 +11,7 @@ import { blobReads } from './blob-reads.js';
 import type { Decoder, RawFrame } from './decoder.js';
 import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
-import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, type StreamInfo } from './probe-parse.js';
+import { missingDecoder, PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, type StreamInfo } from './probe-parse.js';
 
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
@@ -24,13 +24,9 @@ const RUN_AHEAD_PER_DECODER = 2;
 
 /** Maps the ffmpeg log of a failed probe or exec to one of our error codes. */
 function classify(log: readonly string[], fallback: SpriteError): SpriteError {
+  const missing = missingDecoder(log);
+  if (missing) return missing;
   const text = log.join('\n');
-  const decoder = /Decoder \(codec ([\w-]+)\) not found|Unsupported codec|codec not currently supported/i.exec(text);
-  if (decoder) {
-    return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${decoder[1] ? ` (${decoder[1]})` : ''}.`, {
-      details: { codec: decoder[1] ?? null },
-    });
-  }
   if (/Invalid data found when processing input|moov atom not found|EBML header parsing failed/i.test(text)) {
     return new SpriteError('NOT_A_VIDEO', 'The file is not a video the decoder recognises, or its header is damaged.');
   }

@@ -183,6 +183,22 @@ export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
 const COMMAND_ERROR = /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
 
 /**
+ * What ffmpeg logs when it cannot decode a stream's codec: no decoder at all, or (AV1 in this core) one that only
+ * works through a hardware decoder, which WebAssembly has not, and fails on every frame.
+ */
+const MISSING_DECODER = /Decoder \(codec ([\w-]+)\) not found|doesn't sup+ort hardware accelerated ([\w-]+) decoding|Unsupported codec|codec not currently supported/i;
+
+/** UNSUPPORTED_CODEC naming the codec, when `log` says ffmpeg cannot decode it; else null. */
+export function missingDecoder(log: readonly string[]): SpriteError | null {
+  const found = log.map((line) => MISSING_DECODER.exec(line)).find((m) => m !== null);
+  if (!found) return null;
+  const codec = (found[1] ?? found[2])?.toLowerCase() ?? null;
+  return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${codec ? ` (${codec})` : ''}.`, {
+    details: { codec },
+  });
+}
+
+/**
  * The error for an ffmpeg run that exited with `code` and logged `log`, when the fault is in the command rather than
  * the file: INTERNAL (a bug of ours, with the line that says so), so that it never passes for a damaged video. null
  * otherwise: a non-zero exit with no such line leaves the frames it gave to be counted as usual.
