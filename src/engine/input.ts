@@ -67,28 +67,27 @@ export async function openInput(input: Blob | string, watch: Watch = UNWATCHED):
 }
 
 /**
- * The whole body as a Blob, each piece that arrives a sign of life for the watchdog: a large download takes minutes
- * and is no stall, a server that stops sending is one.
+ * Least time a whole-file download is given by the watchdog, ms: `response.blob()` shows no progress until it is
+ * done, and a large file on a slow link takes minutes. (Read as a stream, each piece would show life, but Chromium
+ * then listed the download as an aborted request.) A server that stops sending still ends the job, after this.
  */
-async function download(response: Response, watch: Watch): Promise<Blob> {
-  if (!response.body) return watch.reading(response.blob());
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        watch.alive();
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  return watch.reading(new Response(counted).blob());
+export const WHOLE_DOWNLOAD_MIN_MS = 10 * 60_000;
+
+/** The whole body as a Blob (Chromium keeps a large one on disk, not in the worker's memory). */
+function download(response: Response, watch: Watch): Promise<Blob> {
+  return watch.reading(response.blob(), WHOLE_DOWNLOAD_MIN_MS);
 }
 
-/** Bytes `[start, end)` of a range URL; each piece that arrives is a sign of life for the watchdog. */
+/**
+ * Bytes `[start, end)` of a range URL, a read the watchdog knows is pending. Read whole, not streamed: ranges are
+ * small (an index, a few packets), and a streamed read finished later, so that more of them were still in flight,
+ * and shown as aborted requests, when a one-shot job's worker was terminated.
+ */
 export function readRange(input: RangeUrl, start: number, end: number, watch: Watch = UNWATCHED): Promise<Uint8Array> {
   return watch.reading(
     (async () => {
       const response = await get(input.url, `bytes=${start}-${end - 1}`);
-      const bytes = new Uint8Array(await (await download(response, watch)).arrayBuffer());
+      const bytes = new Uint8Array(await response.arrayBuffer());
       if (response.status !== 206 || bytes.length !== end - start) {
         throw fetchFailed(input.url, `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`);
       }

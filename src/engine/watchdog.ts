@@ -27,10 +27,18 @@ export interface Watch {
   readonly current: StallStage;
   /**
    * Marks `read` as a read of the input: a sign of life when it settles, and while it is pending, a stall is the
-   * input's source's (a server that stopped sending), not the decoder's.
+   * input's source's (a server that stopped sending), not the decoder's. `atLeastMs`: a read that shows no progress
+   * until it is done (a whole-file download) is given at least this long.
    */
-  reading<T>(read: Promise<T>): Promise<T>;
+  reading<T>(read: Promise<T>, atLeastMs?: number): Promise<T>;
 }
+
+/**
+ * Least time the `load` stage is given, ms, whatever the limit. Loading a decoder (fetching and compiling the 32 MB
+ * core, starting its workers) shows no life until it is done, and takes about 6 s in WebKit; its own failures have
+ * their own bounds (a worker that does not start within 10 s, a fetch that fails).
+ */
+export const LOAD_STAGE_MIN_MS = 30_000;
 
 /** A watch that never fails: for a source used outside a job. */
 export const UNWATCHED: Watch = { alive() {}, stage() {}, current: 'load', reading: (read) => read };
@@ -41,7 +49,8 @@ export class Watchdog implements Watch {
   /** Rejects with the stall's error; never resolves. */
   readonly stalled: Promise<never>;
   private last = Date.now();
-  private pendingReads = 0;
+  /** The pending reads, each with the least time it is given (0: the limit). */
+  private readonly pendingReads = new Map<symbol, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private fail: (e: SpriteError) => void = () => {};
 
@@ -65,12 +74,13 @@ export class Watchdog implements Watch {
     this.alive();
   }
 
-  async reading<T>(read: Promise<T>): Promise<T> {
-    this.pendingReads++;
+  async reading<T>(read: Promise<T>, atLeastMs = 0): Promise<T> {
+    const id = Symbol('read');
+    this.pendingReads.set(id, atLeastMs);
     try {
       return await read;
     } finally {
-      this.pendingReads--;
+      this.pendingReads.delete(id);
       this.alive();
     }
   }
@@ -84,12 +94,14 @@ export class Watchdog implements Watch {
   // One timer per limit, not one per sign of life: signs of life come with every packet and log line.
   private readonly check = (): void => {
     const quiet = Date.now() - this.last;
-    if (quiet < this.limitMs) {
-      this.timer = setTimeout(this.check, this.limitMs - quiet);
+    const floors = [this.current === 'load' ? LOAD_STAGE_MIN_MS : 0, ...this.pendingReads.values()];
+    const limit = Math.max(this.limitMs, ...floors);
+    if (quiet < limit) {
+      this.timer = setTimeout(this.check, Math.min(limit - quiet, this.limitMs));
       return;
     }
     this.timer = undefined;
-    this.fail(stallError(this.pendingReads > 0 ? 'read' : this.current, this.limitMs, this.fromUrl));
+    this.fail(stallError(this.pendingReads.size > 0 ? 'read' : this.current, limit, this.fromUrl));
   };
 }
 

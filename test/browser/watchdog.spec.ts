@@ -10,8 +10,8 @@ import { openHarness } from './helpers.js';
 import { serveFile, type RangeServer } from './range-server.js';
 
 const CACHE = join(import.meta.dirname, '..', '..', '.cache', 'inputs');
-/** 30 s at 640 × 360, a key frame every 10 s, index in front: a reader reaches every packet without the end. */
-const FRONT = join(CACHE, 'gop10s-30s-640x360-faststart.mp4');
+/** 30 s of VP8 at 640 × 360 in WebM: every browser here decodes VP8 itself, so the file is read by ranges. */
+const VP8 = join(CACHE, 'vp8-30s-640x360.webm');
 /** 20 s at 1280 × 720 in one GOP: the frame at 19.96 s costs ffmpeg.wasm one exec that logs nothing for seconds. */
 const ONE_GOP = join(CACHE, 'gop20s-20s-1280x720.mp4');
 
@@ -25,7 +25,7 @@ function make(file: string, args: string[]): void {
 test.beforeAll(() => {
   mkdirSync(CACHE, { recursive: true });
   const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
-  make(FRONT, ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=30', ...x264, '-g', '250', '-keyint_min', '250', '-movflags', '+faststart']);
+  make(VP8, ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=30', '-c:v', 'libvpx', '-b:v', '400k', '-g', '250', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm']);
   make(ONE_GOP, ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=20', '-vf', 'noise=alls=12:allf=t', ...x264, '-g', '500', '-keyint_min', '500']);
 });
 
@@ -63,10 +63,12 @@ async function stalledThenGood(page: Page, url: string, engine: 'auto' | 'ffmpeg
   );
 }
 
-test('a server that stops sending mid-job: FETCH_FAILED naming the read within the limit, in both engines; the next job runs', ALL_BROWSERS, async ({ page }) => {
+test('a server that stops sending mid-job: FETCH_FAILED naming the read within the limit; the next job runs', ALL_BROWSERS, async ({ page }) => {
   await openHarness(page);
-  server = await serveFile(FRONT, { ranges: true, stallFrom: Math.floor(statSync(FRONT).size / 2) });
-  for (const engine of ['auto', 'ffmpeg'] as const) {
+  server = await serveFile(VP8, { ranges: true, stallFrom: Math.floor(statSync(VP8).size / 2) });
+  // Read by ranges, as WebCodecs reads. (A whole-file download, for ffmpeg.wasm, is given 10 minutes, since it shows
+  // no progress until done: the unit tests hold that bound.)
+  for (const engine of ['auto'] as const) {
     const r = await stalledThenGood(page, server.url, engine, 2000);
     expect(r.first, JSON.stringify(r.first)).toMatchObject({ ok: false, code: 'FETCH_FAILED', param: 'input', details: { stalled: true, stage: 'read', stallTimeoutMs: 2000 } });
     if (!r.first.ok) expect(r.first.message).toMatch(/sent nothing for 2 s/);

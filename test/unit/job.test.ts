@@ -6,7 +6,8 @@ import { FORMAT_MIME, resolveOptions, type SpriteFormat, type SpriteOptions } fr
 import type { EngineEvent, EngineJob } from '../../src/protocol/engine-api.js';
 import type { DecodedFrame, FrameSource, OpenOptions } from '../../src/engine/frame-source.js';
 import { runJob, type SheetSink } from '../../src/engine/job.js';
-import { Watchdog } from '../../src/engine/watchdog.js';
+import { WHOLE_DOWNLOAD_MIN_MS } from '../../src/engine/input.js';
+import { LOAD_STAGE_MIN_MS, Watchdog } from '../../src/engine/watchdog.js';
 
 const FRAME_MS = 40;
 
@@ -241,6 +242,36 @@ describe('Watchdog', () => {
     const failed = dog.stalled.catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1000);
     expect(await failed).toMatchObject({ code: 'FETCH_FAILED', param: 'input', details: { stalled: true, stage: 'read' } });
+  });
+
+  it('a whole-file download, which shows no progress until done, is given its floor; then it is the server\'s stall', async () => {
+    const dog = new Watchdog(1000, true);
+    dog.stage('probe');
+    let failed: unknown = null;
+    dog.stalled.catch((e: unknown) => (failed = e));
+    void dog.reading(new Promise(() => {}), WHOLE_DOWNLOAD_MIN_MS);
+    await vi.advanceTimersByTimeAsync(WHOLE_DOWNLOAD_MIN_MS - 1);
+    expect(failed).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(failed).toMatchObject({ code: 'FETCH_FAILED', details: { stage: 'read', stallTimeoutMs: WHOLE_DOWNLOAD_MIN_MS } });
+  });
+
+  it('loading a decoder, which shows no life until done, is given 30 s whatever the limit; other stages the limit', async () => {
+    const dog = new Watchdog(1000, false);
+    let failed: unknown = null;
+    dog.stalled.catch((e: unknown) => (failed = e));
+    await vi.advanceTimersByTimeAsync(LOAD_STAGE_MIN_MS - 1);
+    expect(failed).toBeNull();
+    dog.stage('probe');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(failed).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(failed).toMatchObject({ code: 'ENGINE_FAILED', details: { stage: 'probe' } });
+    const slow = new Watchdog(1000, false);
+    let slowFailed: unknown = null;
+    slow.stalled.catch((e: unknown) => (slowFailed = e));
+    await vi.advanceTimersByTimeAsync(LOAD_STAGE_MIN_MS);
+    expect(slowFailed).toMatchObject({ details: { stage: 'load' } });
   });
 
   it('signs of life push the deadline back; stop() ends the watch', async () => {

@@ -77,6 +77,8 @@ export class FfmpegEngine {
   /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */
   async open(input: Blob, { keyOnly, watch }: OpenOptions, reason: string): Promise<FrameSource> {
     const [first, ...others] = this.slots;
+    // Also mid-job, when this engine takes over from WebCodecs: loading a core shows no life until it is done.
+    watch.stage('load');
     await first!.idle;
     const main = await first!.decoder();
     main.watch = watch;

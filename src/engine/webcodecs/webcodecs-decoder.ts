@@ -104,25 +104,34 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
     }
     return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
   }
+  // An MP4 or MOV index says where every frame's bytes are (and listing it reads no frame data): when not even the
+  // first frame's are in the file, no decoder can show anything. Checked before the browser's decoder is asked, so
+  // that it is said at once in a browser that cannot decode the codec too. (Other containers are walked packet by
+  // packet, later; ffmpeg may resync past damage that stops that walk.)
+  let indexed: PacketIndex | null = null;
+  if (isobmff) {
+    const packets = await listPackets(new EncodedPacketSink(track));
+    // The first packet only (near the index): where the rest stops is found later, if WebCodecs takes the file.
+    const first = { pts: packets.pts.subarray(0, 1), key: packets.key.subarray(0, 1), duration: packets.duration.subarray(0, 1) };
+    if (packets.pts.length > 0 && (await firstUnreadable(new EncodedPacketSink(track), first)) === 0) {
+      return ruledOut(
+        'the data of its first frame is not in the file',
+        new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).', {
+          details: { planned: packets.pts.length, from: 'container' },
+        }),
+      );
+    }
+    indexed = packets;
+  }
   // Only now: what the container rules out is said at once even where WebCodecs is missing.
   if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
   const config = decoderConfig(given);
   const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
 
-  const packets = await listPackets(new EncodedPacketSink(track));
+  const packets = indexed ?? (await listPackets(new EncodedPacketSink(track)));
   if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
   const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
-  // An MP4 or MOV index says where every frame's bytes are: when not even the first frame's are in the file, no
-  // decoder can show anything. (Other containers were walked packet by packet; ffmpeg may resync past damage.)
-  if (readable === 0 && isobmff) {
-    return ruledOut(
-      'the data of its first frame is not in the file',
-      new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).', {
-        details: { planned: packets.pts.length, from: 'container' },
-      }),
-    );
-  }
   const probed = frameTable(packets, readable, isobmff);
   if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
   const claimedMs = await claimedDuration(track, packets, probed.table);
