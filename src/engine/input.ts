@@ -80,8 +80,8 @@ function download(response: Response, watch: Watch): Promise<Blob> {
 
 /**
  * Bytes `[start, end)` of a range URL, a read the watchdog knows is pending. Read whole, not streamed: ranges are
- * small (an index, a few packets), and a streamed read finished later, so that more of them were still in flight,
- * and shown as aborted requests, when a one-shot job's worker was terminated.
+ * small (an index, a few packets), and a body read as a stream was listed by Chromium as an aborted request (seen on
+ * whole downloads, see WHOLE_DOWNLOAD_MIN_MS).
  */
 export function readRange(input: RangeUrl, start: number, end: number, watch: Watch = UNWATCHED): Promise<Uint8Array> {
   return watch.reading(

@@ -3,6 +3,7 @@
 // parts report signs of life as they work; silence for longer than the limit fails the job, naming what it waited on.
 
 import { SpriteError } from '../core/errors.js';
+import { waitForSilence, type Silence } from '../shared/silence.js';
 
 /** What a job can be waiting on when it stops moving. */
 export type StallStage = 'load' | 'probe' | 'read' | 'exec' | 'decode' | 'flush' | 'encode';
@@ -48,25 +49,20 @@ export class Watchdog implements Watch {
   current: StallStage = 'load';
   /** Rejects with the stall's error; never resolves. */
   readonly stalled: Promise<never>;
-  private last = Date.now();
   /** The pending reads, each with the least time it is given (0: the limit). */
   private readonly pendingReads = new Map<symbol, number>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private fail: (e: SpriteError) => void = () => {};
+  private readonly silence: Silence;
 
   /** `fromUrl`: the input is read from a server, so a stall while reading is the server's (FETCH_FAILED). */
-  constructor(
-    private readonly limitMs: number,
-    private readonly fromUrl: boolean,
-  ) {
-    this.stalled = new Promise<never>((_, reject) => (this.fail = reject));
-    // Only observed when it fires: the job races it.
-    this.stalled.catch(() => {});
-    this.timer = setTimeout(this.check, limitMs);
+  constructor(limitMs: number, fromUrl: boolean) {
+    // The limit, or a floor where the job waits on something that shows no life until it ends.
+    const limit = () => Math.max(limitMs, this.current === 'load' ? LOAD_STAGE_MIN_MS : 0, ...this.pendingReads.values());
+    this.silence = waitForSilence(limitMs, (crossed) => stallError(this.pendingReads.size > 0 ? 'read' : this.current, crossed, fromUrl), limit);
+    this.stalled = this.silence.stalled;
   }
 
   alive(): void {
-    this.last = Date.now();
+    this.silence.heard();
   }
 
   stage(stage: StallStage): void {
@@ -87,22 +83,8 @@ export class Watchdog implements Watch {
 
   /** Stops watching (the job has ended). */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.silence.stop();
   }
-
-  // One timer per limit, not one per sign of life: signs of life come with every packet and log line.
-  private readonly check = (): void => {
-    const quiet = Date.now() - this.last;
-    const floors = [this.current === 'load' ? LOAD_STAGE_MIN_MS : 0, ...this.pendingReads.values()];
-    const limit = Math.max(this.limitMs, ...floors);
-    if (quiet < limit) {
-      this.timer = setTimeout(this.check, Math.min(limit - quiet, this.limitMs));
-      return;
-    }
-    this.timer = undefined;
-    this.fail(stallError(this.pendingReads.size > 0 ? 'read' : this.current, limit, this.fromUrl));
-  };
 }
 
 /**

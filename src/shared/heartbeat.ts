@@ -3,6 +3,8 @@
 // inside a worker, which left about one ffmpeg.wasm job in 15 without progress, error or end. While a job runs, the
 // engine says so every few moments; the main thread that hears nothing for the job's stall limit stops the worker.
 
+import { waitForSilence } from './silence.js';
+
 /** What the engine worker posts while a job runs (a plain message beside comlink's, which comlink ignores). */
 export const ENGINE_ALIVE = 'video-sprite:engine-alive';
 
@@ -25,28 +27,16 @@ export function heartbeatEvery(stallTimeoutMs: number): number {
  * `stop()` ends the watch.
  */
 export function watchSilence(target: EventTarget, limitMs: number, onSilence: () => Error): { stalled: Promise<never>; stop: () => void } {
-  let last = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let fail: (e: Error) => void = () => {};
-  const stalled = new Promise<never>((_, reject) => (fail = reject));
-  stalled.catch(() => {});
-  const heard = () => (last = Date.now());
-  const check = () => {
-    const quiet = Date.now() - last;
-    if (quiet < limitMs) {
-      timer = setTimeout(check, limitMs - quiet);
-      return;
-    }
-    target.removeEventListener('message', heard);
-    fail(onSilence());
-  };
-  target.addEventListener('message', heard);
-  timer = setTimeout(check, limitMs);
+  const silence = waitForSilence(limitMs, () => {
+    target.removeEventListener('message', silence.heard);
+    return onSilence();
+  });
+  target.addEventListener('message', silence.heard);
   return {
-    stalled,
+    stalled: silence.stalled,
     stop: () => {
-      clearTimeout(timer);
-      target.removeEventListener('message', heard);
+      silence.stop();
+      target.removeEventListener('message', silence.heard);
     },
   };
 }
