@@ -13,11 +13,20 @@ import { CHROMIUM_ARGS, chromiumPath } from './tools/chromium.mjs';
 const PORT = Number(process.env.HARNESS_PORT || 4174);
 const executablePath = chromiumPath();
 /** The spec files with tests for every browser: one per decoder path, the formats, the errors and cancel, URL input. */
-const CROSS_BROWSER = ['engines.spec.ts', 'formats.spec.ts', 'errors.spec.ts', 'generator.spec.ts', 'url-input.spec.ts', 'watchdog.spec.ts'];
+const CROSS_BROWSER = [
+  'engines.spec.ts',
+  'formats.spec.ts',
+  'errors.spec.ts',
+  'generator.spec.ts',
+  'url-input.spec.ts',
+  'watchdog.spec.ts',
+];
 
 /** The projects named on the command line (`--project=x` or `--project x`); none = all. */
 const argv = process.argv;
-const named = argv.flatMap((a, i) => (a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && argv[i + 1] ? [argv[i + 1]!] : []));
+const named = argv.flatMap((a, i) =>
+  a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && argv[i + 1] ? [argv[i + 1]!] : [],
+);
 /** Only the browser specs need the harness server; the consumer apps serve themselves (and may run alongside). */
 const needsHarness = named.length === 0 || named.some((name) => ['browser', 'firefox', 'webkit'].includes(name));
 
@@ -41,16 +50,32 @@ export default defineConfig<object, { driver: Driver }>({
     // two plain scripts, no library code): a job whose engine starts a decoder worker then blocks, and the main
     // thread's heartbeat watch ends it with ENGINE_FAILED after stallTimeoutMs (shared/heartbeat.ts). A test caught
     // by it fails and runs again, and the report lists it as flaky.
-    { name: 'firefox', testDir: 'test/browser', testMatch: CROSS_BROWSER, grep: /@all-browsers/, use: { driver: 'firefox' }, timeout: 90_000, retries: 2 },
-    { name: 'webkit', testDir: 'test/browser', testMatch: CROSS_BROWSER, grep: /@all-browsers/, use: { driver: 'webkit' } },
+    {
+      name: 'firefox',
+      testDir: 'test/browser',
+      testMatch: CROSS_BROWSER,
+      grep: /@all-browsers/,
+      use: { driver: 'firefox' },
+      timeout: 90_000,
+      retries: 2,
+    },
+    {
+      name: 'webkit',
+      testDir: 'test/browser',
+      testMatch: CROSS_BROWSER,
+      grep: /@all-browsers/,
+      use: { driver: 'webkit' },
+    },
     // The package is built and packed once, before any consumer app installs it.
     { name: 'pack', testDir: 'test/consumer', testMatch: 'pack.setup.ts' },
     { name: 'consumer', testDir: 'test/consumer', testMatch: '**/*.spec.ts', dependencies: ['pack'] },
   ],
-  webServer: needsHarness ? {
-    command: `npx vite build --mode e2e --logLevel warn && npx vite preview --mode e2e --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}/test/browser/harness.html`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-  } : [],
+  webServer: needsHarness
+    ? {
+        command: `npx vite build --mode e2e --logLevel warn && npx vite preview --mode e2e --port ${PORT} --strictPort`,
+        url: `http://localhost:${PORT}/test/browser/harness.html`,
+        reuseExistingServer: !process.env.CI,
+        timeout: 180_000,
+      }
+    : [],
 });

@@ -4,7 +4,6 @@
 
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-// @ts-expect-error: a plain build script, without types.
 import { ffmpegCoreGlue } from './tools/ffmpeg-core-glue.mjs';
 import { linkFfmpegCore } from './tools/link-ffmpeg-core.mjs';
 import { staticDir } from './tools/vite-static-dir.ts';
@@ -16,8 +15,12 @@ linkFfmpegCore();
 export default defineConfig(({ mode }) => {
   const tests = mode === 'e2e' || mode === 'development';
   // The decoder worker bundles @ffmpeg/core's glue, prepared as the library build prepares it.
-  const plugins: Plugin[] = [ffmpegCoreGlue() as Plugin];
-  if (tests) plugins.push(staticDir('/fixtures/', resolve(root, 'test/fixtures')), staticDir('/bench-inputs/', resolve(root, 'bench/.cache')));
+  const plugins: Plugin[] = [ffmpegCoreGlue()];
+  if (tests)
+    plugins.push(
+      staticDir('/fixtures/', resolve(root, 'test/fixtures')),
+      staticDir('/bench-inputs/', resolve(root, 'bench/.cache')),
+    );
   return {
     // Pages are real files (index.html, the test harness): unknown paths are 404s, not the index page.
     appType: 'mpa',
@@ -26,16 +29,22 @@ export default defineConfig(({ mode }) => {
     // plugin above.
     optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/core'] },
     // Worker bundles have their own plugins.
-    worker: { format: 'es', plugins: () => [ffmpegCoreGlue() as Plugin] },
+    worker: { format: 'es', plugins: () => [ffmpegCoreGlue()] },
     build: {
       outDir: mode === 'e2e' ? 'build/e2e' : 'build/site',
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: true,
-      rollupOptions: {
+      rolldownOptions: {
         input: {
           index: resolve(root, 'index.html'),
-          ...(mode === 'e2e' ? { harness: resolve(root, 'test/browser/harness.html'), player: resolve(root, 'test/browser/player.html'), bench: resolve(root, 'bench/page.html') } : {}),
+          ...(mode === 'e2e'
+            ? {
+                harness: resolve(root, 'test/browser/harness.html'),
+                player: resolve(root, 'test/browser/player.html'),
+                bench: resolve(root, 'bench/page.html'),
+              }
+            : {}),
         },
       },
     },

@@ -12,7 +12,14 @@ import { JobInput } from '../src/engine/input.js';
 import { UNWATCHED } from '../src/engine/watchdog.js';
 import { FramePlacer } from '../src/engine/webcodecs/frame-placer.js';
 import { webcodecsDecoder } from '../src/engine/webcodecs/webcodecs-decoder.js';
-import { createSpriteGenerator, generateSprites, type EngineChoice, type GenerateOptions, type SpriteOptions, type SpriteResult } from '../src/index.js';
+import {
+  createSpriteGenerator,
+  generateSprites,
+  type EngineChoice,
+  type GenerateOptions,
+  type SpriteOptions,
+  type SpriteResult,
+} from '../src/index.js';
 
 /** The same core files our engine uses, for the plain ffmpeg.wasm baseline. */
 const core = {
@@ -67,7 +74,17 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
       firstSheetMs ||= lastSheetMs;
     },
   });
-  return { ms: lastSheetMs || performance.now() - t0, loadMs, openedMs, tableMs, probedMs, firstSheetMs, tiles: result.tiles.length, sheets: result.sheets.length, engine: result.engine };
+  return {
+    ms: lastSheetMs || performance.now() - t0,
+    loadMs,
+    openedMs,
+    tableMs,
+    probedMs,
+    firstSheetMs,
+    tiles: result.tiles.length,
+    sheets: result.sheets.length,
+    engine: result.engine,
+  };
 }
 
 /** Settings of a run: the decoder count (default: ours) and the engine (default auto). */
@@ -127,9 +144,22 @@ async function plainWasm(url: string, args: string[]) {
  */
 async function decodeLoops(url: string, options: SpriteOptions) {
   const blob = await input(url);
-  const config = { engine: 'webcodecs' as const, ffmpegWorkerURL: '', wasmURL: '', memfsLimit: 0, decoders: 1, stallTimeoutMs: 60_000 };
+  const config = {
+    engine: 'webcodecs' as const,
+    ffmpegWorkerURL: '',
+    wasmURL: '',
+    memfsLimit: 0,
+    decoders: 1,
+    stallTimeoutMs: 60_000,
+  };
   const opts = resolveOptions(options);
-  const source = await webcodecsDecoder.open(new JobInput(blob, UNWATCHED), { keyOnly: false, watch: UNWATCHED, config, othersFollow: false, chosenBecause: null });
+  const source = await webcodecsDecoder.open(new JobInput(blob, UNWATCHED), {
+    keyOnly: false,
+    watch: UNWATCHED,
+    config,
+    othersFollow: false,
+    chosenBecause: null,
+  });
   if (!isSource(source)) throw new Error(`WebCodecs declined the input: ${source.reason}`);
   try {
     const probed = await source.probe();
@@ -137,7 +167,9 @@ async function decodeLoops(url: string, options: SpriteOptions) {
     const times = selectFrames(probed.table.frames, opts, probed.table).map((c) => c.time);
     let t0 = performance.now();
     let ours = 0;
-    await source.frames({ times, placement }, () => void ours++);
+    await source.frames({ times, placement }, () => {
+      ours++;
+    });
     const oursMs = performance.now() - t0;
     const report = source.report();
 
@@ -157,7 +189,14 @@ async function decodeLoops(url: string, options: SpriteOptions) {
         theirs++;
       }
       const mediabunnyMs = performance.now() - t0;
-      return { oursMs, mediabunnyMs, frames: times.length, ours, theirs, decoded: report.used === 'webcodecs' ? report.decoded : null };
+      return {
+        oursMs,
+        mediabunnyMs,
+        frames: times.length,
+        ours,
+        theirs,
+        decoded: report.used === 'webcodecs' ? report.decoded : null,
+      };
     } finally {
       demuxed.dispose();
     }
@@ -168,8 +207,16 @@ async function decodeLoops(url: string, options: SpriteOptions) {
 
 /** Hardware video decoding this browser offers for H.264 1080p, as WebCodecs reports it. */
 async function hardwareDecoding() {
-  const config = { codec: 'avc1.640028', codedWidth: 1920, codedHeight: 1080, hardwareAcceleration: 'prefer-hardware' as const };
+  const config = {
+    codec: 'avc1.640028',
+    codedWidth: 1920,
+    codedHeight: 1080,
+    hardwareAcceleration: 'prefer-hardware' as const,
+  };
   return (await VideoDecoder.isConfigSupported(config)).supported === true;
 }
 
-Object.assign(window, { bench: { ours, oursWarm, plainWasm, decodeLoops, hardwareDecoding, lastLog: () => lastLog.join('\n') }, benchReady: true });
+Object.assign(window, {
+  bench: { ours, oursWarm, plainWasm, decodeLoops, hardwareDecoding, lastLog: () => lastLog.join('\n') },
+  benchReady: true,
+});

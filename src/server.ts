@@ -3,7 +3,10 @@
 // WebCodecs and WebAssembly, so it rejects with a SpriteError that says so; and since nothing here names a worker or
 // the ffmpeg core, a server build neither bundles nor copies them.
 
-import type { createSpriteGenerator as browserCreateSpriteGenerator, generateSprites as browserGenerateSprites } from './client/generator.js';
+import type {
+  createSpriteGenerator as browserCreateSpriteGenerator,
+  generateSprites as browserGenerateSprites,
+} from './client/generator.js';
 import { SpriteError } from './core/errors.js';
 
 export * from './api.js';

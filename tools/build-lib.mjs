@@ -90,7 +90,11 @@ function packageUrls() {
 // The public entries. The client starts the engine worker from its source path; in the package it sits beside index.js.
 await build({
   ...common,
-  input: { index: join(root, 'src/index.ts'), server: join(root, 'src/server.ts'), 'core/index': join(root, 'src/core/index.ts') },
+  input: {
+    index: join(root, 'src/index.ts'),
+    server: join(root, 'src/server.ts'),
+    'core/index': join(root, 'src/core/index.ts'),
+  },
   plugins: [
     packageUrls(),
     rewrite('engine-worker-url', /\/src\/client\/assets\.ts$/, [
@@ -130,7 +134,9 @@ writeFileSync(
     `Licence: ${core.license}. The build links GPL components (x264, among others), so the whole core is under the GPL.\n\n` +
     `The corresponding source is FFmpeg and the libraries listed in ffmpeg.wasm's build scripts at that tag\n` +
     `(https://github.com/ffmpegwasm/ffmpeg.wasm/tree/v${core.version}/build). The GPL version 2 text follows.\n\n` +
-    '```\n' + readFileSync(join(root, 'tools/licenses/GPL-2.0.txt'), 'utf8') + '```\n',
+    '```\n' +
+    readFileSync(join(root, 'tools/licenses/GPL-2.0.txt'), 'utf8') +
+    '```\n',
 );
 
 // Licences of the code bundled into the workers and entries.
@@ -143,16 +149,22 @@ writeFileSync(
     `${core.license}; see ffmpeg-core/LICENSE.md. \`ffmpeg.worker.js\` as a whole is therefore under the GPL too.\n` +
     `- \`engine.worker.js\`: mediabunny ${mediabunny.version} (https://github.com/Vanilagy/mediabunny), ${mediabunny.license}, ` +
     'unmodified; its source is in the npm package `mediabunny` and at that repository. Its licence text follows the ' +
-    "comlink one below.\n" +
+    'comlink one below.\n' +
     `- \`index.js\`, \`engine.worker.js\`, \`ffmpeg.worker.js\`: comlink ${comlink.version} (https://github.com/GoogleChromeLabs/comlink), ${comlink.license}, ` +
     'Copyright 2017 Google Inc. Its licence text follows.\n\n' +
-    '```\n' + readFileSync(join(root, 'node_modules/comlink/LICENSE'), 'utf8') + '```\n\n' +
+    '```\n' +
+    readFileSync(join(root, 'node_modules/comlink/LICENSE'), 'utf8') +
+    '```\n\n' +
     `## mediabunny (${mediabunny.license})\n\n` +
-    '```\n' + readFileSync(join(root, 'node_modules/mediabunny/LICENSE'), 'utf8') + '```\n',
+    '```\n' +
+    readFileSync(join(root, 'node_modules/mediabunny/LICENSE'), 'utf8') +
+    '```\n',
 );
 
 // The types of both entries.
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], {
+  stdio: 'inherit',
+});
 
 // What an app's bundler must find, checked on the output itself.
 const expectIn = (file, needle) => {
@@ -166,6 +178,7 @@ const forbidden = [/import\.meta/, /\bimportScripts\s*\(/, /\bimport\s*\(/];
 for (const file of ['engine.worker.js', 'ffmpeg.worker.js', 'server.js']) {
   const text = readFileSync(join(dist, file), 'utf8');
   const found = forbidden.filter((re) => re.test(text));
-  if (found.length) throw new Error(`dist/${file} contains ${found.join(', ')}: an app's bundler would try to follow it`);
+  if (found.length)
+    throw new Error(`dist/${file} contains ${found.join(', ')}: an app's bundler would try to follow it`);
 }
 console.log('built dist/');

@@ -9,10 +9,18 @@
 /** Exact rewrites of the glue: [what, with what, why]. Each must match exactly once. */
 const EDITS = [
   // stackSave/stackRestore on the module, for src/engine/ffmpeg/stack-repair.ts; set just before the glue runs main.
-  [/\brun\(\);(\s*return createFFmpegCore\.ready)/, 'Module["stackSave"]=stackSave;Module["stackRestore"]=stackRestore;run();$1', 'stack repair'],
+  [
+    /\brun\(\);(\s*return createFFmpegCore\.ready)/,
+    'Module["stackSave"]=stackSave;Module["stackRestore"]=stackRestore;run();$1',
+    'stack repair',
+  ],
   // No import.meta: the worker is a plain script to any bundler, and an app's bundler must not go looking for a
   // second copy of the wasm beside it. Our worker always hands the glue a compiled module (instantiateWasm).
-  ['wasmBinaryFile=new URL("ffmpeg-core.wasm",import.meta.url).href', 'wasmBinaryFile="ffmpeg-core.wasm"', 'no wasm URL'],
+  [
+    'wasmBinaryFile=new URL("ffmpeg-core.wasm",import.meta.url).href',
+    'wasmBinaryFile="ffmpeg-core.wasm"',
+    'no wasm URL',
+  ],
   ['var _scriptDir = import.meta.url;', 'var _scriptDir = self.location.href;', 'no import.meta'],
 ];
 
@@ -20,8 +28,12 @@ const EDITS = [
 export function patchCoreGlue(code) {
   let out = code;
   for (const [from, to, why] of EDITS) {
-    const count = typeof from === 'string' ? out.split(from).length - 1 : (out.match(new RegExp(from.source, 'g')) ?? []).length;
-    if (count !== 1) throw new Error(`@ffmpeg/core glue: the anchor for "${why}" matched ${count} times (expected once): this core version is not the one video-sprite was built for`);
+    const count =
+      typeof from === 'string' ? out.split(from).length - 1 : (out.match(new RegExp(from.source, 'g')) ?? []).length;
+    if (count !== 1)
+      throw new Error(
+        `@ffmpeg/core glue: the anchor for "${why}" matched ${count} times (expected once): this core version is not the one video-sprite was built for`,
+      );
     out = out.replace(from, to);
   }
   if (out.includes('import.meta')) throw new Error('@ffmpeg/core glue: import.meta is still used');

@@ -32,7 +32,8 @@ export function publicDocsCompilerOptions(rootDir: string): ts.CompilerOptions {
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, rootDir, undefined, configPath);
   // 18003 = "No inputs were found": the base file lists no files, and we supply the root names ourselves.
   const errors = parsed.errors.filter((d) => d.code !== 18003);
-  if (errors.length > 0) throw new Error(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
+  if (errors.length > 0)
+    throw new Error(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
   // Spread after parsing: options given to parseJsonConfigFileContent would be overridden by the file's own.
   return {
     ...parsed.options,
@@ -64,7 +65,11 @@ export function createPublicProgram(rootDir: string, entries: readonly PublicEnt
  * A missing doc is reported once, under the first entry (in `entries` order) that exposes it, so list the narrower
  * entries first.
  */
-export function checkPublicDocs(program: ts.Program, rootDir: string, entries: readonly PublicEntry[]): PublicDocsReport {
+export function checkPublicDocs(
+  program: ts.Program,
+  rootDir: string,
+  entries: readonly PublicEntry[],
+): PublicDocsReport {
   const checker = program.getTypeChecker();
   const failures: string[] = [];
   const exportNames = new Map<string, string[]>();
@@ -72,8 +77,11 @@ export function checkPublicDocs(program: ts.Program, rootDir: string, entries: r
   const judged = new Set<ts.Symbol>();
 
   const isProjectFile = (sf: ts.SourceFile): boolean =>
-    !program.isSourceFileDefaultLibrary(sf) && !program.isSourceFileFromExternalLibrary(sf) && !/[\\/]node_modules[\\/]/.test(sf.fileName);
-  const projectDecls = (sym: ts.Symbol): ts.Declaration[] => (sym.declarations ?? []).filter((d) => isProjectFile(d.getSourceFile()));
+    !program.isSourceFileDefaultLibrary(sf) &&
+    !program.isSourceFileFromExternalLibrary(sf) &&
+    !/[\\/]node_modules[\\/]/.test(sf.fileName);
+  const projectDecls = (sym: ts.Symbol): ts.Declaration[] =>
+    (sym.declarations ?? []).filter((d) => isProjectFile(d.getSourceFile()));
   const where = (decl: ts.Declaration): string => {
     const sf = decl.getSourceFile();
     const line = sf.getLineAndCharacterOfPosition((ts.getNameOfDeclaration(decl) ?? decl).getStart(sf)).line + 1;
@@ -90,7 +98,10 @@ export function checkPublicDocs(program: ts.Program, rootDir: string, entries: r
     failures.push(...unresolvedReexports(checker, sf, entry.file, where));
     const moduleSymbol = checker.getSymbolAtLocation(sf);
     const exports = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
-    exportNames.set(entry.file, exports.map((s) => s.getName()));
+    exportNames.set(
+      entry.file,
+      exports.map((s) => s.getName()),
+    );
 
     // Judges one symbol (an export or a member) whose first project declaration is `decl`.
     const judge = (sym: ts.Symbol, label: string, decl: ts.Declaration): void => {
@@ -102,7 +113,9 @@ export function checkPublicDocs(program: ts.Program, rootDir: string, entries: r
         }
       }
       if (!entry.allowInternal && sym.getJsDocTags(checker).some((t) => t.name === 'internal')) {
-        failures.push(`${entry.file}: ${label} — tagged @internal but reachable from the package root (declared at ${where(decl)})`);
+        failures.push(
+          `${entry.file}: ${label} — tagged @internal but reachable from the package root (declared at ${where(decl)})`,
+        );
       }
     };
 
@@ -112,7 +125,9 @@ export function checkPublicDocs(program: ts.Program, rootDir: string, entries: r
       // An alias to a name its module no longer exports resolves to a symbol with no declaration at all.
       if (!target.declarations?.length) {
         const [aliasDecl] = exported.declarations ?? [];
-        failures.push(`${entry.file}: ${name} — export does not resolve${aliasDecl ? ` (declared at ${where(aliasDecl)})` : ''}`);
+        failures.push(
+          `${entry.file}: ${name} — export does not resolve${aliasDecl ? ` (declared at ${where(aliasDecl)})` : ''}`,
+        );
         continue;
       }
       const [decl] = projectDecls(target);
@@ -143,16 +158,20 @@ function membersOf(checker: ts.TypeChecker, sym: ts.Symbol): ts.Symbol[] {
   if (sym.flags & ts.SymbolFlags.Class) {
     // Instance side, then static side (whose `prototype` has no declaration and is skipped with the lib members).
     members.push(...checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym)));
-    members.push(...checker.getPropertiesOfType(checker.getTypeOfSymbol(sym)).filter((p) => p.getName() !== 'prototype'));
+    members.push(
+      ...checker.getPropertiesOfType(checker.getTypeOfSymbol(sym)).filter((p) => p.getName() !== 'prototype'),
+    );
   }
-  if (sym.flags & ts.SymbolFlags.Interface) members.push(...checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym)));
+  if (sym.flags & ts.SymbolFlags.Interface)
+    members.push(...checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym)));
   if (sym.flags & ts.SymbolFlags.Enum) {
     sym.exports?.forEach((m) => {
       if (m.flags & ts.SymbolFlags.EnumMember) members.push(m);
     });
   }
   if (sym.flags & ts.SymbolFlags.TypeAlias) {
-    for (const part of objectParts(checker.getDeclaredTypeOfSymbol(sym))) members.push(...checker.getPropertiesOfType(part));
+    for (const part of objectParts(checker.getDeclaredTypeOfSymbol(sym)))
+      members.push(...checker.getPropertiesOfType(part));
   }
   return members;
 }
@@ -174,7 +193,12 @@ function isHiddenMember(decl: ts.Declaration): boolean {
  * `export … from` specifiers that do not resolve, followed through the re-export chain. An unresolved
  * `export *` silently drops names, which would let this check pass on a shrunken surface.
  */
-function unresolvedReexports(checker: ts.TypeChecker, entry: ts.SourceFile, label: string, where: (d: ts.Declaration) => string): string[] {
+function unresolvedReexports(
+  checker: ts.TypeChecker,
+  entry: ts.SourceFile,
+  label: string,
+  where: (d: ts.Declaration) => string,
+): string[] {
   const out: string[] = [];
   const visited = new Set<ts.SourceFile>();
   const visit = (sf: ts.SourceFile): void => {
@@ -185,7 +209,8 @@ function unresolvedReexports(checker: ts.TypeChecker, entry: ts.SourceFile, labe
       const target = checker.getSymbolAtLocation(stmt.moduleSpecifier);
       const targetFile = target?.valueDeclaration;
       if (targetFile && ts.isSourceFile(targetFile)) visit(targetFile);
-      else if (!target) out.push(`${label}: cannot resolve re-export ${stmt.moduleSpecifier.getText(sf)} (declared at ${where(stmt)})`);
+      else if (!target)
+        out.push(`${label}: cannot resolve re-export ${stmt.moduleSpecifier.getText(sf)} (declared at ${where(stmt)})`);
     }
   };
   visit(entry);

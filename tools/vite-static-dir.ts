@@ -5,16 +5,30 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 
 const TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.ogv': 'video/ogg', '.avi': 'video/x-msvideo',
-  '.ts': 'video/mp2t', '.mkv': 'video/x-matroska', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.ogv': 'video/ogg',
+  '.avi': 'video/x-msvideo',
+  '.ts': 'video/mp2t',
+  '.mkv': 'video/x-matroska',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.json': 'application/json',
 };
 
 function handler(prefix: string, dir: string): Connect.NextHandleFunction {
   return (req, res, next) => {
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
-    if (!path.startsWith(prefix)) return next();
+    if (!path.startsWith(prefix)) {
+      next();
+      return;
+    }
     const file = normalize(join(dir, path.slice(prefix.length)));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      next();
+      return;
+    }
     const size = statSync(file).size;
     res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
     res.setHeader('Accept-Ranges', 'bytes');

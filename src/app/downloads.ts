@@ -12,7 +12,10 @@ export function resultFiles(result: SpriteResult): { name: string; blob: Blob }[
     ...result.sheets.map((s) => ({ name: s.name, blob: s.blob })),
     { name: result.vttName, blob: new Blob([result.vtt], { type: 'text/vtt' }) },
     { name: `${base}.json`, blob: new Blob([JSON.stringify(result.manifest, null, 2)], { type: 'application/json' }) },
-    { name: `${base}.storyboard.json`, blob: new Blob([JSON.stringify(result.storyboard, null, 2)], { type: 'application/json' }) },
+    {
+      name: `${base}.storyboard.json`,
+      blob: new Blob([JSON.stringify(result.storyboard, null, 2)], { type: 'application/json' }),
+    },
   ];
 }
 
@@ -36,8 +39,10 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
   zip.type = 'button';
   zip.id = 'zip';
   zip.textContent = `Download all (${files.length} files) as ZIP`;
-  zip.addEventListener('click', async () => {
-    const blob = await downloadZip(files.map((f) => ({ name: f.name, input: f.blob, lastModified: new Date() }))).blob();
+  const saveZip = async () => {
+    const blob = await downloadZip(
+      files.map((f) => ({ name: f.name, input: f.blob, lastModified: new Date() })),
+    ).blob();
     const a = document.createElement('a');
     const url = URL.createObjectURL(blob);
     a.href = url;
@@ -45,7 +50,8 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
     a.click();
     // The browser reads the URL after click() returns; a minute is ample for it to start the download.
     setTimeout(() => URL.revokeObjectURL(url), ZIP_URL_LIFETIME_MS);
-  });
+  };
+  zip.addEventListener('click', () => void saveZip());
   const heading = document.createElement('h3');
   heading.textContent = 'Download';
   host.replaceChildren(heading, zip, list);

@@ -15,6 +15,11 @@ import {
   type SpriteOptions,
 } from '../index.js';
 
+/** What an option holds, as the form shows it. */
+type OptionValue = string | number | boolean;
+/** The defaults, looked up by a field's key. */
+const DEFAULTS: Partial<Record<string, OptionValue>> = OPTION_DEFAULTS;
+
 interface FieldSpec {
   key: OptionKey;
   label: string;
@@ -26,10 +31,19 @@ interface FieldSpec {
 }
 
 const FIELDS: FieldSpec[] = [
-  { key: 'm', label: 'Mode', hint: 'inter: every interval · key: key frames · avg: evenly spread · dhash: scene changes' },
+  {
+    key: 'm',
+    label: 'Mode',
+    hint: 'inter: every interval · key: key frames · avg: evenly spread · dhash: scene changes',
+  },
   { key: 'inter', label: 'Interval (ms)', hint: '0 = every frame', modes: ['inter', 'dhash'] },
   { key: 'num', label: 'Number of frames', hint: '0 = no limit; avg: default one full sheet' },
-  { key: 'thr', label: 'Change threshold (%)', hint: 'dhash: keep frames that changed more than this', modes: ['dhash'] },
+  {
+    key: 'thr',
+    label: 'Change threshold (%)',
+    hint: 'dhash: keep frames that changed more than this',
+    modes: ['dhash'],
+  },
   { key: 'ss', label: 'Start (ms)', hint: 'frames before this are skipped' },
   { key: 'sw', label: 'Cell width (px)', hint: 'default: the video width', unit: 'px' },
   { key: 'sh', label: 'Cell height (px)', hint: 'default: the video height', unit: 'px' },
@@ -102,7 +116,7 @@ export class ParamsForm {
         input.min = String(rule.min);
         if (rule.max !== undefined) input.max = String(rule.max);
         input.step = '1';
-        const fallback = (OPTION_DEFAULTS as Record<string, unknown>)[spec.key];
+        const fallback = DEFAULTS[spec.key];
         input.placeholder = fallback === undefined ? 'auto' : String(fallback);
       }
       input.id = id;
@@ -153,12 +167,17 @@ export class ParamsForm {
 
   /** Fills the form from options (e.g. a pasted process string); picks the size unit they use. */
   setOptions(options: SpriteOptions): void {
-    const given = options as unknown as Record<string, unknown>;
+    const given = options as unknown as Partial<Record<string, OptionValue>>;
     if (given.psw !== undefined || given.psh !== undefined) this.unit = '%';
     else if (given.sw !== undefined || given.sh !== undefined) this.unit = 'px';
     for (const [key, input] of this.inputs) {
       const value = given[key];
-      input.value = value === undefined ? (input instanceof HTMLSelectElement ? String((OPTION_DEFAULTS as Record<string, unknown>)[key] ?? input.options[0]!.value) : '') : String(value);
+      input.value =
+        value === undefined
+          ? input instanceof HTMLSelectElement
+            ? String(DEFAULTS[key] ?? input.options[0]!.value)
+            : ''
+          : String(value);
     }
     this.refresh();
     this.validate();
@@ -175,7 +194,10 @@ export class ParamsForm {
       const text = this.processBox.value;
       const parsed = parseProcess(text);
       this.processError.textContent = '';
-      this.extra = { ...(parsed.saveas ? { saveas: parsed.saveas } : {}), ...(parsed.notify ? { notify: parsed.notify } : {}) };
+      this.extra = {
+        ...(parsed.saveas ? { saveas: parsed.saveas } : {}),
+        ...(parsed.notify ? { notify: parsed.notify } : {}),
+      };
       this.setOptions(parsed.options);
       // Keep what the user typed (prefix, order, padding): it is valid, and rewriting it under the cursor is rude.
       this.processBox.value = text;

@@ -7,16 +7,23 @@ import { ParamsForm } from './form.js';
 import { showScrubber } from './scrubber.js';
 import { addSheet } from './sheets-view.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const form = new ParamsForm($('fields'), $<HTMLTextAreaElement>('process'), $('process-error'));
-const fileInput = $<HTMLInputElement>('file');
+/** The element `id` of index.html, of class `kind`: a renamed id fails here, by name, not later as a null. */
+function $<T extends HTMLElement>(id: string, kind: abstract new () => T): T;
+function $(id: string): HTMLElement;
+function $(id: string, kind: abstract new () => HTMLElement = HTMLElement): HTMLElement {
+  const element = document.getElementById(id);
+  if (!(element instanceof kind)) throw new Error(`index.html has no ${kind.name} #${id}`);
+  return element;
+}
+const form = new ParamsForm($('fields'), $('process', HTMLTextAreaElement), $('process-error'));
+const fileInput = $('file', HTMLInputElement);
 const fileError = $('file-error');
-const progress = $<HTMLProgressElement>('progress');
+const progress = $('progress', HTMLProgressElement);
 const status = $('status');
 const announce = $('announce');
 const sheetsHost = $('sheets');
-const cancel = $<HTMLButtonElement>('cancel');
-const runButton = $<HTMLButtonElement>('run');
+const cancel = $('cancel', HTMLButtonElement);
+const runButton = $('run', HTMLButtonElement);
 const SAMPLE = new URL(`${import.meta.env.BASE_URL}sample/big-buck-bunny-320x180.mp4`, location.origin);
 /** Progress below which no time left is shown: the loading phase says little about the decoding rate. */
 const ETA_AFTER_FRACTION = 0.1;
@@ -36,13 +43,16 @@ const PHASES: Record<SpriteProgress['phase'], string> = {
 /** Which decoder made the frames, in words, e.g. "Decoded by the browser (WebCodecs): it decodes h264 natively." */
 function engineNote(engine: SpriteResult['engine']): string {
   const who = engine.used === 'webcodecs' ? 'the browser (WebCodecs)' : 'ffmpeg.wasm';
-  const handover = engine.fallback ? ` ffmpeg.wasm took over from ${(engine.fallback.fromMs / 1000).toFixed(2)} s (${engine.fallback.reason}).` : '';
+  const handover = engine.fallback
+    ? ` ffmpeg.wasm took over from ${(engine.fallback.fromMs / 1000).toFixed(2)} s (${engine.fallback.reason}).`
+    : '';
   return `Decoded by ${who}: ${engine.reason.replace(/ \(WebCodecs\)$/, '')}.${handover}`;
 }
 
 /** Plain words for each error, and where it belongs on the page. */
 function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: string } {
-  if (!(e instanceof SpriteError)) return { where: 'status', text: `Something went wrong: ${e instanceof Error ? e.message : String(e)}` };
+  if (!(e instanceof SpriteError))
+    return { where: 'status', text: `Something went wrong: ${e instanceof Error ? e.message : String(e)}` };
   switch (e.code) {
     case 'EMPTY_INPUT':
       return { where: 'file', text: 'This file is empty. Choose another one.' };
@@ -51,7 +61,10 @@ function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: strin
     case 'NO_VIDEO_STREAM':
       return { where: 'file', text: `This file has sound but no picture. ${e.message}` };
     case 'UNSUPPORTED_CODEC':
-      return { where: 'file', text: `The video inside this file uses a format the decoder does not know. ${e.message}` };
+      return {
+        where: 'file',
+        text: `The video inside this file uses a format the decoder does not know. ${e.message}`,
+      };
     case 'DECODE_FAILED':
       return { where: 'file', text: `The video could not be decoded; the file may be damaged. ${e.message}` };
     case 'FETCH_FAILED':
@@ -101,7 +114,10 @@ async function run(input: Blob | URL): Promise<void> {
         progress.value = p.fraction;
         const elapsed = (performance.now() - started) / 1000;
         // Only once a tenth is done does the rate say anything about the rest.
-        const left = p.fraction > ETA_AFTER_FRACTION && p.fraction < 1 ? ` — about ${Math.max(1, Math.round((elapsed / p.fraction) * (1 - p.fraction)))} s left` : '';
+        const left =
+          p.fraction > ETA_AFTER_FRACTION && p.fraction < 1
+            ? ` — about ${Math.max(1, Math.round((elapsed / p.fraction) * (1 - p.fraction)))} s left`
+            : '';
         status.textContent = `${PHASES[p.phase]}: ${Math.round(p.fraction * 100)}%${left}`;
         if (p.phase !== lastPhase) {
           lastPhase = p.phase;
@@ -172,7 +188,7 @@ drop.addEventListener('drop', (event) => {
   if (file) void run(file);
 });
 
-const zoom = $<HTMLButtonElement>('zoom');
+const zoom = $('zoom', HTMLButtonElement);
 zoom.addEventListener('click', () => {
   const real = zoom.getAttribute('aria-pressed') !== 'true';
   zoom.setAttribute('aria-pressed', String(real));

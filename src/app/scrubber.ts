@@ -31,7 +31,13 @@ function playable(video: HTMLVideoElement, url: string): Promise<boolean> {
  * Builds the scrubber into `host`. `sheetUrls` maps the sheet names the VTT refers to onto object URLs.
  * Hovering, dragging or arrowing along the bar shows the thumbnail and time; where the video plays, it seeks too.
  */
-export async function showScrubber(host: HTMLElement, video: Blob | URL, vtt: string, durationMs: number, sheetUrls: Map<string, string>): Promise<void> {
+export async function showScrubber(
+  host: HTMLElement,
+  video: Blob | URL,
+  vtt: string,
+  durationMs: number,
+  sheetUrls: Map<string, string>,
+): Promise<void> {
   const cues = readThumbnailTrack(vtt);
   const duration = durationMs / 1000;
   host.replaceChildren();
@@ -108,7 +114,8 @@ export async function showScrubber(host: HTMLElement, video: Blob | URL, vtt: st
     show(t, t / duration);
     if (canPlay) player.currentTime = t;
   });
-  if (canPlay) player.addEventListener('timeupdate', () => {
-    if (document.activeElement !== range) range.value = String(player.currentTime);
-  });
+  if (canPlay)
+    player.addEventListener('timeupdate', () => {
+      if (document.activeElement !== range) range.value = String(player.currentTime);
+    });
 }

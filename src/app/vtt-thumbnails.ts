@@ -28,7 +28,15 @@ export function readThumbnailTrack(vtt: string): ThumbnailCue[] {
     const payload = lines[timing + 1]?.trim() ?? '';
     const m = /^(.*)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(payload);
     if (!m || from === undefined || to === undefined) continue;
-    cues.push({ start: timestampSeconds(from), end: timestampSeconds(to.trim().split(/\s+/)[0]!), url: m[1]!, x: +m[2]!, y: +m[3]!, w: +m[4]!, h: +m[5]! });
+    cues.push({
+      start: timestampSeconds(from),
+      end: timestampSeconds(to.trim().split(/\s+/)[0]!),
+      url: m[1]!,
+      x: +m[2]!,
+      y: +m[3]!,
+      w: +m[4]!,
+      h: +m[5]!,
+    });
   }
   return cues;
 }

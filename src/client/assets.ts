@@ -10,23 +10,28 @@
 
 import ffmpegWorkerUrl from '../engine/ffmpeg/ffmpeg.worker.ts?worker&url';
 import coreWasmUrl from '@ffmpeg/core/wasm?url';
+import { baseAddress, host } from './host.js';
 
 /**
  * The script this code was loaded by, while it is being run: a bundle with no `import.meta` (esbuild's default iife
  * format, a classic `<script src>`) finds the package's files beside itself, where the README says to copy them.
  */
-const classicScript = (globalThis.document?.currentScript as HTMLScriptElement | null | undefined)?.src;
+const classicScript = (host.document?.currentScript as HTMLScriptElement | null | undefined)?.src;
 
 /** `file` (a name in the package's dist/) beside the classic script that holds this code, or beside the page. */
 function besideScript(file: string): string {
-  return new URL(file, classicScript ?? globalThis.document?.baseURI ?? globalThis.location?.href).href;
+  return new URL(file, classicScript ?? baseAddress()).href;
 }
 
 /** The engine worker, started from the package's own file wherever the app's bundler put it. */
 export function newEngineWorker(): Worker {
-  if (!import.meta.url) return new Worker(besideScript('engine.worker.js'), { type: 'module', name: 'video-sprite-engine' });
+  if (!import.meta.url)
+    return new Worker(besideScript('engine.worker.js'), { type: 'module', name: 'video-sprite-engine' });
   // The options stay an inline literal: Vite refuses a worker whose options it cannot read statically.
-  return new Worker(new URL('../engine/engine.worker.ts', import.meta.url), { type: 'module', name: 'video-sprite-engine' });
+  return new Worker(new URL('../engine/engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'video-sprite-engine',
+  });
 }
 
 /** Absolute URLs of the decoder worker and the ffmpeg core that ship with the package. */

@@ -50,7 +50,11 @@ function startWorker(): LiveWorker {
     worker = whileSeeingWorkers(seen, newEngineWorker);
   } catch (e) {
     const url = seen.urls[0];
-    throw new SpriteError('ENGINE_FAILED', `The engine worker could not be started from ${url ?? 'its URL'}: ${String(e)}. ${setupHint(url ?? '')}`, { cause: e });
+    throw new SpriteError(
+      'ENGINE_FAILED',
+      `The engine worker could not be started from ${url ?? 'its URL'}: ${String(e)}. ${setupHint(url ?? '')}`,
+      { cause: e },
+    );
   }
   const url = seen.urls[0] ?? '(unknown URL)';
   const failed = workerFailure(worker, url, 'engine worker');
@@ -94,8 +98,13 @@ export class EngineBridge {
     this.terminate();
   }
 
-  private async runNow(job: EngineJob, onEvent: (e: EngineEvent) => void, signal?: AbortSignal): Promise<EngineSummary> {
-    if (this.disposed) throw new SpriteError('ENGINE_FAILED', 'This sprite generator has been disposed: create a new one.');
+  private async runNow(
+    job: EngineJob,
+    onEvent: (e: EngineEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<EngineSummary> {
+    if (this.disposed)
+      throw new SpriteError('ENGINE_FAILED', 'This sprite generator has been disposed: create a new one.');
     if (signal?.aborted) throw abortError();
     clearTimeout(this.idleTimer);
     this.live ??= startWorker();
@@ -115,17 +124,27 @@ export class EngineBridge {
       await Promise.race([live.ready, aborted]);
       // Once the worker runs: its thread may still block (see shared/heartbeat.ts), and silence then ends the job.
       const limit = engineSilenceLimit(this.lifetime.stallTimeoutMs);
-      silence = watchSilence(live.worker, limit, () => new SpriteError(
-        'ENGINE_FAILED',
-        `The engine worker stopped answering for ${Math.round(limit / 100) / 10} s (stage: engine): the job was stopped and its workers freed. Try again; a slow device may need a larger stallTimeoutMs.`,
-        { details: { stalled: true, stage: 'engine', stallTimeoutMs: limit } },
-      ));
+      silence = watchSilence(
+        live.worker,
+        limit,
+        () =>
+          new SpriteError(
+            'ENGINE_FAILED',
+            `The engine worker stopped answering for ${Math.round(limit / 100) / 10} s (stage: engine): the job was stopped and its workers freed. Try again; a slow device may need a larger stallTimeoutMs.`,
+            { details: { stalled: true, stage: 'engine', stallTimeoutMs: limit } },
+          ),
+      );
       return await Promise.race([live.api.run(job, proxy(gate.relay)), live.failed, aborted, silence.stalled]);
     } catch (e) {
       if (signal?.aborted) throw abortError();
       // A worker that failed to load or died cannot take the next job; one whose job stalled may still be running the
       // stuck call (an exec cannot be interrupted), so it goes too, and its decoders with it.
-      if (e instanceof SpriteError && (e.code === 'ENGINE_FAILED' || e.details?.['stalled'] === true) && this.live === live) this.terminate();
+      if (
+        e instanceof SpriteError &&
+        (e.code === 'ENGINE_FAILED' || e.details?.['stalled'] === true) &&
+        this.live === live
+      )
+        this.terminate();
       throw e;
     } finally {
       silence?.stop();
@@ -150,7 +169,10 @@ export class EngineBridge {
  * before the worker failed) or is cancelled (queued before the worker was terminated) would otherwise reach the caller
  * after the job's promise, and undo what the caller showed for its end.
  */
-export function eventGate(onEvent: (e: EngineEvent) => void, signal?: AbortSignal): { relay: (e: EngineEvent) => void; close: () => void } {
+export function eventGate(
+  onEvent: (e: EngineEvent) => void,
+  signal?: AbortSignal,
+): { relay: (e: EngineEvent) => void; close: () => void } {
   let open = true;
   return {
     relay: (e) => {

@@ -9,6 +9,7 @@ import type { SpriteProgress } from '../core/progress.js';
 import { resolveEngineSettings, type EngineChoice } from '../core/settings.js';
 import type { EngineConfig, SpriteSheet } from '../protocol/engine-api.js';
 import { packageAssets } from './assets.js';
+import { baseAddress, host } from './host.js';
 import { abortError, EngineBridge } from './engine-bridge.js';
 import { engineInput, type SpriteInput } from './input.js';
 import { buildResult, type SpriteResult } from './result.js';
@@ -74,15 +75,23 @@ export interface GenerateOptions {
 }
 
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
-export interface GenerateSpritesOptions extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
+export interface GenerateSpritesOptions
+  extends Omit<SpriteGeneratorSettings, 'idleTimeoutMs' | 'maxJobsPerEngine'>, GenerateOptions {}
 
-const SETTING_KEYS = ['engine', 'ffmpeg', 'idleTimeoutMs', 'maxJobsPerEngine', 'stallTimeoutMs'] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
+const SETTING_KEYS = [
+  'engine',
+  'ffmpeg',
+  'idleTimeoutMs',
+  'maxJobsPerEngine',
+  'stallTimeoutMs',
+] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const FFMPEG_KEYS = ['wasmURL', 'decoders', 'memfsLimit'] as const satisfies readonly (keyof FfmpegSettings)[];
 const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = {
   coreBaseUrl: 'ffmpeg.wasmURL (the URL of ffmpeg-core.wasm itself)',
-  coreURL: "ffmpeg.wasmURL alone: the core's JavaScript is now built into the package's decoder worker, so only the wasm can be served from elsewhere",
+  coreURL:
+    "ffmpeg.wasmURL alone: the core's JavaScript is now built into the package's decoder worker, so only the wasm can be served from elsewhere",
   // 0.3 grouped the settings of ffmpeg.wasm alone under `ffmpeg`.
   wasmURL: 'ffmpeg.wasmURL (the settings of ffmpeg.wasm alone are grouped under ffmpeg)',
   decoders: 'ffmpeg.decoders (the settings of ffmpeg.wasm alone are grouped under ffmpeg)',
@@ -93,22 +102,30 @@ const RENAMED: Record<string, string> = {
  * Refuses a key that is not one of `valid`: a misspelt setting must not be silently ignored. `prefix` names the group
  * a key is in (`ffmpeg.`), for the param and the message.
  */
-function checkKeys(what: string, given: object, valid: readonly string[], prefix = ''): void {
+function checkKeys(what: string, given: unknown, valid: readonly string[], prefix = ''): void {
   if (typeof given !== 'object' || given === null) {
-    throw new SpriteError('INVALID_OPTION', `${what} must be an object; got ${given === null ? 'null' : typeof given}.`, { param: prefix ? prefix.slice(0, -1) : what });
+    throw new SpriteError(
+      'INVALID_OPTION',
+      `${what} must be an object; got ${given === null ? 'null' : typeof given}.`,
+      { param: prefix ? prefix.slice(0, -1) : what },
+    );
   }
   for (const key of Object.keys(given)) {
     if (valid.includes(key)) continue;
     const instead = !prefix && RENAMED[key] ? `; it was replaced by ${RENAMED[key]}` : '';
-    throw new SpriteError('INVALID_OPTION', `Unknown ${what} ${JSON.stringify(prefix + key)}${instead}. Valid: ${valid.map((k) => prefix + k).join(', ')}.`, { param: prefix + key });
+    throw new SpriteError(
+      'INVALID_OPTION',
+      `Unknown ${what} ${JSON.stringify(prefix + key)}${instead}. Valid: ${valid.map((k) => prefix + k).join(', ')}.`,
+      { param: prefix + key },
+    );
   }
 }
 
 /** Checks the names of the settings, those under `ffmpeg` included. */
-function checkSettingKeys(what: string, given: object, valid: readonly string[]): void {
+function checkSettingKeys(what: string, given: unknown, valid: readonly string[]): void {
   checkKeys(what, given, valid);
   const { ffmpeg } = given as { ffmpeg?: unknown };
-  if (ffmpeg !== undefined) checkKeys('ffmpeg setting', ffmpeg as object, FFMPEG_KEYS, 'ffmpeg.');
+  if (ffmpeg !== undefined) checkKeys('ffmpeg setting', ffmpeg, FFMPEG_KEYS, 'ffmpeg.');
 }
 
 /** A sprite generator whose engine stays loaded between jobs. Jobs run one at a time, in call order. */
@@ -127,12 +144,17 @@ export interface SpriteGenerator {
 function absoluteUrl(name: string, value: string | URL | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw new SpriteError('INVALID_OPTION', `${name} must be a URL or a URL string; got ${typeof value}.`, { param: name });
+    throw new SpriteError('INVALID_OPTION', `${name} must be a URL or a URL string; got ${typeof value}.`, {
+      param: name,
+    });
   }
   try {
-    return new URL(value, globalThis.document?.baseURI ?? globalThis.location?.href).href;
+    return new URL(value, baseAddress()).href;
   } catch {
-    throw new SpriteError('INVALID_OPTION', `${name} must be a valid URL; got ${JSON.stringify(String(value))}.`, { param: name, details: { value: String(value) } });
+    throw new SpriteError('INVALID_OPTION', `${name} must be a valid URL; got ${JSON.stringify(String(value))}.`, {
+      param: name,
+      details: { value: String(value) },
+    });
   }
 }
 
@@ -142,7 +164,7 @@ function absoluteUrl(name: string, value: string | URL | undefined): string | un
  */
 export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): SpriteGenerator {
   checkSettingKeys('setting', settings, SETTING_KEYS);
-  const resolved = resolveEngineSettings(settings, globalThis.navigator?.hardwareConcurrency);
+  const resolved = resolveEngineSettings(settings, host.navigator?.hardwareConcurrency);
   const assets = packageAssets();
   const config: EngineConfig = {
     engine: resolved.engine,
@@ -197,7 +219,11 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
  * `options` is a {@link SpriteOptions} object or a process string (`video/sprite,f_jpg,…`).
  * Rejects with {@link SpriteError} (see its `code`), or an `AbortError` DOMException when cancelled.
  */
-export async function generateSprites(input: SpriteInput, options: SpriteOptions | string, init: GenerateSpritesOptions = {}): Promise<SpriteResult> {
+export async function generateSprites(
+  input: SpriteInput,
+  options: SpriteOptions | string,
+  init: GenerateSpritesOptions = {},
+): Promise<SpriteResult> {
   checkSettingKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
   const { signal, onProgress, onSheet, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });

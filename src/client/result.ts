@@ -90,7 +90,12 @@ export function buildResult(parts: ResultParts): SpriteResult {
   const baseName = jobBaseName(parts.template);
   const vttName = `${baseName}.vtt`;
   const vttWithUrls = (sheetUrl: string | ((sheet: SpriteSheet) => string)) =>
-    writeVtt(tiles, names, durationMs, typeof sheetUrl === 'string' ? { baseUrl: sheetUrl } : { sheetUrl: (index) => sheetUrl(sheets[index]!) });
+    writeVtt(
+      tiles,
+      names,
+      durationMs,
+      typeof sheetUrl === 'string' ? { baseUrl: sheetUrl } : { sheetUrl: (index) => sheetUrl(sheets[index]!) },
+    );
   const result: SpriteResult = {
     sheets,
     tiles,

@@ -1,14 +1,17 @@
 // Base64 in both alphabets, padding optional: what the original API's saveas/notify values arrive in.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const VALUES = new Map([...ALPHABET].map((ch, i) => [ch, i]));
+const VALUES = new Map(Array.from(ALPHABET, (ch, i) => [ch, i]));
 
 /**
  * Decodes base64url or standard base64 (the two alphabets may even mix), with or without `=` padding.
  * Returns null for anything that is not base64.
  */
 export function decodeBase64Flexible(text: string): Uint8Array | null {
-  const body = text.replace(/={1,2}$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  const body = text
+    .replace(/={1,2}$/, '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
   if (body.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(body)) return null;
   if (text.length !== body.length && text.length % 4 !== 0) return null; // padding present but wrong
   const bytes = new Uint8Array(Math.floor((body.length * 3) / 4));
@@ -34,7 +37,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
     const chars = i + 2 < bytes.length ? 4 : i + 1 < bytes.length ? 3 : 2;
-    for (let c = 0; c < chars; c++) text += ALPHABET[(n >> (18 - 6 * c)) & 63];
+    for (let c = 0; c < chars; c++) text += ALPHABET.charAt((n >> (18 - 6 * c)) & 63);
   }
   return text.replace(/\+/g, '-').replace(/\//g, '_');
 }

@@ -33,12 +33,21 @@ function coverage(source: number, cells: number): { index: number; weight: numbe
  * cell (r, c) is brighter than cell (r, c+1). Bit (r, c) is bit 63 − (8r + c): row 0 is the most significant byte.
  * `channels` 1 = grey, 4 = RGBA (alpha ignored); `stride` in bytes defaults to `width · channels`.
  */
-export function dhash64(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 1 | 4, stride = width * channels): bigint {
+export function dhash64(
+  pixels: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  channels: 1 | 4,
+  stride = width * channels,
+): bigint {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new SpriteError('INTERNAL', `dhash64 needs an image of at least 1 × 1 px; got ${width} × ${height}.`);
   }
   if (stride < width * channels || pixels.length < stride * (height - 1) + width * channels) {
-    throw new SpriteError('INTERNAL', `dhash64: a buffer of ${pixels.length} bytes is too short for ${width} × ${height} px, ${channels} channel(s), stride ${stride}.`);
+    throw new SpriteError(
+      'INTERNAL',
+      `dhash64: a buffer of ${pixels.length} bytes is too short for ${width} × ${height} px, ${channels} channel(s), stride ${stride}.`,
+    );
   }
   const columns = coverage(width, HASH_W);
   const rows = coverage(height, HASH_H);
@@ -52,7 +61,8 @@ export function dhash64(pixels: Uint8Array | Uint8ClampedArray, width: number, h
         let sum = 0;
         for (const { index: x, weight: wx } of columns[c]!) {
           const p = base + x * channels;
-          const luma = channels === 1 ? pixels[p]! : 0.299 * pixels[p]! + 0.587 * pixels[p + 1]! + 0.114 * pixels[p + 2]!;
+          const luma =
+            channels === 1 ? pixels[p]! : 0.299 * pixels[p]! + 0.587 * pixels[p + 1]! + 0.114 * pixels[p + 2]!;
           sum += luma * wx;
         }
         rowSums[c] = sum;

@@ -80,7 +80,9 @@ export class SpriteError extends Error {
 
   /** Rebuilds an error sent with {@link SpriteError.toData}. */
   static fromData(data: SpriteErrorData): SpriteError {
-    const code: SpriteErrorCode = (SPRITE_ERROR_CODES as readonly string[]).includes(data.code) ? data.code : 'INTERNAL';
+    const code: SpriteErrorCode = (SPRITE_ERROR_CODES as readonly string[]).includes(data.code)
+      ? data.code
+      : 'INTERNAL';
     return new SpriteError(code, data.message, { param: data.param, details: data.details });
   }
 }
@@ -93,10 +95,13 @@ export function invalidOption(param: string, message: string, details?: Record<s
 /** Renders a value for an error message: strings quoted, everything else as JSON would show it. */
 export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON.stringify gives undefined for functions and symbols, whatever lib.d.ts says.
+    const json = JSON.stringify(value) as string | undefined;
+    return json ?? Object.prototype.toString.call(value);
   } catch {
     return Object.prototype.toString.call(value);
   }

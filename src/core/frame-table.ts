@@ -82,7 +82,10 @@ export function roundMs(ms: number): number {
  * The stream facts every decoder reports, with the times taken from its frame table: the one place they are put
  * together, whichever decoder read the stream.
  */
-export function sourceInfo(stream: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeight' | 'sar' | 'rotation' | 'codec'>, table: FrameTable): VideoSourceInfo {
+export function sourceInfo(
+  stream: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeight' | 'sar' | 'rotation' | 'codec'>,
+  table: FrameTable,
+): VideoSourceInfo {
   return {
     codedWidth: stream.codedWidth,
     codedHeight: stream.codedHeight,

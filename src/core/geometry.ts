@@ -58,7 +58,11 @@ const whole = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, height: si
 export function framePlacement(scaletype: ScaleType, display: Size, box: Size, rotation: Rotation = 0): FramePlacement {
   const fitted = fitInBox(scaletype, display, box);
   const { scaled } = fitted;
-  return { ...fitted, rotation, scaledCoded: isSideways(rotation) ? { width: scaled.height, height: scaled.width } : scaled };
+  return {
+    ...fitted,
+    rotation,
+    scaledCoded: isSideways(rotation) ? { width: scaled.height, height: scaled.width } : scaled,
+  };
 }
 
 function fitInBox(scaletype: ScaleType, display: Size, box: Size): Omit<FramePlacement, 'rotation' | 'scaledCoded'> {
@@ -194,7 +198,12 @@ export function checkSheetSize(layout: SheetLayout, opts: ResolvedOptions, displ
     `The sheet would be ${layout.width} × ${layout.height} px, over the ${MAX_SHEET_SIDE} px limit: ${parts.join('; ')}. Lower ${lower}.`,
     {
       param: wide ? 'tw' : 'th',
-      details: { width: layout.width, height: layout.height, limit: MAX_SHEET_SIDE, axis: wide && tall ? 'both' : wide ? 'width' : 'height' },
+      details: {
+        width: layout.width,
+        height: layout.height,
+        limit: MAX_SHEET_SIDE,
+        axis: wide && tall ? 'both' : wide ? 'width' : 'height',
+      },
     },
   );
 }

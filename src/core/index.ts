@@ -4,18 +4,51 @@
 export { SPRITE_ERROR_CODES, SpriteError } from './errors.js';
 export type { SpriteErrorCode, SpriteErrorData } from './errors.js';
 export { checkRule, describeRule, OPTION_DEFAULTS, OPTION_KEYS, OPTION_RULES, resolveOptions } from './options.js';
-export type { EnumRule, IntRule, OptionKey, OptionRule, ResolvedOptions, ScaleType, SheetEncoder, SpriteFormat, SpriteMode, SpriteOptions } from './options.js';
+export type {
+  EnumRule,
+  IntRule,
+  OptionKey,
+  OptionRule,
+  ResolvedOptions,
+  ScaleType,
+  SheetEncoder,
+  SpriteFormat,
+  SpriteMode,
+  SpriteOptions,
+} from './options.js';
 export { formatProcess, parseProcess } from './process-string.js';
 export type { Notify, ParsedProcess, SaveAs } from './process-string.js';
-export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_JOBS_PER_ENGINE, DEFAULT_MEMFS_LIMIT_BYTES, defaultDecoders, MAX_DECODERS, SETTING_RULES } from './settings.js';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_JOBS_PER_ENGINE,
+  DEFAULT_MEMFS_LIMIT_BYTES,
+  defaultDecoders,
+  MAX_DECODERS,
+  SETTING_RULES,
+} from './settings.js';
 export type { SpritePhase, SpriteProgress } from './progress.js';
-export type { EngineFallback, EngineName, EngineReport, FfmpegReport, FrameTableSource, WebCodecsReport } from './engine-report.js';
+export type {
+  EngineFallback,
+  EngineName,
+  EngineReport,
+  FfmpegReport,
+  FrameTableSource,
+  WebCodecsReport,
+} from './engine-report.js';
 export type { EngineChoice } from './settings.js';
 export { displaySize } from './source.js';
 export type { Size, VideoSourceInfo } from './source.js';
 export { buildFrameTable } from './frame-table.js';
 export type { FrameInfo, FrameTable, TimedFrame } from './frame-table.js';
-export { cellBox, checkSheetSize, checkSheetSizeEarly, framePlacement, MAX_SHEET_SIDE, planGeometry, sheetLayout } from './geometry.js';
+export {
+  cellBox,
+  checkSheetSize,
+  checkSheetSizeEarly,
+  framePlacement,
+  MAX_SHEET_SIDE,
+  planGeometry,
+  sheetLayout,
+} from './geometry.js';
 export type { FramePlacement, GeometryPlan, Rect, SheetLayout } from './geometry.js';
 export { selectFrames } from './selection.js';
 export type { Capture, SelectionFacts } from './selection.js';

@@ -100,7 +100,15 @@ export interface ManifestInput {
   /** Sheet size, px. */
   sheetSize: Size;
   /** The sheets with their tiles. */
-  sheets: readonly { index: number; name: string; width: number; height: number; type: string; encoder: SheetEncoder; tiles: readonly Tile[] }[];
+  sheets: readonly {
+    index: number;
+    name: string;
+    width: number;
+    height: number;
+    type: string;
+    encoder: SheetEncoder;
+    tiles: readonly Tile[];
+  }[];
   /** Chosen frames that could not be decoded. */
   missed: number;
   /** Which decoder made the frames. */
@@ -111,8 +119,14 @@ export interface ManifestInput {
 
 /** The report as plain data of its own (the manifest shares nothing with the result it describes). */
 function copyReport(report: EngineReport): EngineReport {
-  const base = { reason: report.reason, fallback: report.fallback && { ...report.fallback }, frameTable: report.frameTable };
-  return report.used === 'webcodecs' ? { used: 'webcodecs', decoded: report.decoded, ...base } : { used: 'ffmpeg', ...base };
+  const base = {
+    reason: report.reason,
+    fallback: report.fallback && { ...report.fallback },
+    frameTable: report.frameTable,
+  };
+  return report.used === 'webcodecs'
+    ? { used: 'webcodecs', decoded: report.decoded, ...base }
+    : { used: 'ffmpeg', ...base };
 }
 
 /** Assembles the manifest; sheets in index order, tiles in time order. */
@@ -148,7 +162,15 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
       sheetWidth: input.sheetSize.width,
       sheetHeight: input.sheetSize.height,
     },
-    sheets: sheets.map((s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.type, encoder: s.encoder, tiles: s.tiles.length })),
+    sheets: sheets.map((s) => ({
+      index: s.index,
+      name: s.name,
+      width: s.width,
+      height: s.height,
+      type: s.type,
+      encoder: s.encoder,
+      tiles: s.tiles.length,
+    })),
     tiles,
     missed: input.missed,
     engine: copyReport(input.engine),

@@ -26,7 +26,8 @@ const EXTENSION = /\.([A-Za-z0-9]{1,5}|\{autoext\})$/;
 // Windows reserves these in every folder, in any case, also before an extension (`nul.jpg` is the null device) and
 // after trailing spaces (`con .jpg`). COM0/LPT0 and the Latin-1 superscripts are in Microsoft's current list;
 // CONIN$/CONOUT$ are what CreateFile opens as the console.
-const DEVICE = /^(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])\s*(?:\.|$)/i;
+const DEVICE =
+  /^(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])\s*(?:\.|$)/i;
 
 /**
  * Makes a name valid as a single file name everywhere; what each rule guards against:
@@ -42,13 +43,17 @@ const DEVICE = /^(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|
  * Device names are handled by {@link avoidDevice}, after the caller's last change to the name.
  */
 function sanitise(name: string): string {
-  return name
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\\/:*?"<>|]/g, '_')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[.\s]+/, '')
-    .replace(/[.\s]+$/, '');
+  return (
+    name
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      // Control characters are exactly what this line is for.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+      .replace(/[\\/:*?"<>|]/g, '_')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^[.\s]+/, '')
+      .replace(/[.\s]+$/, '')
+  );
 }
 
 /** A `_` before a Windows device name: `con.jpg` would open the console rather than a file there. */
@@ -115,10 +120,14 @@ export function sheetFileName(template: string, index: number, format: SpriteFor
 }
 
 function noName(template: string): SpriteError {
-  return new SpriteError('INVALID_OPTION', `The sheet name template ${JSON.stringify(template)} leaves no usable file name; give it a name, e.g. "sprite-{index}.{autoext}".`, {
-    param: 'o',
-    details: { template },
-  });
+  return new SpriteError(
+    'INVALID_OPTION',
+    `The sheet name template ${JSON.stringify(template)} leaves no usable file name; give it a name, e.g. "sprite-{index}.{autoext}".`,
+    {
+      param: 'o',
+      details: { template },
+    },
+  );
 }
 
 function tooLong(template: string, index: number, length: number): SpriteError {
@@ -136,7 +145,9 @@ function tooLong(template: string, index: number, length: number): SpriteError {
  */
 export function checkNameTemplate(template: string): void {
   if (typeof template !== 'string') {
-    throw new SpriteError('INVALID_OPTION', `The sheet name template must be a string; got ${typeof template}.`, { param: 'o' });
+    throw new SpriteError('INVALID_OPTION', `The sheet name template must be a string; got ${typeof template}.`, {
+      param: 'o',
+    });
   }
   sheetFileName(template, 0, 'jpg');
 }

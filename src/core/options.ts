@@ -6,7 +6,11 @@ import { invalidOption, showValue } from './errors.js';
 export type SpriteFormat = 'jpg' | 'png' | 'webp';
 
 /** The MIME type a sheet of each format must have: a file is always what its name says. */
-export const FORMAT_MIME: Readonly<Record<SpriteFormat, string>> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+export const FORMAT_MIME: Readonly<Record<SpriteFormat, string>> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+};
 
 /**
  * Which encoder made a sheet's file: `canvas` is the browser's own (OffscreenCanvas.convertToBlob). A format the
@@ -73,7 +77,22 @@ export interface SpriteOptions {
 
 /** The option names, in the order the original API's examples write them (used by formatProcess). */
 export const OPTION_KEYS = [
-  'f', 'm', 'ss', 'thr', 'num', 'inter', 'sw', 'sh', 'psw', 'psh', 'scaletype', 'tw', 'th', 'pad', 'margin', 'q',
+  'f',
+  'm',
+  'ss',
+  'thr',
+  'num',
+  'inter',
+  'sw',
+  'sh',
+  'psw',
+  'psh',
+  'scaletype',
+  'tw',
+  'th',
+  'pad',
+  'margin',
+  'q',
 ] as const satisfies readonly (keyof SpriteOptions)[];
 
 /** One option name. */
@@ -177,7 +196,9 @@ export interface ResolvedOptions {
 export function describeRule(rule: OptionRule): string {
   if (rule.kind === 'enum') return `one of ${rule.values.join(', ')}`;
   const unit = rule.unit ? ` (${rule.unit})` : '';
-  return rule.max === undefined ? `an integer ≥ ${rule.min}${unit}` : `an integer from ${rule.min} to ${rule.max}${unit}`;
+  return rule.max === undefined
+    ? `an integer ≥ ${rule.min}${unit}`
+    : `an integer from ${rule.min} to ${rule.max}${unit}`;
 }
 
 /** Throws INVALID_OPTION unless `value` satisfies the rule of `key`. */
@@ -216,8 +237,10 @@ export function isOptionKey(key: string): key is OptionKey {
  * type or out of range, or `num` 0 given with `m_avg`. Nothing is clamped.
  */
 export function resolveOptions(options: SpriteOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption('options', `options must be an object with at least f; got ${showValue(options)}.`);
+  // Typed for TypeScript callers; plain JavaScript can pass anything.
+  const raw: unknown = options;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidOption('options', `options must be an object with at least f; got ${showValue(raw)}.`);
   }
   const given: Partial<Record<OptionKey, unknown>> = {};
   for (const [key, value] of Object.entries(options)) {
@@ -236,7 +259,11 @@ export function resolveOptions(options: SpriteOptions): ResolvedOptions {
   const resolved = { ...OPTION_DEFAULTS, ...given } as ResolvedOptions;
   if (resolved.m === 'avg') {
     if (given.num === 0) {
-      throw invalidOption('num', 'num must be at least 1 in avg mode (it is how many frames to spread over the video); got 0. Leave num out to get one full sheet (tw·th).', { value: 0, min: 1 });
+      throw invalidOption(
+        'num',
+        'num must be at least 1 in avg mode (it is how many frames to spread over the video); got 0. Leave num out to get one full sheet (tw·th).',
+        { value: 0, min: 1 },
+      );
     }
     if (given.num === undefined) resolved.num = resolved.tw * resolved.th;
   }

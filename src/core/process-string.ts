@@ -74,32 +74,63 @@ function splitCommas(text: string, at: number): Token[] {
  * Splits a `key_value` token at its first underscore and checks the key against `allowed` and `seen`.
  * `where` names the action for messages (`''` for the sprite parameters themselves).
  */
-function keyValue(token: Token, allowed: readonly string[], seen: Map<string, Token>, where: string): { key: string; raw: string } {
+function keyValue(
+  token: Token,
+  allowed: readonly string[],
+  seen: Map<string, Token>,
+  where: string,
+): { key: string; raw: string } {
   const { text, at } = token;
   const of = where === '' ? '' : ` of ${where}`;
   const example = where === '' ? 'tw_3' : `${allowed[0]}_<base64>`;
   if (text === '') {
-    throw syntax(`Empty parameter${of} at position ${at} (two commas in a row, or a trailing comma): expected key_value, e.g. "${example}".`, text, at);
+    throw syntax(
+      `Empty parameter${of} at position ${at} (two commas in a row, or a trailing comma): expected key_value, e.g. "${example}".`,
+      text,
+      at,
+    );
   }
   const cut = text.indexOf('_');
   if (cut <= 0) {
     // A forgotten underscore ("tw3") is the usual slip: name the likely intent.
-    const guess = cut < 0 ? [...allowed].sort((a, b) => b.length - a.length).find((k) => text.length > k.length && text.startsWith(k)) : undefined;
+    const guess =
+      cut < 0
+        ? [...allowed].sort((a, b) => b.length - a.length).find((k) => text.length > k.length && text.startsWith(k))
+        : undefined;
     const hint = guess === undefined ? '' : ` (did you mean "${guess}_${text.slice(guess.length)}"?)`;
-    throw syntax(`Malformed token ${JSON.stringify(text)}${of} at position ${at}: expected key_value, e.g. "${example}"${hint}.`, text, at);
+    throw syntax(
+      `Malformed token ${JSON.stringify(text)}${of} at position ${at}: expected key_value, e.g. "${example}"${hint}.`,
+      text,
+      at,
+    );
   }
   const key = text.slice(0, cut);
   const raw = text.slice(cut + 1);
   if (!allowed.includes(key)) {
-    throw syntax(`Unknown parameter ${JSON.stringify(key)} in ${JSON.stringify(text)}${of}; valid parameters are ${allowed.join(', ')}.`, text, at, key);
+    throw syntax(
+      `Unknown parameter ${JSON.stringify(key)} in ${JSON.stringify(text)}${of}; valid parameters are ${allowed.join(', ')}.`,
+      text,
+      at,
+      key,
+    );
   }
   const earlier = seen.get(key);
   if (earlier !== undefined) {
-    throw syntax(`Parameter ${JSON.stringify(key)}${of} is given twice (${JSON.stringify(earlier.text)} and ${JSON.stringify(text)}); give it once.`, text, at, key);
+    throw syntax(
+      `Parameter ${JSON.stringify(key)}${of} is given twice (${JSON.stringify(earlier.text)} and ${JSON.stringify(text)}); give it once.`,
+      text,
+      at,
+      key,
+    );
   }
   if (raw === '') {
     const what = isOptionKey(key) ? describeRule(OPTION_RULES[key]) : 'base64 text';
-    throw syntax(`Empty value in ${JSON.stringify(text)}${of}: expected ${key}_<value> where the value is ${what}.`, text, at, key);
+    throw syntax(
+      `Empty value in ${JSON.stringify(text)}${of}: expected ${key}_<value> where the value is ${what}.`,
+      text,
+      at,
+      key,
+    );
   }
   seen.set(key, token);
   return { key, raw };
@@ -113,11 +144,19 @@ function optionValue(key: OptionKey, raw: string, token: Token): number | string
     const range = { min: rule.min, max: rule.max ?? null };
     // Only plain digits: Number() would also take "1e2", "0x10", " 3" or "-0", which the original API does not.
     if (!/^[0-9]+$/.test(raw)) {
-      throw invalidOption(key, `${key} must be ${describeRule(rule)}, written in plain decimal digits; got ${showValue(raw)} in ${JSON.stringify(token.text)}.`, { value: raw, ...range, ...where });
+      throw invalidOption(
+        key,
+        `${key} must be ${describeRule(rule)}, written in plain decimal digits; got ${showValue(raw)} in ${JSON.stringify(token.text)}.`,
+        { value: raw, ...range, ...where },
+      );
     }
     const value = Number(raw);
     if (!Number.isSafeInteger(value)) {
-      throw invalidOption(key, `${key} must be ${describeRule(rule)}; got ${raw} in ${JSON.stringify(token.text)}, beyond the largest exact integer ${Number.MAX_SAFE_INTEGER}.`, { value: raw, ...range, ...where });
+      throw invalidOption(
+        key,
+        `${key} must be ${describeRule(rule)}; got ${raw} in ${JSON.stringify(token.text)}, beyond the largest exact integer ${Number.MAX_SAFE_INTEGER}.`,
+        { value: raw, ...range, ...where },
+      );
     }
     return check(key, value, token);
   }
@@ -143,23 +182,39 @@ function check<T extends number | string>(key: OptionKey, value: T, token: Token
 function decodeValue(raw: string, token: Token, param: string): string {
   const bytes = decodeBase64Flexible(raw);
   if (bytes === null) {
-    throw syntax(`The value of ${JSON.stringify(token.text)} is not base64 (base64url or standard, padding optional).`, token.text, token.at, param);
+    throw syntax(
+      `The value of ${JSON.stringify(token.text)} is not base64 (base64url or standard, padding optional).`,
+      token.text,
+      token.at,
+      param,
+    );
   }
   let text: string;
   try {
     // ignoreBOM: a leading U+FEFF is part of the name, not a marker to strip.
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw syntax(`The value of ${JSON.stringify(token.text)} is not UTF-8 text once decoded from base64.`, token.text, token.at, param);
+    throw syntax(
+      `The value of ${JSON.stringify(token.text)} is not UTF-8 text once decoded from base64.`,
+      token.text,
+      token.at,
+      param,
+    );
   }
   // The original document's own examples end their values in a newline: it is not part of the name.
   text = text.replace(/\r?\n$/, '');
-  if (text === '') throw syntax(`The value of ${JSON.stringify(token.text)} is empty once decoded.`, token.text, token.at, param);
+  if (text === '')
+    throw syntax(`The value of ${JSON.stringify(token.text)} is empty once decoded.`, token.text, token.at, param);
   return text;
 }
 
 /** Reads the `,k_v,…` parameters of a saveas/notify action (`body` starts at `at`), each allowed key exactly once. */
-function actionParams(action: Token, body: string, at: number, allowed: readonly string[]): Map<string, { raw: string; token: Token }> {
+function actionParams(
+  action: Token,
+  body: string,
+  at: number,
+  allowed: readonly string[],
+): Map<string, { raw: string; token: Token }> {
   const seen = new Map<string, Token>();
   const params = new Map<string, { raw: string; token: Token }>();
   // body starts with the comma after the action name
@@ -170,7 +225,12 @@ function actionParams(action: Token, body: string, at: number, allowed: readonly
   for (const key of allowed) {
     if (!params.has(key)) {
       const whole = action.text + body;
-      throw syntax(`${action.text} needs ${allowed.map((k) => `${k}_…`).join(' and ')}; ${key}_… is missing in ${JSON.stringify(whole)}.`, whole, action.at, key);
+      throw syntax(
+        `${action.text} needs ${allowed.map((k) => `${k}_…`).join(' and ')}; ${key}_… is missing in ${JSON.stringify(whole)}.`,
+        whole,
+        action.at,
+        key,
+      );
     }
   }
   return params;
@@ -180,7 +240,11 @@ function actionParams(action: Token, body: string, at: number, allowed: readonly
 function parseTail(tail: string, at: number, out: ParsedProcess): void {
   const bar = tail.indexOf('|');
   if (bar >= 0) {
-    throw syntax(`Unexpected second "|" at position ${at + bar}: join the actions with "/", e.g. "|${SAVEAS},b_…,o_…/${NOTIFY},topic_…".`, '|', at + bar);
+    throw syntax(
+      `Unexpected second "|" at position ${at + bar}: join the actions with "/", e.g. "|${SAVEAS},b_…,o_…/${NOTIFY},topic_…".`,
+      '|',
+      at + bar,
+    );
   }
   const seenActions = new Map<string, number>();
   let pos = 0;
@@ -190,16 +254,28 @@ function parseTail(tail: string, at: number, out: ParsedProcess): void {
     const nameText = known ?? rest.split(',')[0] ?? rest;
     const name: Token = { text: nameText, at: at + pos };
     if (known === undefined) {
-      throw syntax(`Unknown action ${JSON.stringify(nameText)} after "|" at position ${name.at}: expected "${SAVEAS},b_…,o_…" or "${NOTIFY},topic_…".`, nameText, name.at);
+      throw syntax(
+        `Unknown action ${JSON.stringify(nameText)} after "|" at position ${name.at}: expected "${SAVEAS},b_…,o_…" or "${NOTIFY},topic_…".`,
+        nameText,
+        name.at,
+      );
     }
     const earlier = seenActions.get(nameText);
     if (earlier !== undefined) {
-      throw syntax(`Action "${nameText}" is given twice (at positions ${earlier} and ${name.at}); give it at most once.`, nameText, name.at);
+      throw syntax(
+        `Action "${nameText}" is given twice (at positions ${earlier} and ${name.at}); give it at most once.`,
+        nameText,
+        name.at,
+      );
     }
     seenActions.set(nameText, name.at);
     if (rest[nameText.length] !== ',') {
       const keys = nameText === SAVEAS ? 'b_…,o_…' : 'topic_…';
-      throw syntax(`Action "${nameText}" at position ${name.at} has no parameters: expected "${nameText},${keys}".`, nameText, name.at);
+      throw syntax(
+        `Action "${nameText}" at position ${name.at} has no parameters: expected "${nameText},${keys}".`,
+        nameText,
+        name.at,
+      );
     }
     const afterName = rest.slice(nameText.length);
     const next = NEXT_ACTION.exec(afterName);
@@ -247,7 +323,11 @@ export function parseProcess(input: string): ParsedProcess {
   const ws = /\s/.exec(text);
   if (ws) {
     const near = text.slice(Math.max(0, ws.index - 10), ws.index + 10);
-    throw syntax(`Whitespace inside the process string at position ${base + ws.index}, near ${JSON.stringify(near)}: remove it.`, near, base + ws.index);
+    throw syntax(
+      `Whitespace inside the process string at position ${base + ws.index}, near ${JSON.stringify(near)}: remove it.`,
+      near,
+      base + ws.index,
+    );
   }
   const bar = text.indexOf('|');
   const main = bar < 0 ? text : text.slice(0, bar);
@@ -266,7 +346,11 @@ export function parseProcess(input: string): ParsedProcess {
   const out: ParsedProcess = { options: options as SpriteOptions };
   if (bar >= 0) {
     if (bar === text.length - 1) {
-      throw syntax(`Nothing after "|" at position ${base + bar}: expected "${SAVEAS},b_…,o_…" or "${NOTIFY},topic_…".`, '|', base + bar);
+      throw syntax(
+        `Nothing after "|" at position ${base + bar}: expected "${SAVEAS},b_…,o_…" or "${NOTIFY},topic_…".`,
+        '|',
+        base + bar,
+      );
     }
     parseTail(text.slice(bar + 1), base + bar + 1, out);
   }
@@ -280,7 +364,11 @@ function encodeValue(value: unknown, param: string, label: string): string {
     throw invalidOption(param, `${label} must be a non-empty string; got ${showValue(value)}.`, { value });
   }
   if (UNPAIRED_SURROGATE.test(value)) {
-    throw invalidOption(param, `${label} ${showValue(value)} holds an unpaired UTF-16 surrogate, which UTF-8 cannot carry.`, { value });
+    throw invalidOption(
+      param,
+      `${label} ${showValue(value)} holds an unpaired UTF-16 surrogate, which UTF-8 cannot carry.`,
+      { value },
+    );
   }
   // parseProcess drops one trailing newline; a value that really ends in one gets a spare so it survives the trip.
   const text = value.endsWith('\n') ? `${value}\n` : value;
@@ -297,7 +385,10 @@ function encodeValue(value: unknown, param: string, label: string): string {
  * topic (`param` `b`, `o` or `topic`), so that the result always parses:
  * `parseProcess(formatProcess(p.options, p))` deep-equals `p` for any `p` returned by {@link parseProcess}.
  */
-export function formatProcess(options: SpriteOptions, extra: { saveas?: SaveAs | undefined; notify?: Notify | undefined } = {}): string {
+export function formatProcess(
+  options: SpriteOptions,
+  extra: { saveas?: SaveAs | undefined; notify?: Notify | undefined } = {},
+): string {
   resolveOptions(options);
   let text = ACTION;
   for (const key of OPTION_KEYS) {
@@ -312,6 +403,7 @@ export function formatProcess(options: SpriteOptions, extra: { saveas?: SaveAs |
     const o = encodeValue(extra.saveas.object, 'o', 'The saveas object name');
     actions.push(`${SAVEAS},b_${b},o_${o}`);
   }
-  if (extra.notify !== undefined) actions.push(`${NOTIFY},topic_${encodeValue(extra.notify.topic, 'topic', 'The notify topic')}`);
+  if (extra.notify !== undefined)
+    actions.push(`${NOTIFY},topic_${encodeValue(extra.notify.topic, 'topic', 'The notify topic')}`);
   return actions.length > 0 ? `${text}|${actions.join('/')}` : text;
 }

@@ -28,7 +28,9 @@ export const PHASE_WEIGHTS: Readonly<Record<SpritePhase, readonly [number, numbe
  * whatever order the phases report in, and passes it to `emit`. Without a fraction, only the phase changes: a sheet
  * encoded mid-job says `encode` at the fraction decoding has reached, then decoding goes on from there.
  */
-export function progressReporter<T>(emit: (progress: SpriteProgress) => T): (phase: SpritePhase, fraction?: number) => T {
+export function progressReporter<T>(
+  emit: (progress: SpriteProgress) => T,
+): (phase: SpritePhase, fraction?: number) => T {
   let last = 0;
   return (phase, fraction) => {
     if (fraction !== undefined) {

@@ -130,7 +130,12 @@ function byTime(frames: readonly FrameInfo[]): FrameInfo[] {
   return [...frames].sort((a, b) => a.time - b.time);
 }
 
-function pick(frames: readonly FrameInfo[], targets: readonly number[] | 'every', ss: number, limit: number): Capture[] {
+function pick(
+  frames: readonly FrameInfo[],
+  targets: readonly number[] | 'every',
+  ss: number,
+  limit: number,
+): Capture[] {
   const picker = new FramePicker(targets, { ss, limit });
   const out: Capture[] = [];
   for (const frame of byTime(frames)) {
@@ -164,7 +169,12 @@ export function selectAvg(frames: readonly FrameInfo[], opts: ResolvedOptions, f
  * Only `inter` and `dhash` aim at fixed times; `avg` spreads over, and `key` lists, what exists, so they lose none.
  * A `num` limit already met by the `captured` frames loses nothing either.
  */
-export function lostTargets(opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | 'num'>, facts: SelectionFacts, claimedEndMs: number, captured: number): number {
+export function lostTargets(
+  opts: Pick<ResolvedOptions, 'm' | 'ss' | 'inter' | 'num'>,
+  facts: SelectionFacts,
+  claimedEndMs: number,
+  captured: number,
+): number {
   if (opts.m !== 'inter' && opts.m !== 'dhash') return 0;
   const step = everyFrame(opts.inter, facts) ? facts.frameIntervalMs : opts.inter;
   if (!(step > 0)) return 0;

@@ -92,7 +92,10 @@ export type EngineSettingsInput = { [K in keyof typeof SETTING_RULES]?: Resolved
  * Validates the settings that are given and fills in the defaults. Throws `SpriteError` `INVALID_OPTION` naming the
  * setting (`ffmpeg.decoders` for one under `ffmpeg`), the value and the valid range.
  */
-export function resolveEngineSettings(given: EngineSettingsInput, hardwareConcurrency: number | undefined): ResolvedEngineSettings {
+export function resolveEngineSettings(
+  given: EngineSettingsInput,
+  hardwareConcurrency: number | undefined,
+): ResolvedEngineSettings {
   for (const key of Object.keys(SETTING_RULES) as (keyof typeof SETTING_RULES)[]) {
     if (given[key] !== undefined) checkRule(key, SETTING_RULES[key], given[key]);
   }

@@ -36,7 +36,12 @@ const seconds = (ms: number): number => Math.round(ms) / 1000;
  * Mux has one image per storyboard: when a job has several sheets, each tile also carries its own sheet's `url`
  * (our extension; readers that ignore it see the first sheet only).
  */
-export function buildStoryboard(tiles: readonly Tile[], sheetNames: readonly string[], durationMs: number, opts: SheetUrlOptions = {}): Storyboard {
+export function buildStoryboard(
+  tiles: readonly Tile[],
+  sheetNames: readonly string[],
+  durationMs: number,
+  opts: SheetUrlOptions = {},
+): Storyboard {
   const url = (sheet: number) => sheetUrlOf(sheet, sheetNames, opts);
   const ordered = [...tiles].sort((a, b) => a.time - b.time);
   const several = sheetNames.length > 1;

@@ -19,7 +19,12 @@ export function formatVttTimestamp(ms: number): string {
  * `opts.baseUrl`, or `opts.sheetUrl(index, name)`. A cue whose end would not follow its start (a last tile at the
  * very end) ends 1 ms later, since parsers reject empty cues. Zero tiles give a header-only track.
  */
-export function writeVtt(tiles: readonly Tile[], sheetNames: readonly string[], durationMs: number, opts: SheetUrlOptions = {}): string {
+export function writeVtt(
+  tiles: readonly Tile[],
+  sheetNames: readonly string[],
+  durationMs: number,
+  opts: SheetUrlOptions = {},
+): string {
   const ordered = [...tiles].sort((a, b) => a.time - b.time);
   const cues = ordered.map((tile, i) => {
     const start = Math.round(tile.time);

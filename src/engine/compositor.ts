@@ -9,7 +9,11 @@ import type { SheetSink, TileRect } from './job.js';
 
 function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { alpha: false, willReadFrequently: false });
-  if (!context) throw new SpriteError('ENGINE_FAILED', 'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which the sheets are drawn on.');
+  if (!context)
+    throw new SpriteError(
+      'ENGINE_FAILED',
+      'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which the sheets are drawn on.',
+    );
   return context;
 }
 
@@ -43,7 +47,15 @@ export class SheetCompositor implements SheetSink {
     const { dst } = this.placement;
     const x = origin.x + dst.x;
     const y = origin.y + dst.y;
-    context.putImageData(new ImageData(new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.width, frame.height), x, y);
+    context.putImageData(
+      new ImageData(
+        new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength),
+        frame.width,
+        frame.height,
+      ),
+      x,
+      y,
+    );
     return { x, y, w: dst.width, h: dst.height };
   }
 
@@ -57,7 +69,9 @@ export class SheetCompositor implements SheetSink {
 
 /** Encodes `canvas` as `format` (quality 1–100 for the lossy ones). The browser may answer with another type. */
 function encodeCanvas(canvas: OffscreenCanvas, format: SpriteFormat, quality: number): Promise<Blob> {
-  return canvas.convertToBlob(format === 'png' ? { type: FORMAT_MIME.png } : { type: FORMAT_MIME[format], quality: quality / 100 });
+  return canvas.convertToBlob(
+    format === 'png' ? { type: FORMAT_MIME.png } : { type: FORMAT_MIME[format], quality: quality / 100 },
+  );
 }
 
 /** What {@link encodedType} found, per format: the browser does not change its mind while the engine lives. */

@@ -70,7 +70,11 @@ export async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIn
  * list's start have negative times (decoded, since later frames refer to them, but never shown); ffprobe flags the
  * same packets discard. Other containers show every packet.
  */
-export function shownPackets(packets: PacketIndex, readable: number, isobmff: boolean): (TimedFrame & { index: number })[] {
+export function shownPackets(
+  packets: PacketIndex,
+  readable: number,
+  isobmff: boolean,
+): (TimedFrame & { index: number })[] {
   const rows: (TimedFrame & { index: number })[] = [];
   for (let i = 0; i < readable; i++) {
     if (isobmff && packets.pts[i]! < 0) continue;

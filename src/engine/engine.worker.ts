@@ -24,7 +24,8 @@ const api: EngineApi = {
     const beat = setInterval(() => self.postMessage(ENGINE_ALIVE), heartbeatEvery(job.config.stallTimeoutMs));
     try {
       return await runJob(job, {
-        openSource: (options) => openSource(DECODERS, new JobInput(job.input, options.watch), { ...options, config: job.config }),
+        openSource: (options) =>
+          openSource(DECODERS, new JobInput(job.input, options.watch), { ...options, config: job.config }),
         createSink: (layout, placement, format, quality) => new SheetCompositor(layout, placement, format, quality),
         encodedType,
         // onEvent is a comlink proxy: the promise settles once the main thread has the event. runJob awaits only
@@ -35,11 +36,17 @@ const api: EngineApi = {
       if (e instanceof SpriteError) throw e;
       // The last decoder has no one to hand over to: a frame it could not decode is the file's fault.
       if (e instanceof DecoderFailure) {
-        throw new SpriteError('DECODE_FAILED', `${e.decoder} could not decode the video from ${e.fromMs} ms on: ${e.message}`, {
-          details: { engine: e.decoder, fromMs: e.fromMs },
-        });
+        throw new SpriteError(
+          'DECODE_FAILED',
+          `${e.decoder} could not decode the video from ${e.fromMs} ms on: ${e.message}`,
+          {
+            details: { engine: e.decoder, fromMs: e.fromMs },
+          },
+        );
       }
-      throw new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new SpriteError('INTERNAL', `Unexpected engine failure: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
     } finally {
       clearInterval(beat);
     }

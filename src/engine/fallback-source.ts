@@ -3,7 +3,13 @@
 
 import type { EngineReport } from '../core/engine-report.js';
 import { FRAME_TIME_TOLERANCE_MS } from '../core/frame-table.js';
-import { DecoderFailure, type DecodedFrame, type FrameRequest, type FrameSource, type ProbeResult } from './frame-source.js';
+import {
+  DecoderFailure,
+  type DecodedFrame,
+  type FrameRequest,
+  type FrameSource,
+  type ProbeResult,
+} from './frame-source.js';
 
 /** Runs `primary`; on a DecoderFailure, opens the next decoder and asks it for the frames not yet delivered. */
 export class FallbackSource implements FrameSource {
@@ -23,7 +29,11 @@ export class FallbackSource implements FrameSource {
     return this.primary.probe();
   }
 
-  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+  async frames(
+    req: FrameRequest,
+    onFrame: (frame: DecodedFrame) => Promise<void> | void,
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
     let last = -Infinity;
     let delivered = 0;
     try {

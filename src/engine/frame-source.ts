@@ -73,7 +73,11 @@ export interface FrameSource {
    * `onProgress` receives how many of the requested frames have been handled so far. Fails with
    * {@link DecoderFailure} where another decoder could take over.
    */
-  frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void>;
+  frames(
+    req: FrameRequest,
+    onFrame: (frame: DecodedFrame) => Promise<void> | void,
+    onProgress?: (done: number) => void,
+  ): Promise<void>;
   /** Which decoder made the frames, and why; final once `frames()` has settled. */
   report(): EngineReport;
   /** Releases the input; a warm engine keeps its decoders for the next job. */

@@ -52,17 +52,23 @@ export async function openInput(input: Blob | string, watch: Watch = UNWATCHED):
     void response.body?.cancel().catch(() => {});
     // Without the total, the file's end (where an MP4 may keep its index) cannot be found by ranges, and the one byte
     // sent is not the file.
-    throw fetchFailed(input, `: its server answered a Range request without the file's total size (Content-Range: "${contentRange || 'none'}"; expected e.g. "bytes 0-0/1234"). Serve the video with its size, or pass it as a Blob.`, { status: 206 });
+    throw fetchFailed(
+      input,
+      `: its server answered a Range request without the file's total size (Content-Range: "${contentRange || 'none'}"; expected e.g. "bytes 0-0/1234"). Serve the video with its size, or pass it as a Blob.`,
+      { status: 206 },
+    );
   }
   if (response.status === 206) {
     // Read, not cancelled: one byte, and a cancelled response shows as a failed request in the app's network log.
     await watch.reading(response.arrayBuffer());
     const size = Number(total);
-    if (size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
+    if (size === 0)
+      throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
     return { url: input, size };
   }
   const blob = await download(response, watch);
-  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
+  if (blob.size === 0)
+    throw new SpriteError('EMPTY_INPUT', `The video at ${input} is empty (0 bytes).`, { param: 'input' });
   return new File([blob], nameOf(input));
 }
 
@@ -89,7 +95,10 @@ export function readRange(input: RangeUrl, start: number, end: number, watch: Wa
       const response = await get(input.url, `bytes=${start}-${end - 1}`);
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (response.status !== 206 || bytes.length !== end - start) {
-        throw fetchFailed(input.url, `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`);
+        throw fetchFailed(
+          input.url,
+          `: asked for bytes ${start}–${end - 1}, got ${bytes.length} bytes (HTTP ${response.status}).`,
+        );
       }
       return bytes;
     })(),
@@ -101,7 +110,8 @@ export async function wholeBlob(input: EngineInput | string, watch: Watch = UNWA
   if (input instanceof Blob) return input;
   const url = typeof input === 'string' ? input : input.url;
   const blob = await download(await watch.reading(get(url, null)), watch);
-  if (blob.size === 0) throw new SpriteError('EMPTY_INPUT', `The video at ${url} is empty (0 bytes).`, { param: 'input' });
+  if (blob.size === 0)
+    throw new SpriteError('EMPTY_INPUT', `The video at ${url} is empty (0 bytes).`, { param: 'input' });
   return new File([blob], nameOf(url));
 }
 

@@ -114,15 +114,23 @@ async function decodeDhash(
   const selector = new DhashSelector({ thr: opts.thr, num: opts.num });
   const held = new Map<number, DecodedFrame>();
   let received = 0;
-  await source.frames(req, async (frame) => {
-    const id = received++;
-    const verdict = selector.push({ id, time: frame.time, hash: dhash64(frame.data, frame.width, frame.height, RGBA_CHANNELS) });
-    if (!verdict.kept) return;
-    if (opts.num === 0) return place(frame);
-    if (verdict.evicted) held.delete(verdict.evicted.id);
-    // A copy: the frame's pixels may be a view of a whole exec's output, which would stay alive with it.
-    held.set(id, { ...frame, data: frame.data.slice() });
-  }, onProgress);
+  await source.frames(
+    req,
+    async (frame) => {
+      const id = received++;
+      const verdict = selector.push({
+        id,
+        time: frame.time,
+        hash: dhash64(frame.data, frame.width, frame.height, RGBA_CHANNELS),
+      });
+      if (!verdict.kept) return;
+      if (opts.num === 0) return place(frame);
+      if (verdict.evicted) held.delete(verdict.evicted.id);
+      // A copy: the frame's pixels may be a view of a whole exec's output, which would stay alive with it.
+      held.set(id, { ...frame, data: frame.data.slice() });
+    },
+    onProgress,
+  );
   if (opts.num > 0) {
     for (const kept of selector.result()) await place(held.get(kept.id)!);
   }
@@ -174,15 +182,23 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     if (opts.m === 'dhash') {
       received = await decodeDhash(source, req, opts, place, onProgress);
     } else {
-      await source.frames(req, (frame) => {
-        received++;
-        return place(frame);
-      }, onProgress);
+      await source.frames(
+        req,
+        (frame) => {
+          received++;
+          return place(frame);
+        },
+        onProgress,
+      );
     }
     if (received === 0 && times.length > 0) {
-      throw new SpriteError('DECODE_FAILED', `None of the ${times.length} chosen frames could be decoded: the file may be truncated or corrupt.`, {
-        details: { planned: times.length },
-      });
+      throw new SpriteError(
+        'DECODE_FAILED',
+        `None of the ${times.length} chosen frames could be decoded: the file may be truncated or corrupt.`,
+        {
+          details: { planned: times.length },
+        },
+      );
     }
     await writer.end();
     // Awaited for the same reason as sheets: the last report (1) arrives before the result, never after.

@@ -14,15 +14,25 @@ export type JobOpenOptions = Pick<OpenOptions, 'keyOnly' | 'watch' | 'config'>;
  * Opens `input` with the first of `decoders` that takes it (only the one named by `config.engine`, unless `auto`).
  * A decline the container itself decides (`final`) fails the job at once, as does the last decoder's decline.
  */
-export function openSource(decoders: readonly FrameDecoder[], input: JobInput, options: JobOpenOptions): Promise<FrameSource> {
+export function openSource(
+  decoders: readonly FrameDecoder[],
+  input: JobInput,
+  options: JobOpenOptions,
+): Promise<FrameSource> {
   const { engine } = options.config;
   const candidates = engine === 'auto' ? decoders : decoders.filter((d) => d.name === engine);
   return openFirst(candidates, input, options, engine === 'auto' ? null : `engine '${engine}' was asked for`);
 }
 
-async function openFirst(candidates: readonly FrameDecoder[], input: JobInput, options: JobOpenOptions, because: string | null): Promise<FrameSource> {
+async function openFirst(
+  candidates: readonly FrameDecoder[],
+  input: JobInput,
+  options: JobOpenOptions,
+  because: string | null,
+): Promise<FrameSource> {
   const [decoder, ...rest] = candidates;
-  if (!decoder) throw new SpriteError('INTERNAL', 'No decoder is registered for this job: this is a bug, please report it.');
+  if (!decoder)
+    throw new SpriteError('INTERNAL', 'No decoder is registered for this job: this is a bug, please report it.');
   const opened = await decoder.open(input, { ...options, othersFollow: rest.length > 0, chosenBecause: because });
   if (isSource(opened)) {
     if (rest.length === 0) return opened;

@@ -27,7 +27,8 @@ export async function runOrdered<W, R>(spec: OrderedPoolSpec<W, R>): Promise<voi
   const finished = new Map<number, R>();
   let taken = 0;
   let delivered = 0;
-  let failure: { error: unknown } | null = null;
+  // Set by the workers' closures, so the compiler cannot follow it: the type is spelt out.
+  let failure = null as { error: unknown } | null;
   let delivery: Promise<void> = Promise.resolve();
   const waiting: (() => void)[] = [];
   const wake = () => waiting.splice(0).forEach((resolve) => resolve());
@@ -80,5 +81,5 @@ export async function runOrdered<W, R>(spec: OrderedPoolSpec<W, R>): Promise<voi
   closed = true;
   await Promise.all(started);
   await delivery;
-  if (failure) throw (failure as { error: unknown }).error;
+  if (failure) throw failure.error;
 }

@@ -56,8 +56,13 @@ export class Watchdog implements Watch {
   /** `fromUrl`: the input is read from a server, so a stall while reading is the server's (FETCH_FAILED). */
   constructor(limitMs: number, fromUrl: boolean) {
     // The limit, or a floor where the job waits on something that shows no life until it ends.
-    const limit = () => Math.max(limitMs, this.current === 'load' ? LOAD_STAGE_MIN_MS : 0, ...this.pendingReads.values());
-    this.silence = waitForSilence(limitMs, (crossed) => stallError(this.pendingReads.size > 0 ? 'read' : this.current, crossed, fromUrl), limit);
+    const limit = () =>
+      Math.max(limitMs, this.current === 'load' ? LOAD_STAGE_MIN_MS : 0, ...this.pendingReads.values());
+    this.silence = waitForSilence(
+      limitMs,
+      (crossed) => stallError(this.pendingReads.size > 0 ? 'read' : this.current, crossed, fromUrl),
+      limit,
+    );
     this.stalled = this.silence.stalled;
   }
 
@@ -95,10 +100,14 @@ export function stallError(stage: StallStage, limitMs: number, fromUrl: boolean)
   const seconds = `${Math.round(limitMs / 100) / 10} s`;
   const details = { stalled: true, stage, stallTimeoutMs: limitMs };
   if (stage === 'read' && fromUrl) {
-    return new SpriteError('FETCH_FAILED', `The video's server sent nothing for ${seconds} while the job was ${WAITING_ON.read}: the job was stopped.`, {
-      param: 'input',
-      details,
-    });
+    return new SpriteError(
+      'FETCH_FAILED',
+      `The video's server sent nothing for ${seconds} while the job was ${WAITING_ON.read}: the job was stopped.`,
+      {
+        param: 'input',
+        details,
+      },
+    );
   }
   return new SpriteError(
     'ENGINE_FAILED',

@@ -26,5 +26,5 @@ export function installTransferHandlers(): void {
       return base.deserialize(serialised.other);
     },
   };
-  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
+  transferHandlers.set('throw', handler);
 }

@@ -26,7 +26,11 @@ export function heartbeatEvery(stallTimeoutMs: number): number {
  * Rejects `stalled` once `target` (a Worker) has posted nothing for `limitMs`, with the error `onSilence` makes.
  * `stop()` ends the watch.
  */
-export function watchSilence(target: EventTarget, limitMs: number, onSilence: () => Error): { stalled: Promise<never>; stop: () => void } {
+export function watchSilence(
+  target: EventTarget,
+  limitMs: number,
+  onSilence: () => Error,
+): { stalled: Promise<never>; stop: () => void } {
   const silence = waitForSilence(limitMs, () => {
     target.removeEventListener('message', silence.heard);
     return onSilence();

@@ -54,24 +54,38 @@ async function examine(response: Response, kind: LoadKind): Promise<Examined> {
     return { found: 'other', why };
   };
   if (!response.ok) {
-    return other(`the server answered HTTP ${response.status}${response.status === 404 ? ' (not found: the app\'s build did not put the file where the package\'s code looks for it)' : ''}`);
+    return other(
+      `the server answered HTTP ${response.status}${response.status === 404 ? " (not found: the app's build did not put the file where the package's code looks for it)" : ''}`,
+    );
   }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim() || 'no Content-Type';
   if (/html/i.test(type)) {
-    return other(`the server answered with an HTML page (${type}) instead of ${kind === 'wasm' ? 'WebAssembly' : 'JavaScript'}: most likely the app's index page, served because the file is not there`);
+    return other(
+      `the server answered with an HTML page (${type}) instead of ${kind === 'wasm' ? 'WebAssembly' : 'JavaScript'}: most likely the app's index page, served because the file is not there`,
+    );
   }
   if (kind === 'wasm') {
-    return other(`the file is there (HTTP ${response.status}, ${type}) but could not be used: a Content-Security-Policy without 'wasm-unsafe-eval', or not the ffmpeg core`);
+    return other(
+      `the file is there (HTTP ${response.status}, ${type}) but could not be used: a Content-Security-Policy without 'wasm-unsafe-eval', or not the ffmpeg core`,
+    );
   }
   if (!JS_MIME.test(type)) {
-    return other(`it is served as ${type}; browsers run module scripts and workers only when served with a JavaScript MIME type (text/javascript)`);
+    return other(
+      `it is served as ${type}; browsers run module scripts and workers only when served with a JavaScript MIME type (text/javascript)`,
+    );
   }
   const text = await response.text().catch(() => '');
   if (WORKER_MARKS.some((mark) => text.includes(mark))) {
-    return { found: 'ours', why: `video-sprite's worker is there (HTTP ${response.status}, ${type}) but did not run: a Content-Security-Policy (worker-src, script-src) blocks it, or a file it imports could not be loaded (see the network panel)` };
+    return {
+      found: 'ours',
+      why: `video-sprite's worker is there (HTTP ${response.status}, ${type}) but did not run: a Content-Security-Policy (worker-src, script-src) blocks it, or a file it imports could not be loaded (see the network panel)`,
+    };
   }
   const loader = /\bimportScripts\s*\(|\bimport\s*\(|^\s*import[\s{*'"]/m.test(text);
-  return { found: loader ? 'loader' : 'other', why: `a script is there (HTTP ${response.status}, ${type}) but it is not video-sprite's worker: the app's build replaced or rewrote it` };
+  return {
+    found: loader ? 'loader' : 'other',
+    why: `a script is there (HTTP ${response.status}, ${type}) but it is not video-sprite's worker: the app's build replaced or rewrote it`,
+  };
 }
 
 /** One request to `url`, examined. Never throws. */
@@ -104,7 +118,11 @@ export function workerFailure(worker: Worker, url: string, what: string): Promis
       event.preventDefault();
       const message = event instanceof ErrorEvent && event.message ? event.message : '';
       void (message ? Promise.resolve(`a script error: ${message}`) : describeLoadFailure(url, 'script')).then((why) =>
-        reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} failed: ${why}. ${setupHint(url)}`, { details: { url } })),
+        reject(
+          new SpriteError('ENGINE_FAILED', `The ${what} at ${url} failed: ${why}. ${setupHint(url)}`, {
+            details: { url },
+          }),
+        ),
       );
     });
   });
@@ -122,20 +140,34 @@ const LOADER_PATIENCE = 6;
  * hang the job. A file that is ours is only slow (a dev server compiling it on a busy machine): it is waited for; a
  * loader that imports our code from elsewhere, {@link LOADER_PATIENCE} times as long.
  */
-export function workerReady(worker: Worker, url: string, what: string, mark: string, failed: Promise<never>, timeoutMs: number): Promise<void> {
+export function workerReady(
+  worker: Worker,
+  url: string,
+  what: string,
+  mark: string,
+  failed: Promise<never>,
+  timeoutMs: number,
+): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onMessage = (_event: MessageEvent) => {};
+  let onMessage: (event: MessageEvent) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => {
     onMessage = (event: MessageEvent) => {
       if (event.data === mark) resolve();
     };
     worker.addEventListener('message', onMessage);
     const giveUp = (waitedMs: number, why: string) =>
-      reject(new SpriteError('ENGINE_FAILED', `The ${what} at ${url} did not start within ${waitedMs / 1000} s: ${why}. ${setupHint(url)}`, { details: { url } }));
+      reject(
+        new SpriteError(
+          'ENGINE_FAILED',
+          `The ${what} at ${url} did not start within ${waitedMs / 1000} s: ${why}. ${setupHint(url)}`,
+          { details: { url } },
+        ),
+      );
     timer = setTimeout(() => {
       void inspect(url, 'script').then(({ found, why }) => {
         if (found === 'other') giveUp(timeoutMs, why);
-        else if (found === 'loader') timer = setTimeout(() => giveUp(timeoutMs * LOADER_PATIENCE, why), timeoutMs * (LOADER_PATIENCE - 1));
+        else if (found === 'loader')
+          timer = setTimeout(() => giveUp(timeoutMs * LOADER_PATIENCE, why), timeoutMs * (LOADER_PATIENCE - 1));
       });
     }, timeoutMs);
   });

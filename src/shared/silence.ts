@@ -7,9 +7,9 @@ export interface Silence {
   /** Rejects once nothing was heard for the limit; never resolves. */
   readonly stalled: Promise<never>;
   /** Something was heard: the deadline moves back. */
-  heard(): void;
+  readonly heard: () => void;
   /** Ends the wait. */
-  stop(): void;
+  readonly stop: () => void;
 }
 
 /**
@@ -17,7 +17,11 @@ export interface Silence {
  * check (a limit may grow while a slow step runs), and a check comes at least every `baseMs`, so that a limit that
  * shrinks back is honoured within that.
  */
-export function waitForSilence(baseMs: number, onSilence: (limitMs: number) => Error, limit: () => number = () => baseMs): Silence {
+export function waitForSilence(
+  baseMs: number,
+  onSilence: (limitMs: number) => Error,
+  limit: () => number = () => baseMs,
+): Silence {
   let last = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let fail: (e: Error) => void = () => {};

@@ -10,7 +10,10 @@ import { expectTimes, FACTS, frameAt, openHarness, relativeMs, run, type RunResu
 test.beforeEach(async ({ page }) => openHarness(page));
 
 /** Whether this browser's WebCodecs decodes a file's video, asked with the decoder configuration its container gives. */
-async function nativeDecoder(page: Page, input: string | object): Promise<{ codec: string; supported: boolean; format: string | null }> {
+async function nativeDecoder(
+  page: Page,
+  input: string | object,
+): Promise<{ codec: string; supported: boolean; format: string | null }> {
   const source = typeof input === 'string' ? { fixture: input } : input;
   const native = await page.evaluate((i) => window.harness.nativeDecoder(i as never), source);
   expect(native, `${JSON.stringify(source).slice(0, 80)}: a video track`).not.toBeNull();
@@ -24,69 +27,109 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * browser that hands its pictures over in RGB (Firefox), or in 10-bit, has them drawn by the canvas, which the README
  * holds to 35 dB.
  */
-const leastPsnr = (format: string | null) => (format !== null && ['I420', 'I420A', 'I422', 'I444', 'NV12'].includes(format) ? 40 : 35);
+const leastPsnr = (format: string | null) =>
+  format !== null && ['I420', 'I420A', 'I422', 'I444', 'NV12'].includes(format) ? 40 : 35;
 
-test('auto: WebCodecs for every file the browser decodes, ffmpeg.wasm for the rest, and the result says why', ALL_BROWSERS, async ({ page }) => {
-  // The codec as the result names it, and what else decides: a container WebCodecs is not fed from, a file cut short.
-  const files: [string, string, 'whole' | 'container' | 'cut'][] = [
-    ['h264-aac_fmp4_320x180_bbb.mp4', 'h264', 'whole'],
-    ['h264_fmp4_1920x1080_rot-90_bbb.mp4', 'h264', 'whole'],
-    ['h264_mov_640x465_odd-dims_dualdiscs.mov', 'h264', 'whole'],
-    ['h264_ts_256x110_sar110-109.ts', 'h264', 'whole'],
-    ['vp9-opus_webm_320x180_bbb.webm', 'vp9', 'whole'],
-    ['vp9_mp4_320x240_bear.mp4', 'vp9', 'whole'],
-    ['vp8-vorbis_webm_640x360_rocket-launch.webm', 'vp8', 'whole'],
-    ['hevc-aac_ts_1920x1080_bbb.ts', 'hevc', 'whole'],
-    ['mpeg4_avi_400x300_bicycle.avi', 'mpeg4', 'container'],
-    ['theora_ogv_214x160_calais-1906-film.ogv', 'theora', 'container'],
-    ['TRUNC50_vp8_webm_rocket-launch.webm', 'vp8', 'cut'],
-  ];
-  const seen: Record<string, string> = {};
-  for (const [file, codec, kind] of files) {
-    // Which decoder this browser has is its own answer (Debian's Chromium has no HEVC, WebKitGTK no H.264), so the
-    // expected engine follows from what its WebCodecs says of this very file.
-    const native = kind === 'container' ? null : await nativeDecoder(page, file);
-    const [used, why] =
-      native === null ? ['ffmpeg', /its container is not one WebCodecs is fed from/]
-      : !native.supported ? ['ffmpeg', new RegExp(`this browser has no decoder for ${escape(native.codec)}`)]
-      : kind === 'cut' ? ['ffmpeg', /ends before its header says it should/]
-      : ['webcodecs', new RegExp(`the browser decodes ${codec} natively`)];
-    const r = await run(page, file, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
-    expect(r.ok, `${file}: ${JSON.stringify(r).slice(0, 300)}`).toBe(true);
-    if (!r.ok) continue;
-    seen[file] = r.engine.used;
-    expect(r.engine.used, `${file} (${native?.codec ?? 'no WebCodecs container'}: ${native?.supported ? '' : 'not '}decoded natively)`).toBe(used);
-    expect(r.engine.reason, file).toMatch(why);
-    expect(r.engine.fallback, file).toBeNull();
-    expect(r.manifest.engine, file).toEqual(r.engine);
-  }
-  console.log('engines:', JSON.stringify(seen));
-});
+test(
+  'auto: WebCodecs for every file the browser decodes, ffmpeg.wasm for the rest, and the result says why',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    // The codec as the result names it, and what else decides: a container WebCodecs is not fed from, a file cut short.
+    const files: [string, string, 'whole' | 'container' | 'cut'][] = [
+      ['h264-aac_fmp4_320x180_bbb.mp4', 'h264', 'whole'],
+      ['h264_fmp4_1920x1080_rot-90_bbb.mp4', 'h264', 'whole'],
+      ['h264_mov_640x465_odd-dims_dualdiscs.mov', 'h264', 'whole'],
+      ['h264_ts_256x110_sar110-109.ts', 'h264', 'whole'],
+      ['vp9-opus_webm_320x180_bbb.webm', 'vp9', 'whole'],
+      ['vp9_mp4_320x240_bear.mp4', 'vp9', 'whole'],
+      ['vp8-vorbis_webm_640x360_rocket-launch.webm', 'vp8', 'whole'],
+      ['hevc-aac_ts_1920x1080_bbb.ts', 'hevc', 'whole'],
+      ['mpeg4_avi_400x300_bicycle.avi', 'mpeg4', 'container'],
+      ['theora_ogv_214x160_calais-1906-film.ogv', 'theora', 'container'],
+      ['TRUNC50_vp8_webm_rocket-launch.webm', 'vp8', 'cut'],
+    ];
+    const seen: Record<string, string> = {};
+    for (const [file, codec, kind] of files) {
+      // Which decoder this browser has is its own answer (Debian's Chromium has no HEVC, WebKitGTK no H.264), so the
+      // expected engine follows from what its WebCodecs says of this very file.
+      const native = kind === 'container' ? null : await nativeDecoder(page, file);
+      const [used, why] =
+        native === null
+          ? ['ffmpeg', /its container is not one WebCodecs is fed from/]
+          : !native.supported
+            ? ['ffmpeg', new RegExp(`this browser has no decoder for ${escape(native.codec)}`)]
+            : kind === 'cut'
+              ? ['ffmpeg', /ends before its header says it should/]
+              : ['webcodecs', new RegExp(`the browser decodes ${codec} natively`)];
+      const r = await run(page, file, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
+      expect(r.ok, `${file}: ${JSON.stringify(r).slice(0, 300)}`).toBe(true);
+      if (!r.ok) continue;
+      seen[file] = r.engine.used;
+      expect(
+        r.engine.used,
+        `${file} (${native?.codec ?? 'no WebCodecs container'}: ${native?.supported ? '' : 'not '}decoded natively)`,
+      ).toBe(used);
+      expect(r.engine.reason, file).toMatch(why);
+      expect(r.engine.fallback, file).toBeNull();
+      expect(r.manifest.engine, file).toEqual(r.engine);
+    }
+    console.log('engines:', JSON.stringify(seen));
+  },
+);
 
-test('Chromium decodes H.264, VP8, VP9 and AV1 itself: the auto test above expects WebCodecs for all of them here', async ({ page }) => {
-  for (const file of ['h264-aac_fmp4_320x180_bbb.mp4', 'h264_ts_256x110_sar110-109.ts', 'vp9-opus_webm_320x180_bbb.webm', 'vp8-vorbis_webm_640x360_rocket-launch.webm', 'av1_mkv_640x360_testsrc.mkv']) {
+test('Chromium decodes H.264, VP8, VP9 and AV1 itself: the auto test above expects WebCodecs for all of them here', async ({
+  page,
+}) => {
+  for (const file of [
+    'h264-aac_fmp4_320x180_bbb.mp4',
+    'h264_ts_256x110_sar110-109.ts',
+    'vp9-opus_webm_320x180_bbb.webm',
+    'vp8-vorbis_webm_640x360_rocket-launch.webm',
+    'av1_mkv_640x360_testsrc.mkv',
+  ]) {
     expect(await nativeDecoder(page, file), file).toMatchObject({ supported: true });
   }
 });
 
 const AV1 = 'av1_mkv_640x360_testsrc.mkv';
 
-test('AV1, which only WebCodecs reads: WebCodecs where the browser decodes it, else UNSUPPORTED_CODEC naming it', ALL_BROWSERS, async ({ page }) => {
-  const native = await nativeDecoder(page, AV1);
-  // Where the browser has no AV1 decoder (WebKitGTK), auto hands the file to ffmpeg.wasm, whose core has none either.
-  const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
-  if (native.supported) {
-    expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
-    if (r.ok) expect(r.engine).toMatchObject({ used: 'webcodecs', reason: expect.stringMatching(/the browser decodes av1 natively/), fallback: null });
-  } else {
-    expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringMatching(/av1|av01/i) });
-  }
-});
+test(
+  'AV1, which only WebCodecs reads: WebCodecs where the browser decodes it, else UNSUPPORTED_CODEC naming it',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    const native = await nativeDecoder(page, AV1);
+    // Where the browser has no AV1 decoder (WebKitGTK), auto hands the file to ffmpeg.wasm, whose core has none either.
+    const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 });
+    if (native.supported) {
+      expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+      if (r.ok)
+        expect(r.engine).toMatchObject({
+          used: 'webcodecs',
+          reason: expect.stringMatching(/the browser decodes av1 natively/),
+          fallback: null,
+        });
+    } else {
+      expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({
+        ok: false,
+        code: 'UNSUPPORTED_CODEC',
+        message: expect.stringMatching(/av1|av01/i),
+      });
+    }
+  },
+);
 
-test('AV1 forced onto ffmpeg.wasm, whose core has no AV1 decoder: UNSUPPORTED_CODEC naming it', ALL_BROWSERS, async ({ page }) => {
-  const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 }, { engine: 'ffmpeg' });
-  expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringMatching(/av1/i) });
-});
+test(
+  'AV1 forced onto ffmpeg.wasm, whose core has no AV1 decoder: UNSUPPORTED_CODEC naming it',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    const r = await run(page, AV1, { f: 'jpg', sw: 32, sh: 32, inter: 2000 }, { engine: 'ffmpeg' });
+    expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({
+      ok: false,
+      code: 'UNSUPPORTED_CODEC',
+      message: expect.stringMatching(/av1/i),
+    });
+  },
+);
 
 test('when WebCodecs serves the whole job, the ffmpeg core is never fetched', async ({ page }) => {
   const fetched: string[] = [];
@@ -115,73 +158,138 @@ const BOTH = [
   'vp8-vorbis_webm_640x360_rocket-launch.webm',
 ];
 
-async function both(page: Page, file: string | object, options: object): Promise<[RunResult & { ok: true }, RunResult & { ok: true }, number[]]> {
+async function both(
+  page: Page,
+  file: string | { bytes: number[]; name: string },
+  options: object,
+): Promise<[RunResult & { ok: true }, RunResult & { ok: true }, number[]]> {
   const a = await run(page, file, options, { engine: 'webcodecs', keep: 'webcodecs' });
   const b = await run(page, file, options, { engine: 'ffmpeg', keep: 'ffmpeg' });
-  expect(a.ok, `${file} webcodecs: ${JSON.stringify(a).slice(0, 300)}`).toBe(true);
-  expect(b.ok, `${file} ffmpeg: ${JSON.stringify(b).slice(0, 300)}`).toBe(true);
+  const label = typeof file === 'string' ? file : file.name;
+  expect(a.ok, `${label} webcodecs: ${JSON.stringify(a).slice(0, 300)}`).toBe(true);
+  expect(b.ok, `${label} ffmpeg: ${JSON.stringify(b).slice(0, 300)}`).toBe(true);
   const psnr = await page.evaluate(() => window.harness.comparePsnr('webcodecs', 'ffmpeg'));
   return [a as RunResult & { ok: true }, b as RunResult & { ok: true }, psnr];
 }
 
 /** The files of BOTH that every browser checks: one per codec family and container kind (the rest is Chromium's). */
-const BOTH_EVERYWHERE = ['h264-aac_fmp4_320x180_bbb.mp4', 'vp9-opus_webm_320x180_bbb.webm', 'vp8-vorbis_webm_640x360_rocket-launch.webm'];
+const BOTH_EVERYWHERE = [
+  'h264-aac_fmp4_320x180_bbb.mp4',
+  'vp9-opus_webm_320x180_bbb.webm',
+  'vp8-vorbis_webm_640x360_rocket-launch.webm',
+];
 
 for (const file of BOTH) {
-  test(`same answers from both engines: ${file}`, BOTH_EVERYWHERE.includes(file) ? ALL_BROWSERS : {}, async ({ page }) => {
-    const options = { f: 'png', inter: 250, sw: 160, sh: 90, scaletype: 'crop', tw: 8, th: 8 };
-    const times = relativeMs(FACTS[file]!);
-    const facts = FACTS[file]!;
-    /** The frames the CLI says are on screen at each target, and the display size (rotation, pixel aspect). */
-    const expectCliAnswer = (r: RunResult & { ok: true }) => {
-      const targets = Array.from({ length: Math.ceil(r.source.durationMs / 250) }, (_, i) => i * 250);
-      expectTimes(r.tiles.map((t) => t.time), [...new Set(targets.map((t) => frameAt(times, t)))]);
-      const width = Math.round(facts.width * sarOf(facts.sar));
-      expect([r.manifest.source.width, r.manifest.source.height]).toEqual(Math.abs(facts.rotation) === 90 ? [facts.height, width] : [width, facts.height]);
-    };
-    const native = await nativeDecoder(page, file);
-    if (!native.supported) {
-      // A browser without this decoder (WebKitGTK and H.264): WebCodecs, forced, says so in a typed error, and
-      // ffmpeg.wasm alone gives the CLI's answer.
-      const forced = await run(page, file, options, { engine: 'webcodecs' });
-      expect(forced, JSON.stringify(forced).slice(0, 300)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CODEC', message: expect.stringContaining(`no decoder for ${native.codec}`) });
-      const b = await run(page, file, options, { engine: 'ffmpeg' });
-      expect(b.ok, `${file} ffmpeg: ${JSON.stringify(b).slice(0, 300)}`).toBe(true);
-      if (b.ok) expectCliAnswer(b);
-      return;
-    }
-    const [a, b, psnr] = await both(page, file, options);
-    expect(a.engine.used).toBe('webcodecs');
-    expect(b.engine.used).toBe('ffmpeg');
-    // MP4 and MOV: both engines list the frames from the sample tables (ffmpeg.wasm through mediabunny, checked
-    // against ffprobe's first packets), and get the same times the CLI's frame list gives (below). Where mediabunny's
-    // timeline is not ffmpeg's (the rotated fragmented file starts at 0 in one and at 83 ms in the other), ffmpeg.wasm
-    // reads the packet list instead.
-    const indexed = /\.(mp4|mov)$/.test(file) ? 'index' : 'packets';
-    expect(a.engine.frameTable).toBe(indexed);
-    expect(b.engine.frameTable).toBe(a.source.startTimeMs === b.source.startTimeMs ? indexed : 'packets');
-    // The same frames, and the ones the CLI says are on screen at each target.
-    expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
-    expectCliAnswer(a);
-    // The same display size and the same length.
-    expect(a.manifest.source).toMatchObject({ width: b.manifest.source.width, height: b.manifest.source.height, rotation: b.manifest.source.rotation, durationMs: b.manifest.source.durationMs });
-    const least = leastPsnr(native.format);
-    for (const [i, db] of psnr.entries()) expect(db, `${file} tile ${i} at ${a.tiles[i]!.time} ms, ${native.format} pictures: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(least);
-    // Key frames: the container's own flags, decoded alone.
-    const [ka, kb] = await both(page, file, { f: 'png', m: 'key', sw: 160, sh: 90, scaletype: 'crop' });
-    expectTimes(ka.tiles.map((t) => t.time), kb.tiles.map((t) => t.time));
-    expect(ka.engine.used === 'webcodecs' && ka.engine.decoded).toBe(ka.tiles.length);
-  });
+  test(
+    `same answers from both engines: ${file}`,
+    BOTH_EVERYWHERE.includes(file) ? ALL_BROWSERS : {},
+    async ({ page }) => {
+      const options = { f: 'png', inter: 250, sw: 160, sh: 90, scaletype: 'crop', tw: 8, th: 8 };
+      const times = relativeMs(FACTS[file]!);
+      const facts = FACTS[file]!;
+      /** The frames the CLI says are on screen at each target, and the display size (rotation, pixel aspect). */
+      const expectCliAnswer = (r: RunResult & { ok: true }) => {
+        const targets = Array.from({ length: Math.ceil(r.source.durationMs / 250) }, (_, i) => i * 250);
+        expectTimes(
+          r.tiles.map((t) => t.time),
+          [...new Set(targets.map((t) => frameAt(times, t)))],
+        );
+        const width = Math.round(facts.width * sarOf(facts.sar));
+        expect([r.manifest.source.width, r.manifest.source.height]).toEqual(
+          Math.abs(facts.rotation) === 90 ? [facts.height, width] : [width, facts.height],
+        );
+      };
+      const native = await nativeDecoder(page, file);
+      if (!native.supported) {
+        // A browser without this decoder (WebKitGTK and H.264): WebCodecs, forced, says so in a typed error, and
+        // ffmpeg.wasm alone gives the CLI's answer.
+        const forced = await run(page, file, options, { engine: 'webcodecs' });
+        expect(forced, JSON.stringify(forced).slice(0, 300)).toMatchObject({
+          ok: false,
+          code: 'UNSUPPORTED_CODEC',
+          message: expect.stringContaining(`no decoder for ${native.codec}`),
+        });
+        const b = await run(page, file, options, { engine: 'ffmpeg' });
+        expect(b.ok, `${file} ffmpeg: ${JSON.stringify(b).slice(0, 300)}`).toBe(true);
+        if (b.ok) expectCliAnswer(b);
+        return;
+      }
+      const [a, b, psnr] = await both(page, file, options);
+      expect(a.engine.used).toBe('webcodecs');
+      expect(b.engine.used).toBe('ffmpeg');
+      // MP4 and MOV: both engines list the frames from the sample tables (ffmpeg.wasm through mediabunny, checked
+      // against ffprobe's first packets), and get the same times the CLI's frame list gives (below). Where mediabunny's
+      // timeline is not ffmpeg's (the rotated fragmented file starts at 0 in one and at 83 ms in the other), ffmpeg.wasm
+      // reads the packet list instead.
+      const indexed = /\.(mp4|mov)$/.test(file) ? 'index' : 'packets';
+      expect(a.engine.frameTable).toBe(indexed);
+      expect(b.engine.frameTable).toBe(a.source.startTimeMs === b.source.startTimeMs ? indexed : 'packets');
+      // The same frames, and the ones the CLI says are on screen at each target.
+      expectTimes(
+        a.tiles.map((t) => t.time),
+        b.tiles.map((t) => t.time),
+      );
+      expectCliAnswer(a);
+      // The same display size and the same length.
+      expect(a.manifest.source).toMatchObject({
+        width: b.manifest.source.width,
+        height: b.manifest.source.height,
+        rotation: b.manifest.source.rotation,
+        durationMs: b.manifest.source.durationMs,
+      });
+      const least = leastPsnr(native.format);
+      for (const [i, db] of psnr.entries())
+        expect(
+          db,
+          `${file} tile ${i} at ${a.tiles[i]!.time} ms, ${native.format} pictures: ${db.toFixed(1)} dB`,
+        ).toBeGreaterThanOrEqual(least);
+      // Key frames: the container's own flags, decoded alone.
+      const [ka, kb] = await both(page, file, { f: 'png', m: 'key', sw: 160, sh: 90, scaletype: 'crop' });
+      expectTimes(
+        ka.tiles.map((t) => t.time),
+        kb.tiles.map((t) => t.time),
+      );
+      expect(ka.engine.used === 'webcodecs' && ka.engine.decoded).toBe(ka.tiles.length);
+    },
+  );
 }
 
 test('a picture the plane placer leaves to the canvas (10-bit VP9) still matches ffmpeg.wasm', async ({ page }) => {
   // Chromium decodes VP9 profile 2 to I420P10: drawn through the canvas, not placed from 8-bit planes.
   const fixture = join(import.meta.dirname, '..', 'fixtures', 'h264-aac_fmp4_320x180_bbb.mp4');
-  const bytes = execFileSync('ffmpeg', ['-v', 'error', '-i', fixture, '-t', '2', '-an', '-c:v', 'libvpx-vp9', '-pix_fmt', 'yuv420p10le', '-b:v', '600k', '-f', 'webm', '-']);
+  const bytes = execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    fixture,
+    '-t',
+    '2',
+    '-an',
+    '-c:v',
+    'libvpx-vp9',
+    '-pix_fmt',
+    'yuv420p10le',
+    '-b:v',
+    '600k',
+    '-f',
+    'webm',
+    '-',
+  ]);
   const input = { bytes: Array.from(bytes), name: 'ten-bit.webm' };
-  const [a, b, psnr] = await both(page, input, { f: 'png', inter: 250, sw: 160, sh: 90, scaletype: 'crop', tw: 8, th: 1 });
+  const [a, b, psnr] = await both(page, input, {
+    f: 'png',
+    inter: 250,
+    sw: 160,
+    sh: 90,
+    scaletype: 'crop',
+    tw: 8,
+    th: 1,
+  });
   expect(a.engine.used).toBe('webcodecs');
-  expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
+  expectTimes(
+    a.tiles.map((t) => t.time),
+    b.tiles.map((t) => t.time),
+  );
   expect(a.tiles.length).toBe(8);
   for (const [i, db] of psnr.entries()) expect(db, `tile ${i}: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(35);
 });
@@ -191,15 +299,46 @@ function sarOf(sar: string): number {
   return n && d ? n / d : 1;
 }
 
-test('key frames are decoded alone, and a wanted frame costs only the frames it needs, never twice', async ({ page }) => {
+test('key frames are decoded alone, and a wanted frame costs only the frames it needs, never twice', async ({
+  page,
+}) => {
   // 4 s at 25 fps, a key frame every second, B-frames that nothing refers to (x264's b-pyramid off).
   await page.evaluate(() =>
-    window.harness.generate('bframes.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-bf', '3', '-x264-params', 'b-pyramid=none', '-pix_fmt', 'yuv420p', '/out.mp4']),
+    window.harness.generate('bframes.mp4', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=25:duration=4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-g',
+      '25',
+      '-keyint_min',
+      '25',
+      '-sc_threshold',
+      '0',
+      '-bf',
+      '3',
+      '-x264-params',
+      'b-pyramid=none',
+      '-pix_fmt',
+      'yuv420p',
+      '/out.mp4',
+    ]),
   );
   const decoded = async (options: object) => {
-    const r = await run(page, { generated: 'bframes.mp4' }, { f: 'jpg', sw: 32, sh: 32, ...options }, { engine: 'webcodecs' });
+    const r = await run(
+      page,
+      { generated: 'bframes.mp4' },
+      { f: 'jpg', sw: 32, sh: 32, ...options },
+      { engine: 'webcodecs' },
+    );
     expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
-    return r.ok && r.engine.used === 'webcodecs' ? { decoded: r.engine.decoded, tiles: r.tiles.length } : { decoded: -1, tiles: 0 };
+    return r.ok && r.engine.used === 'webcodecs'
+      ? { decoded: r.engine.decoded, tiles: r.tiles.length }
+      : { decoded: -1, tiles: 0 };
   };
   expect(await decoded({ m: 'key' })).toEqual({ decoded: 4, tiles: 4 });
   expect(await decoded({ inter: 1000 })).toEqual({ decoded: 4, tiles: 4 }); // every target is a key frame
@@ -214,11 +353,31 @@ test('key frames are decoded alone, and a wanted frame costs only the frames it 
   expect(both.decoded).toBeLessThanOrEqual(last.decoded + 1);
 });
 
-test('a decoder failing mid-job hands over to ffmpeg.wasm where it stopped: nothing lost, nothing placed twice', async ({ page }) => {
+test('a decoder failing mid-job hands over to ffmpeg.wasm where it stopped: nothing lost, nothing placed twice', async ({
+  page,
+}) => {
   // The container's sync-sample table is made to call a P-frame (frame 30, 1.2 s) a key frame: the browser's decoder
   // refuses it when a run starts there; ffmpeg.wasm decodes on regardless.
   await page.evaluate(() =>
-    window.harness.generate('gop.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '/out.mp4']),
+    window.harness.generate('gop.mp4', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=25:duration=4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '25',
+      '-keyint_min',
+      '25',
+      '-sc_threshold',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '/out.mp4',
+    ]),
   );
   expect(await page.evaluate(() => window.harness.patchSyncSample('fake-key.mp4', 'gop.mp4', 26, 31))).toBe(true);
   const options = { f: 'jpg', sw: 64, sh: 36, inter: 200 };
@@ -245,7 +404,23 @@ test('a decoder failing mid-job hands over to ffmpeg.wasm where it stopped: noth
 test('a file cut short: both engines capture the same frames and count the same lost targets', async ({ page }) => {
   // Index first (faststart), then cut at 60 %: the index promises frames whose data is gone.
   await page.evaluate(() =>
-    window.harness.generate('fast.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '/out.mp4']),
+    window.harness.generate('fast.mp4', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=25:duration=4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '25',
+      '-pix_fmt',
+      'yuv420p',
+      '-movflags',
+      '+faststart',
+      '/out.mp4',
+    ]),
   );
   await page.evaluate(() => window.harness.truncate('cut.mp4', 'fast.mp4', 0.6));
   const options = { f: 'jpg', sw: 64, sh: 36, inter: 200 };
@@ -261,18 +436,56 @@ test('a file cut short: both engines capture the same frames and count the same 
   expect(auto.engine).toMatchObject({ used: 'ffmpeg', reason: expect.stringMatching(/ends before its header says/) });
   // Damaged data inside: both decoders conceal it; the same frames come out, none lost.
   await page.evaluate(() => window.harness.corrupt('damaged.mp4', 'h264-aac_fmp4_320x180_bbb.mp4', 0.5, 2000));
-  const [a, b] = [await run(page, { generated: 'damaged.mp4' }, options, { engine: 'webcodecs' }), await run(page, { generated: 'damaged.mp4' }, options, { engine: 'ffmpeg' })];
+  const [a, b] = [
+    await run(page, { generated: 'damaged.mp4' }, options, { engine: 'webcodecs' }),
+    await run(page, { generated: 'damaged.mp4' }, options, { engine: 'ffmpeg' }),
+  ];
   expect(a.ok && b.ok).toBe(true);
-  if (a.ok && b.ok) expectTimes(a.tiles.map((t) => t.time), b.tiles.map((t) => t.time));
+  if (a.ok && b.ok)
+    expectTimes(
+      a.tiles.map((t) => t.time),
+      b.tiles.map((t) => t.time),
+    );
 });
 
 // A flat colour (176, 64, 32) encoded three ways; each decoder must undo exactly the matrix and range the stream is
 // tagged with (untagged means BT.601 limited, as ffmpeg assumes and as we tell WebCodecs).
-const COLOUR_BASE = ['-f', 'lavfi', '-i', 'color=c=0xb04020:size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast'];
+const COLOUR_BASE = [
+  '-f',
+  'lavfi',
+  '-i',
+  'color=c=0xb04020:size=64x64:rate=5:duration=1',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+];
 const COLOUR_VARIANTS: Record<string, string[]> = {
   'untagged.mp4': [...COLOUR_BASE, '-pix_fmt', 'yuv420p', '/out.mp4'],
-  'bt709.mp4': [...COLOUR_BASE, '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv', '/out.mp4'],
-  'full-range.mp4': [...COLOUR_BASE, '-vf', 'scale=out_color_matrix=bt601:out_range=pc,format=yuv420p', '-colorspace', 'smpte170m', '-color_range', 'pc', '/out.mp4'],
+  'bt709.mp4': [
+    ...COLOUR_BASE,
+    '-vf',
+    'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
+    '-colorspace',
+    'bt709',
+    '-color_primaries',
+    'bt709',
+    '-color_trc',
+    'bt709',
+    '-color_range',
+    'tv',
+    '/out.mp4',
+  ],
+  'full-range.mp4': [
+    ...COLOUR_BASE,
+    '-vf',
+    'scale=out_color_matrix=bt601:out_range=pc,format=yuv420p',
+    '-colorspace',
+    'smpte170m',
+    '-color_range',
+    'pc',
+    '/out.mp4',
+  ],
 };
 
 for (const [name, args] of Object.entries(COLOUR_VARIANTS)) {
@@ -283,7 +496,10 @@ for (const [name, args] of Object.entries(COLOUR_VARIANTS)) {
     // whatever the stream and our configuration say (the frame still claims smpte170m), and we draw them as they are:
     // BT.601 and full-range colours come out 7–11 levels off on the WebCodecs path. The day a browser gives them right,
     // this test turns red: drop this line.
-    test.fail(native.format !== null && /^(RGB|BGR)/.test(native.format) && name !== 'bt709.mp4', `${native.format} pictures of a stream that is not BT.709 limited range come out in other colours`);
+    test.fail(
+      native.format !== null && /^(RGB|BGR)/.test(native.format) && name !== 'bt709.mp4',
+      `${native.format} pictures of a stream that is not BT.709 limited range come out in other colours`,
+    );
     const options = { f: 'png', m: 'key', sw: 32, sh: 32, tw: 1, th: 1, pad: 0, margin: 0 };
     if (!native.supported) {
       const forced = await run(page, { generated: name }, options, { engine: 'webcodecs' });
@@ -293,28 +509,43 @@ for (const [name, args] of Object.entries(COLOUR_VARIANTS)) {
       const r = await run(page, { generated: name }, options, { engine });
       expect(r.ok && r.engine.used, `${name} ${engine}`).toBe(engine);
       const [red, green, blue] = await page.evaluate(() => window.harness.tilePixels(0, 12, 12, 8, 8));
-      for (const [got, want] of [[red, 176], [green, 64], [blue, 32]] as const) expect.soft(Math.abs(got! - want), `${name} ${engine} (${engine === 'webcodecs' ? native.format : 'wasm'} pictures): ${red},${green},${blue}`).toBeLessThanOrEqual(6);
+      for (const [got, want] of [
+        [red, 176],
+        [green, 64],
+        [blue, 32],
+      ] as const)
+        expect
+          .soft(
+            Math.abs(got! - want),
+            `${name} ${engine} (${engine === 'webcodecs' ? native.format : 'wasm'} pictures): ${red},${green},${blue}`,
+          )
+          .toBeLessThanOrEqual(6);
     }
   });
 }
 
-test('typed errors: WebCodecs forced on what it cannot read fails as ffmpeg.wasm does on what neither can', ALL_BROWSERS, async ({ page }) => {
-  const code = async (input: string | object, engine: string) => {
-    const r = await run(page, input, { f: 'jpg' }, { engine });
-    return r.ok ? 'ok' : r.code;
-  };
-  const text = { bytes: Array.from(new TextEncoder().encode('not a video at all\n')), name: 'notes.mp4' };
-  for (const [input, expected] of [
-    ['opus_webm_audio-only_chime.webm', 'NO_VIDEO_STREAM'],
-    [text, 'NOT_A_VIDEO'],
-    [{ bytes: [], name: 'empty.mp4' }, 'EMPTY_INPUT'],
-  ] as const) {
-    expect(await code(input, 'webcodecs'), JSON.stringify(input).slice(0, 60)).toBe(expected);
-    expect(await code(input, 'ffmpeg'), JSON.stringify(input).slice(0, 60)).toBe(expected);
-    expect(await code(input, 'auto'), JSON.stringify(input).slice(0, 60)).toBe(expected);
-  }
-  // A container WebCodecs is not fed from, forced: a typed error that says so; auto and ffmpeg.wasm read it.
-  const avi = await run(page, 'mpeg4_avi_400x300_bicycle.avi', { f: 'jpg' }, { engine: 'webcodecs' });
-  expect(avi.ok).toBe(false);
-  if (!avi.ok) expect(`${avi.code} ${avi.message}`).toMatch(/^NOT_A_VIDEO WebCodecs cannot take this file: its container/);
-});
+test(
+  'typed errors: WebCodecs forced on what it cannot read fails as ffmpeg.wasm does on what neither can',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    const code = async (input: string | object, engine: string) => {
+      const r = await run(page, input, { f: 'jpg' }, { engine });
+      return r.ok ? 'ok' : r.code;
+    };
+    const text = { bytes: Array.from(new TextEncoder().encode('not a video at all\n')), name: 'notes.mp4' };
+    for (const [input, expected] of [
+      ['opus_webm_audio-only_chime.webm', 'NO_VIDEO_STREAM'],
+      [text, 'NOT_A_VIDEO'],
+      [{ bytes: [], name: 'empty.mp4' }, 'EMPTY_INPUT'],
+    ] as const) {
+      expect(await code(input, 'webcodecs'), JSON.stringify(input).slice(0, 60)).toBe(expected);
+      expect(await code(input, 'ffmpeg'), JSON.stringify(input).slice(0, 60)).toBe(expected);
+      expect(await code(input, 'auto'), JSON.stringify(input).slice(0, 60)).toBe(expected);
+    }
+    // A container WebCodecs is not fed from, forced: a typed error that says so; auto and ffmpeg.wasm read it.
+    const avi = await run(page, 'mpeg4_avi_400x300_bicycle.avi', { f: 'jpg' }, { engine: 'webcodecs' });
+    expect(avi.ok).toBe(false);
+    if (!avi.ok)
+      expect(`${avi.code} ${avi.message}`).toMatch(/^NOT_A_VIDEO WebCodecs cannot take this file: its container/);
+  },
+);

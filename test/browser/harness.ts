@@ -47,7 +47,8 @@ async function fixture(name: string): Promise<File> {
 type HarnessInput = api.SpriteInput | { fixture: string } | { generated: string } | { bytes: number[]; name: string };
 
 async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
-  if (input instanceof Blob || input instanceof ArrayBuffer || input instanceof URL || typeof input === 'string') return input;
+  if (input instanceof Blob || input instanceof ArrayBuffer || input instanceof URL || typeof input === 'string')
+    return input;
   if ('fixture' in input) return fixture(input.fixture);
   if ('generated' in input) return generated[input.generated]!;
   return new File([new Uint8Array(input.bytes)], input.name);
@@ -57,10 +58,19 @@ async function resolveInput(input: HarnessInput): Promise<api.SpriteInput> {
 async function run(
   input: HarnessInput,
   options: api.SpriteOptions | string,
-  extra: { abortAfterMs?: number; abortAtFraction?: number; memfsLimit?: number; decoders?: number; engine?: api.EngineChoice; stallTimeoutMs?: number; keep?: string } = {},
+  extra: {
+    abortAfterMs?: number;
+    abortAtFraction?: number;
+    memfsLimit?: number;
+    decoders?: number;
+    engine?: api.EngineChoice;
+    stallTimeoutMs?: number;
+    keep?: string;
+  } = {},
 ) {
   const source = await resolveInput(input);
-  let aborted = false;
+  // Widened: onProgress sets it, which the narrowing of a `let` to `false` does not see.
+  let aborted = false as boolean;
   let eventsAfterAbort = 0;
   const progress: api.SpriteProgress[] = [];
   const sheetsSeen: number[] = [];
@@ -90,7 +100,18 @@ async function run(
     return {
       ok: true as const,
       sheets: await Promise.all(
-        result.sheets.map(async (s) => ({ index: s.index, name: s.name, width: s.width, height: s.height, type: s.blob.type, declaredType: s.type, encoder: s.encoder, size: s.blob.size, sha256: await sha256(s.blob), tiles: s.tiles })),
+        result.sheets.map(async (s) => ({
+          index: s.index,
+          name: s.name,
+          width: s.width,
+          height: s.height,
+          type: s.blob.type,
+          declaredType: s.type,
+          encoder: s.encoder,
+          size: s.blob.size,
+          sha256: await sha256(s.blob),
+          tiles: s.tiles,
+        })),
       ),
       tiles: result.tiles,
       vtt: result.vtt,
@@ -106,10 +127,27 @@ async function run(
       sheetsSeen,
     };
   } catch (e) {
-    const err = e as { name?: string; code?: string; param?: string; message?: string; details?: Record<string, unknown> };
+    const err = e as {
+      name?: string;
+      code?: string;
+      param?: string;
+      message?: string;
+      details?: Record<string, unknown>;
+    };
     // Anything the stopped job still sent would arrive within this pause.
     if (aborted) await new Promise((r) => setTimeout(r, 1000));
-    return { ok: false as const, name: err.name, code: err.code, param: err.param, message: err.message, details: err.details ?? null, isSpriteError: e instanceof api.SpriteError, isDomException: e instanceof DOMException, progress, eventsAfterAbort };
+    return {
+      ok: false as const,
+      name: err.name,
+      code: err.code,
+      param: err.param,
+      message: err.message,
+      details: err.details ?? null,
+      isSpriteError: e instanceof api.SpriteError,
+      isDomException: e instanceof DOMException,
+      progress,
+      eventsAfterAbort,
+    };
   }
 }
 
@@ -118,7 +156,8 @@ const kept = new Map<string, api.SpriteResult>();
 
 /** Pixels of a tile of the last result, or of the result kept as `from`. */
 async function tilePixels(sheet: number, x: number, y: number, w: number, h: number, from?: string): Promise<number[]> {
-  const result = from === undefined ? (window as unknown as { lastResult: api.SpriteResult }).lastResult : kept.get(from)!;
+  const result =
+    from === undefined ? (window as unknown as { lastResult: api.SpriteResult }).lastResult : kept.get(from)!;
   return crop(result.sheets[sheet]!.blob, x, y, w, h);
 }
 
@@ -132,7 +171,10 @@ async function comparePsnr(a: string, b: string): Promise<number[]> {
   const out: number[] = [];
   for (const [i, t] of ra.tiles.entries()) {
     const u = rb.tiles[i]!;
-    const [pa, pb] = await Promise.all([cropData(ra.sheets[t.sheet]!.blob, t.x, t.y, t.w, t.h), cropData(rb.sheets[u.sheet]!.blob, u.x, u.y, u.w, u.h)]);
+    const [pa, pb] = await Promise.all([
+      cropData(ra.sheets[t.sheet]!.blob, t.x, t.y, t.w, t.h),
+      cropData(rb.sheets[u.sheet]!.blob, u.x, u.y, u.w, u.h),
+    ]);
     out.push(rgbPsnr(pa, pb));
   }
   return out;
@@ -213,7 +255,8 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
   const bytes = new Uint8Array(await (await fixture(fixtureName)).arrayBuffer());
   let seed = 12345;
   const from = Math.floor(bytes.length * fraction);
-  for (let i = from; i < Math.min(bytes.length, from + length); i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  for (let i = from; i < Math.min(bytes.length, from + length); i++)
+    bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
   generated[name] = new File([bytes], name);
 }
 
@@ -223,16 +266,24 @@ async function corrupt(name: string, fixtureName: string, fraction: number, leng
  * decoder hands the first frame over in (Firefox gives RGB where Chromium gives YUV). The specs expect the engine from
  * this answer, not from the browser's name.
  */
-async function nativeDecoder(input: HarnessInput): Promise<{ codec: string; supported: boolean; format: string | null } | null> {
+async function nativeDecoder(
+  input: HarnessInput,
+): Promise<{ codec: string; supported: boolean; format: string | null } | null> {
   const resolved = await resolveInput(input);
-  const file = resolved instanceof Blob ? resolved : typeof resolved === 'string' || resolved instanceof URL ? await (await fetch(resolved)).blob() : new Blob([resolved]);
+  const file =
+    resolved instanceof Blob
+      ? resolved
+      : typeof resolved === 'string' || resolved instanceof URL
+        ? await (await fetch(resolved)).blob()
+        : new Blob([resolved]);
   const demuxed = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   try {
     const track = await demuxed.getPrimaryVideoTrack();
     const config = await track?.getDecoderConfig();
     if (!track || !config) return null;
     if (typeof VideoDecoder === 'undefined') return { codec: config.codec, supported: false, format: null };
-    if (!(await VideoDecoder.isConfigSupported(config)).supported) return { codec: config.codec, supported: false, format: null };
+    if (!(await VideoDecoder.isConfigSupported(config)).supported)
+      return { codec: config.codec, supported: false, format: null };
     const packet = await new EncodedPacketSink(track).getFirstPacket();
     let format: string | null = null;
     const decoder = new VideoDecoder({
@@ -268,5 +319,22 @@ async function sheetHead(sheet: number, length = 16): Promise<number[]> {
 }
 
 /** What the specs call through `window.harness`. */
-export const harness = { run, nativeDecoder, canvasEncodes, sheetHead, tilePixels, comparePsnr, sheetPixels, referencePixels, fixture, input: resolveInput, generate, patch, patchSyncSample, truncate, corrupt, api };
+export const harness = {
+  run,
+  nativeDecoder,
+  canvasEncodes,
+  sheetHead,
+  tilePixels,
+  comparePsnr,
+  sheetPixels,
+  referencePixels,
+  fixture,
+  input: resolveInput,
+  generate,
+  patch,
+  patchSyncSample,
+  truncate,
+  corrupt,
+  api,
+};
 Object.assign(window, { harness, harnessReady: true });

@@ -20,9 +20,9 @@ export interface FixtureFacts {
   keyTimes: number[];
 }
 
-export const FACTS: Record<string, FixtureFacts> = JSON.parse(
+export const FACTS = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', 'fixtures', 'facts.json'), 'utf8'),
-);
+) as Record<string, FixtureFacts>;
 
 /** Frame times in ms from the first frame, as the library reports them. */
 export function relativeMs(facts: FixtureFacts): number[] {
@@ -47,7 +47,12 @@ export async function openHarness(page: Page): Promise<void> {
 export type RunResult = Awaited<ReturnType<Window['harness']['run']>>;
 
 /** Runs a job in the page; a string input is a fixture name, an object is passed to harness.run as is. */
-export async function run(page: Page, input: string | object, options: object | string, extra: object = {}): Promise<RunResult> {
+export async function run(
+  page: Page,
+  input: string | object,
+  options: object | string,
+  extra: object = {},
+): Promise<RunResult> {
   const source = typeof input === 'string' ? { fixture: input } : input;
   return page.evaluate(([i, o, e]) => window.harness.run(i as never, o as never, e), [source, options, extra] as const);
 }
@@ -56,9 +61,16 @@ export async function run(page: Page, input: string | object, options: object | 
 export const REFS = (FACTS as unknown as { _refs: Record<string, { fixture: string; n: number; time: number }> })._refs;
 
 /** PSNR of a tile of the last result against a reference PNG, both read back through the browser's decoder. */
-export async function tilePsnr(page: Page, tile: { sheet: number; x: number; y: number; w: number; h: number }, ref: string): Promise<number> {
+export async function tilePsnr(
+  page: Page,
+  tile: { sheet: number; x: number; y: number; w: number; h: number },
+  ref: string,
+): Promise<number> {
   const [mine, theirs] = await page.evaluate(
-    async ([t, r]) => [await window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), (await window.harness.referencePixels(`ref/${r}.png`)).data],
+    async ([t, r]) => [
+      await window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h),
+      (await window.harness.referencePixels(`ref/${r}.png`)).data,
+    ],
     [tile, ref] as const,
   );
   return psnr(mine, theirs);
@@ -78,6 +90,6 @@ export function psnr(a: readonly number[], b: readonly number[]): number {
 
 declare global {
   interface Window {
-    harness: typeof import('./harness.js')['harness'];
+    harness: (typeof import('./harness.js'))['harness'];
   }
 }

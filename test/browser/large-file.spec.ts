@@ -23,12 +23,32 @@ let segmentFrames: { pts: number; key: boolean }[] = [];
 
 test.describe.configure({ timeout: 600_000 });
 
-test.beforeAll(async () => {
+test.beforeAll(() => {
   test.setTimeout(600_000);
   dir = mkdtempSync(join(tmpdir(), 'large-avi-'));
   segment = join(dir, 'segment.avi');
   // Noise keeps the frames large (about 12 MB/s) and unlike each other, so a wrong frame cannot pass for the right one.
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}:duration=${SEGMENT_S}`, '-vf', 'noise=alls=40:allf=t', '-c:v', 'mpeg4', '-q:v', '1', '-bf', '2', '-g', String(FPS), '-sc_threshold', '1000000000', segment]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${W}x${H}:rate=${FPS}:duration=${SEGMENT_S}`,
+    '-vf',
+    'noise=alls=40:allf=t',
+    '-c:v',
+    'mpeg4',
+    '-q:v',
+    '1',
+    '-bf',
+    '2',
+    '-g',
+    String(FPS),
+    '-sc_threshold',
+    '1000000000',
+    segment,
+  ]);
   copies = Math.ceil((4 * 2 ** 30 + 64 * 2 ** 20) / statSync(segment).size);
   const list = join(dir, 'list.txt');
   writeFileSync(list, `file '${segment}'\n`.repeat(copies));
@@ -36,17 +56,27 @@ test.beforeAll(async () => {
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', big]);
   expect(statSync(big).size).toBeGreaterThan(4 * 2 ** 30);
 
-  const decoded = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-copyts', '-i', segment, '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+  const decoded = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-copyts', '-i', segment, '-vf', 'showinfo', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
   segmentFrames = parseShowinfo(decoded.stderr.split('\n'));
   expect(segmentFrames).toHaveLength(SEGMENT_S * FPS);
   // The copies follow on without a gap: the big file's packets are numbered 0…N-1 (an AVI's times are its slots),
   // none empty, so copy k's frames are the segment's, k × 10 s later.
-  const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=dts,size', '-of', 'csv=p=0', big], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const packets = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=dts,size', '-of', 'csv=p=0', big],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  )
     .trim()
     .split('\n')
     .map((line) => line.split(',').map(Number));
   expect(packets).toHaveLength(copies * SEGMENT_S * FPS);
-  packets.forEach(([dts, size], i) => expect(dts === i && size! > 0, `packet ${i}: dts ${dts}, ${size} bytes`).toBe(true));
+  packets.forEach(([dts, size], i) =>
+    expect(dts === i && size! > 0, `packet ${i}: dts ${dts}, ${size} bytes`).toBe(true),
+  );
 });
 
 test.afterAll(() => {
@@ -56,17 +86,39 @@ test.afterAll(() => {
 /** The big file's frame times (ms from the first frame) and key-frame times, from the segment's and the copy count. */
 function expectedTable() {
   const start = segmentFrames[0]!.pts;
-  const frames = Array.from({ length: copies }, (_, k) => segmentFrames.map((f) => ({ time: Math.round((f.pts + k * SEGMENT_S - start) * 1e6) / 1e3, key: f.key }))).flat();
+  const frames = Array.from({ length: copies }, (_, k) =>
+    segmentFrames.map((f) => ({ time: Math.round((f.pts + k * SEGMENT_S - start) * 1e6) / 1e3, key: f.key })),
+  ).flat();
   return { times: frames.map((f) => f.time), keys: frames.filter((f) => f.key).map((f) => f.time) };
 }
 
 /** RGBA of the segment's frame `n` (presentation order) scaled to w × h as the engine scales, from the CLI. */
 function cliFrame(n: number, w: number, h: number): number[] {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', segment, '-vf', `select=eq(n\\,${n}),scale=${w}:${h}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 24 });
+  const raw = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      segment,
+      '-vf',
+      `select=eq(n\\,${n}),scale=${w}:${h}:flags=area`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-',
+    ],
+    { maxBuffer: 1 << 24 },
+  );
   return [...raw];
 }
 
-test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles past the 4 GiB mark', async ({ page }) => {
+test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles past the 4 GiB mark', async ({
+  page,
+}) => {
   await openHarness(page);
   await page.evaluate(() => {
     const input = document.createElement('input');
@@ -76,7 +128,10 @@ test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles pa
   });
   await page.locator('#big').setInputFiles(big);
   const runBig = (options: object) =>
-    page.evaluate((o) => window.harness.run(document.querySelector<HTMLInputElement>('#big')!.files![0]!, o as never), options);
+    page.evaluate(
+      (o) => window.harness.run(document.querySelector<HTMLInputElement>('#big')!.files![0]!, o as never),
+      options,
+    );
   const { times, keys } = expectedTable();
   const lastMs = times.at(-1)!;
 
@@ -87,7 +142,10 @@ test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles pa
   expect(keyRun.ok, JSON.stringify(keyRun).slice(0, 400)).toBe(true);
   if (!keyRun.ok) return;
   expect(keyRun.engine).toMatchObject({ used: 'ffmpeg', frameTable: 'index' });
-  expectTimes(keyRun.tiles.map((t) => t.time), keys.filter((t) => t >= ss).slice(0, 20));
+  expectTimes(
+    keyRun.tiles.map((t) => t.time),
+    keys.filter((t) => t >= ss).slice(0, 20),
+  );
 
   // Exact frames spread over the whole file, none on a key frame or a whole second.
   const inter = 36_999;
@@ -95,12 +153,21 @@ test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles pa
   expect(interRun.ok, JSON.stringify(interRun).slice(0, 400)).toBe(true);
   if (!interRun.ok) return;
   const targets = Array.from({ length: Math.ceil((lastMs + 1000 / FPS) / inter) }, (_, i) => i * inter);
-  expectTimes(interRun.tiles.map((t) => t.time), targets.map((t) => frameAt(times, t)));
+  expectTimes(
+    interRun.tiles.map((t) => t.time),
+    targets.map((t) => frameAt(times, t)),
+  );
   expect(interRun.source).toMatchObject({ codedWidth: W, codedHeight: H });
 
   // The last tile (past 4 GiB) shows the very frame the CLI decodes there.
   const last = interRun.tiles.at(-1)!;
   const frameIndex = times.indexOf(last.time) % (SEGMENT_S * FPS);
-  const mine = await page.evaluate((t) => window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), { sheet: last.sheet, x: last.x, y: last.y, w: last.w, h: last.h });
+  const mine = await page.evaluate((t) => window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), {
+    sheet: last.sheet,
+    x: last.x,
+    y: last.y,
+    w: last.w,
+    h: last.h,
+  });
   expect(psnr(mine, cliFrame(frameIndex, last.w, last.h))).toBeGreaterThan(35);
 });

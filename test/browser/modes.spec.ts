@@ -12,12 +12,24 @@ test('inter: one frame per second, exact frames, one sheet laid out per SPEC §4
   expect(r.ok, JSON.stringify(r)).toBe(true);
   if (!r.ok) return;
   const times = relativeMs(FACTS[BBB]!);
-  expectTimes(r.tiles.map((t) => t.time), [0, 1000, 2000, 3000, 4000].map((t) => frameAt(times, t)));
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    [0, 1000, 2000, 3000, 4000].map((t) => frameAt(times, t)),
+  );
   expect(r.sheets).toHaveLength(1);
-  expect(r.sheets[0]).toMatchObject({ index: 0, name: 'sprite-0.jpg', width: 2 * 2 + 3 * 160 + 2 * 2, height: 2 * 2 + 2 * 90 + 2, type: 'image/jpeg' });
+  expect(r.sheets[0]).toMatchObject({
+    index: 0,
+    name: 'sprite-0.jpg',
+    width: 2 * 2 + 3 * 160 + 2 * 2,
+    height: 2 * 2 + 2 * 90 + 2,
+    type: 'image/jpeg',
+  });
   expect(r.tiles.map(({ x, y, w, h }) => [x, y, w, h])).toEqual([
-    [2, 2, 160, 90], [164, 2, 160, 90], [326, 2, 160, 90],
-    [2, 94, 160, 90], [164, 94, 160, 90],
+    [2, 2, 160, 90],
+    [164, 2, 160, 90],
+    [326, 2, 160, 90],
+    [2, 94, 160, 90],
+    [164, 94, 160, 90],
   ]);
   expect(r.source).toMatchObject({ codedWidth: 320, codedHeight: 180, rotation: 0 });
   expect(r.source.durationMs).toBeCloseTo(5000, 0);
@@ -31,8 +43,13 @@ test('inter: targets between frames capture the frame on screen, and start at ss
   const targets: number[] = [];
   for (let t = 130; t < 5000; t += 730) targets.push(t);
   // ss = 130 falls between frames at 125 and 166.667: the frame on screen at 130 starts at 125, before ss.
-  const expected = targets.map((t) => frameAt(times, t)).map((t, i) => (i === 0 && t < 130 ? times.find((x) => x >= 130)! : t));
-  expectTimes(r.tiles.map((t) => t.time), expected);
+  const expected = targets
+    .map((t) => frameAt(times, t))
+    .map((t, i) => (i === 0 && t < 130 ? times.find((x) => x >= 130)! : t));
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    expected,
+  );
   expect(r.sheets[0]!.type).toBe('image/png');
 });
 
@@ -40,7 +57,10 @@ test('inter: every frame when inter is 0, spread over several sheets, num caps t
   const r = await run(page, BBB, { f: 'jpg', sw: 32, sh: 32, tw: 5, th: 5, num: 60 });
   expect(r.ok, JSON.stringify(r)).toBe(true);
   if (!r.ok) return;
-  expectTimes(r.tiles.map((t) => t.time), relativeMs(FACTS[BBB]!).slice(0, 60));
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    relativeMs(FACTS[BBB]!).slice(0, 60),
+  );
   expect(r.sheets.map((s) => s.tiles.length)).toEqual([25, 25, 10]);
   expect(new Set(r.sheets.map((s) => `${s.width}x${s.height}`)).size).toBe(1);
   expect(r.sheetsSeen).toEqual([0, 1, 2]);
@@ -51,14 +71,20 @@ test('key: exactly the key-flagged frames, decoding nothing else', async ({ page
   expect(r.ok, JSON.stringify(r)).toBe(true);
   if (!r.ok) return;
   const facts = FACTS[BBB]!;
-  expectTimes(r.tiles.map((t) => t.time), facts.keyTimes.map((t) => Math.round((t - facts.frameTimes[0]!) * 1e6) / 1e3));
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    facts.keyTimes.map((t) => Math.round((t - facts.frameTimes[0]!) * 1e6) / 1e3),
+  );
 });
 
 test('key: ss and num bound the key frames taken', async ({ page }) => {
   const r = await run(page, BBB, { f: 'jpg', m: 'key', sw: 64, sh: 36, ss: 1500, num: 2 });
   expect(r.ok, JSON.stringify(r)).toBe(true);
   if (!r.ok) return;
-  expectTimes(r.tiles.map((t) => t.time), [2000, 3000]);
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    [2000, 3000],
+  );
 });
 
 test('avg: num frames evenly spread, each the frame on screen at its target', async ({ page }) => {
@@ -68,7 +94,10 @@ test('avg: num frames evenly spread, each the frame on screen at its target', as
   const times = relativeMs(FACTS[BBB]!);
   const span = r.source.durationMs - 500;
   const expected = Array.from({ length: 7 }, (_, i) => frameAt(times, 500 + (i * span) / 7));
-  expectTimes(r.tiles.map((t) => t.time), expected);
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    expected,
+  );
 });
 
 test('dhash: a scene-change threshold keeps fewer frames than plain inter, the first always', async ({ page }) => {

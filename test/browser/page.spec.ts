@@ -110,7 +110,9 @@ test('cancel a running job, then run another to the end', async ({ page }) => {
 });
 
 test('a file that is not a video gets a plain message next to the file picker', async ({ page }) => {
-  await page.locator('#file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some text, not a video\n') });
+  await page
+    .locator('#file')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some text, not a video\n') });
   await expect(page.locator('#file-error')).toContainText('This is not a video we can read');
   await page.locator('#file').setInputFiles(fixture('opus_webm_audio-only_chime.webm'));
   await expect(page.locator('#file-error')).toContainText('sound but no picture');
@@ -124,13 +126,24 @@ test('a sheet too large is explained next to the parameters', async ({ page }) =
 });
 
 test('the ZIP holds every sheet, the VTT, the manifest and the storyboard', async ({ page }) => {
-  await page.getByLabel(/Process string/).fill('video/sprite,f_png,sw_64,sh_36,inter_1000,tw_2,th_2|sys/saveas,b_Yg,o_dGh1bWJzLXtpbmRleH0ue2F1dG9leHR9');
+  await page
+    .getByLabel(/Process string/)
+    .fill('video/sprite,f_png,sw_64,sh_36,inter_1000,tw_2,th_2|sys/saveas,b_Yg,o_dGh1bWJzLXtpbmRleH0ue2F1dG9leHR9');
   await page.getByRole('button', { name: 'Try the sample video' }).click();
   await done(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /as ZIP/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /as ZIP/ }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('thumbs.zip');
   const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
-  expect(Object.keys(entries).sort()).toEqual(['thumbs-0.png', 'thumbs-1.png', 'thumbs.json', 'thumbs.storyboard.json', 'thumbs.vtt']);
+  expect(Object.keys(entries).sort()).toEqual([
+    'thumbs-0.png',
+    'thumbs-1.png',
+    'thumbs.json',
+    'thumbs.storyboard.json',
+    'thumbs.vtt',
+  ]);
   expect([...entries['thumbs-0.png']!.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
   const vtt = new TextDecoder().decode(entries['thumbs.vtt']);
   expect(vtt).toContain('thumbs-1.png#xywh=');
@@ -166,7 +179,9 @@ test('usable on a phone-sized screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   await page.getByRole('button', { name: 'Try the sample video' }).click();
   await done(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: 'test-results/page-phone.png', fullPage: true });
 });
@@ -175,8 +190,14 @@ test('a file the browser cannot play (HEVC in MPEG-TS) still gets a thumbnail ti
   await page.locator('#file').setInputFiles(fixture('hevc-aac_ts_1920x1080_bbb.ts'));
   await done(page);
   // Where the browser has no HEVC decoder (Debian's Chromium), ffmpeg.wasm made the frames, and the page says why.
-  const hevc = await page.evaluate(async () => (await VideoDecoder.isConfigSupported({ codec: 'hev1.1.6.L120.90' })).supported === true);
-  await expect(status(page)).toContainText(hevc ? 'Decoded by the browser (WebCodecs)' : 'Decoded by ffmpeg.wasm: WebCodecs cannot take this file: this browser has no decoder for hev');
+  const hevc = await page.evaluate(
+    async () => (await VideoDecoder.isConfigSupported({ codec: 'hev1.1.6.L120.90' })).supported === true,
+  );
+  await expect(status(page)).toContainText(
+    hevc
+      ? 'Decoded by the browser (WebCodecs)'
+      : 'Decoded by ffmpeg.wasm: WebCodecs cannot take this file: this browser has no decoder for hev',
+  );
   await expect(page.locator('video.player')).toHaveCount(0);
   await expect(page.getByText('cannot play this file itself')).toBeVisible();
   const range = page.locator('#scrub-range');

@@ -19,14 +19,15 @@ async function openPlayer(page: Page, errors: string[]): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { playerReady?: boolean }).playerReady === true);
 }
 
-const mount = (page: Page): Promise<Mounted> => page.evaluate(([f, o]) => window.player.mount(f, o), [FIXTURE, OPTIONS] as const);
+const mount = (page: Page): Promise<Mounted> =>
+  page.evaluate(([f, o]) => window.player.mount(f, o), [FIXTURE, OPTIONS] as const);
 
 /** The player can preview: the duration is known and the thumbnails track is parsed. */
 async function waitForPlayer(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const range = document.querySelector('media-time-range') as (HTMLElement & { mediaSeekableEnd?: number }) | null;
-      const video = document.querySelector('media-controller video') as HTMLVideoElement | null;
+      const range = document.querySelector<HTMLElement & { mediaSeekableEnd?: number }>('media-time-range');
+      const video = document.querySelector<HTMLVideoElement>('media-controller video');
       const track = [...(video?.textTracks ?? [])].find((t) => t.kind === 'metadata' && t.label === 'thumbnails');
       const end = range?.mediaSeekableEnd;
       return !!video && video.readyState >= 1 && typeof end === 'number' && end > 0 && (track?.cues?.length ?? 0) > 0;
@@ -160,7 +161,7 @@ test('the track under a base URL or with any URL function, and revoke()', async 
         [urls.trackUrl, ...urls.sheetUrls].map((url) =>
           fetch(url).then(
             async (r) => `ok ${(await r.blob()).size}`,
-            (e: Error) => `rejected ${e.name}`,
+            (e: unknown) => `rejected ${(e as Error).name}`,
           ),
         ),
       );
@@ -178,6 +179,6 @@ test('the track under a base URL or with any URL function, and revoke()', async 
 
 declare global {
   interface Window {
-    player: typeof import('./player.js')['player'];
+    player: (typeof import('./player.js'))['player'];
   }
 }

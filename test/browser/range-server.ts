@@ -76,9 +76,10 @@ export async function serveFile(file: string, options: RangeServerOptions): Prom
     url: `http://localhost:${(server.address() as AddressInfo).port}/video.mp4`,
     sent: () => sent,
     ranges,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -14,7 +14,7 @@ function single(ref: string, extra: object) {
   return { f: 'png', ss: Math.floor(REFS[ref]!.time), num: 1, tw: 1, th: 1, pad: 0, margin: 0, ...extra };
 }
 
-test('H.264/MP4, stretch: the tile is the CLI\'s frame (PSNR)', async ({ page }) => {
+test("H.264/MP4, stretch: the tile is the CLI's frame (PSNR)", async ({ page }) => {
   const ref = 'bbb-n48-stretch-160x90';
   const r = await run(page, REFS[ref]!.fixture, single(ref, { sw: 160, sh: 90 }));
   expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -40,7 +40,11 @@ test('rotated (display matrix −90°) with B-frames, crop: display size, exact 
   // Every frame, in presentation order despite B-frames, counted from the first frame (pts 0.083 s).
   const all = await run(page, file, { f: 'jpg', sw: 32, sh: 32, tw: 10, th: 5 });
   expect(all.ok).toBe(true);
-  if (all.ok) expectTimes(all.tiles.map((t) => t.time), relativeMs(FACTS[file]!));
+  if (all.ok)
+    expectTimes(
+      all.tiles.map((t) => t.time),
+      relativeMs(FACTS[file]!),
+    );
 });
 
 test('Theora/OGG, fill: the picture between black bars matches the CLI', async ({ page }) => {
@@ -66,7 +70,11 @@ test('HEVC/MPEG-TS starting at 1.483 s: times count from the first frame, pixels
   expect(await tilePsnr(page, r.tiles[0]!, ref)).toBeGreaterThan(30);
   const every = await run(page, file, { f: 'jpg', sw: 32, sh: 32, inter: 1000 });
   expect(every.ok).toBe(true);
-  if (every.ok) expectTimes(every.tiles.map((t) => t.time), [0, 1000, 2000, 3000, 4000].map((t) => frameAt(relativeMs(FACTS[file]!), t)));
+  if (every.ok)
+    expectTimes(
+      every.tiles.map((t) => t.time),
+      [0, 1000, 2000, 3000, 4000].map((t) => frameAt(relativeMs(FACTS[file]!), t)),
+    );
 });
 
 test('odd-sized MOV, fit: the cell shrinks to 101 × 73 and matches the CLI', async ({ page }) => {
@@ -84,13 +92,22 @@ test('VP9/WebM and MPEG-4/AVI: exact frame times', async ({ page }) => {
   const a = await run(page, webm, { f: 'jpg', sw: 64, sh: 36, inter: 700 });
   expect(a.ok, JSON.stringify(a)).toBe(true);
   if (a.ok) {
-    const targets = Array.from({ length: Math.ceil(a.source.durationMs / 700) }, (_, i) => i * 700).filter((t) => t < a.source.durationMs);
-    expectTimes(a.tiles.map((t) => t.time), targets.map((t) => frameAt(relativeMs(FACTS[webm]!), t)));
+    const targets = Array.from({ length: Math.ceil(a.source.durationMs / 700) }, (_, i) => i * 700).filter(
+      (t) => t < a.source.durationMs,
+    );
+    expectTimes(
+      a.tiles.map((t) => t.time),
+      targets.map((t) => frameAt(relativeMs(FACTS[webm]!), t)),
+    );
   }
   const avi = 'mpeg4_avi_400x300_bicycle.avi';
   const b = await run(page, avi, { f: 'jpg', sw: 40, sh: 32 });
   expect(b.ok, JSON.stringify(b)).toBe(true);
-  if (b.ok) expectTimes(b.tiles.map((t) => t.time), relativeMs(FACTS[avi]!));
+  if (b.ok)
+    expectTimes(
+      b.tiles.map((t) => t.time),
+      relativeMs(FACTS[avi]!),
+    );
 });
 
 test('VFR: each target takes the frame on screen, never one twice', async ({ page }) => {
@@ -104,30 +121,63 @@ test('VFR: each target takes the frame on screen, never one twice', async ({ pag
     const f = frameAt(times, t);
     if (!expected.includes(f)) expected.push(f);
   }
-  expectTimes(r.tiles.map((t) => t.time), expected);
+  expectTimes(
+    r.tiles.map((t) => t.time),
+    expected,
+  );
 });
 
 test('anamorphic (SAR 2:1, made at test time): cells follow the display size', async ({ page }) => {
   const made = await page.evaluate(() =>
-    window.harness.generate('sar2.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=2', '-vf', 'setsar=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '/out.mp4']),
+    window.harness.generate('sar2.mp4', [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x180:rate=25:duration=2',
+      '-vf',
+      'setsar=2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '25',
+      '-pix_fmt',
+      'yuv420p',
+      '/out.mp4',
+    ]),
   );
   expect(made.size, made.log.join('\n')).toBeGreaterThan(1000);
-  const r = await run(page, { generated: 'sar2.mp4' }, { f: 'png', psw: 25, psh: 50, inter: 1000, tw: 2, th: 1, pad: 0, margin: 0 });
+  const r = await run(
+    page,
+    { generated: 'sar2.mp4' },
+    { f: 'png', psw: 25, psh: 50, inter: 1000, tw: 2, th: 1, pad: 0, margin: 0 },
+  );
   expect(r.ok, JSON.stringify(r)).toBe(true);
   if (!r.ok) return;
   expect(r.source).toMatchObject({ codedWidth: 320, codedHeight: 180, sar: [2, 1] });
   // Display 640 × 180: 25 % × 50 % = 160 × 90 (coded pixels would give 80 × 90).
-  expect(r.tiles.map(({ w, h }) => [w, h])).toEqual([[160, 90], [160, 90]]);
+  expect(r.tiles.map(({ w, h }) => [w, h])).toEqual([
+    [160, 90],
+    [160, 90],
+  ]);
   expect(r.tiles.map((t) => t.time)).toEqual([0, 1000]);
 });
 
-test('the original document\'s two examples, on a real file, produce the sheets they describe', async ({ page }) => {
-  const tail = '|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK';
+test("the original document's two examples, on a real file, produce the sheets they describe", async ({ page }) => {
+  const tail =
+    '|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK';
   const file = 'theora_ogv_214x160_calais-1906-film.ogv'; // 19.2 s
-  const one = await run(page, file, `x-oss-async-process=video/sprite,f_jpg,sw_200,sh_150,inter_2000,tw_3,th_3,pad_0,margin_0${tail}`);
+  const one = await run(
+    page,
+    file,
+    `x-oss-async-process=video/sprite,f_jpg,sw_200,sh_150,inter_2000,tw_3,th_3,pad_0,margin_0${tail}`,
+  );
   expect(one.ok, JSON.stringify(one)).toBe(true);
   if (one.ok) {
-    expect(one.tiles.map((t) => t.time)).toEqual(Array.from({ length: 10 }, (_, i) => frameAt(relativeMs(FACTS[file]!), i * 2000)));
+    expect(one.tiles.map((t) => t.time)).toEqual(
+      Array.from({ length: 10 }, (_, i) => frameAt(relativeMs(FACTS[file]!), i * 2000)),
+    );
     expect(one.sheets.map((s) => [s.name, s.width, s.height, s.tiles.length])).toEqual([
       ['outobjprefix-0.jpg', 600, 450, 9],
       ['outobjprefix-1.jpg', 600, 450, 1],
@@ -136,14 +186,25 @@ test('the original document\'s two examples, on a real file, produce the sheets 
     expect(one.notify).toEqual({ topic: 'example-mns-topic' });
     expect(one.vttName).toBe('outobjprefix.vtt');
   }
-  const two = await run(page, file, `video/sprite,f_jpg,m_avg,psw_10,psh_10,scaletype_fit,tw_10,th_10,pad_4,margin_5${tail}`);
+  const two = await run(
+    page,
+    file,
+    `video/sprite,f_jpg,m_avg,psw_10,psh_10,scaletype_fit,tw_10,th_10,pad_4,margin_5${tail}`,
+  );
   expect(two.ok, JSON.stringify(two).slice(0, 400)).toBe(true);
   if (two.ok) {
     // 10 % of 214 × 160 is a 21 × 16 box; fit keeps 21 × 16. One full 10 × 10 sheet of 100 evenly spread frames.
     expect(two.sheets).toHaveLength(1);
-    expect(two.sheets[0]).toMatchObject({ name: 'outobjprefix-0.jpg', width: 2 * 5 + 10 * 21 + 9 * 4, height: 2 * 5 + 10 * 16 + 9 * 4 });
+    expect(two.sheets[0]).toMatchObject({
+      name: 'outobjprefix-0.jpg',
+      width: 2 * 5 + 10 * 21 + 9 * 4,
+      height: 2 * 5 + 10 * 16 + 9 * 4,
+    });
     expect(two.tiles).toHaveLength(100);
     const span = two.source.durationMs;
-    expectTimes(two.tiles.map((t) => t.time), Array.from({ length: 100 }, (_, i) => frameAt(relativeMs(FACTS[file]!), (i * span) / 100)));
+    expectTimes(
+      two.tiles.map((t) => t.time),
+      Array.from({ length: 100 }, (_, i) => frameAt(relativeMs(FACTS[file]!), (i * span) / 100)),
+    );
   }
 });

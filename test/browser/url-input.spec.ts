@@ -18,11 +18,45 @@ test.beforeAll(() => {
   // by the product) and kept between runs.
   mkdirSync(CACHE, { recursive: true });
   if (!existsSync(LONG)) {
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=120', '-vf', 'noise=alls=8:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-y', `${LONG}.part.mp4`]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=25:duration=120',
+      '-vf',
+      'noise=alls=8:allf=t',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '250',
+      '-keyint_min',
+      '250',
+      '-sc_threshold',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      `${LONG}.part.mp4`,
+    ]);
     execFileSync('mv', [`${LONG}.part.mp4`, LONG]);
   }
   if (!existsSync(FRONT)) {
-    execFileSync('ffmpeg', ['-v', 'error', '-i', LONG, '-c', 'copy', '-movflags', '+faststart', '-y', `${FRONT}.part.mp4`]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-i',
+      LONG,
+      '-c',
+      'copy',
+      '-movflags',
+      '+faststart',
+      '-y',
+      `${FRONT}.part.mp4`,
+    ]);
     execFileSync('mv', [`${FRONT}.part.mp4`, FRONT]);
   }
 });
@@ -36,7 +70,11 @@ test.afterEach(async () => {
 async function keyJob(page: import('@playwright/test').Page, url: string, engine = 'auto') {
   return page.evaluate(
     async ([u, e]) => {
-      const r = await window.harness.api.generateSprites(u, { f: 'jpg', m: 'key', sw: 64, sh: 36 }, { engine: e as 'auto' });
+      const r = await window.harness.api.generateSprites(
+        u,
+        { f: 'jpg', m: 'key', sw: 64, sh: 36 },
+        { engine: e as 'auto' },
+      );
       return { times: r.tiles.map((t) => t.time), engine: r.engine.used, missed: r.missed };
     },
     [url, engine] as const,
@@ -72,49 +110,63 @@ async function failingKeyJob(page: import('@playwright/test').Page, url: string)
   }, url);
 }
 
-test('a Range read that fails mid-job is FETCH_FAILED, not a file taken for cut with frames quietly missed', ALL_BROWSERS, async ({ page }) => {
-  await openHarness(page);
-  // The index is at the front; every read from the middle of the file on fails.
-  server = await serveFile(FRONT, { ranges: true, failFrom: Math.floor(statSync(FRONT).size / 2) });
-  const native = await decodesNatively(page, FRONT);
-  const r = await failingKeyJob(page, server.url);
-  if (!native) {
-    // Without a native decoder the file goes to ffmpeg.wasm, which downloads it whole, without a range: that read
-    // does not fail, and the job gives every key frame.
-    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, tiles: 12, missed: 0 });
-    expect(server.ranges.at(-1)).toBeNull();
-    return;
-  }
-  expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
-  expect(r.message).toMatch(/HTTP 500/);
-});
+test(
+  'a Range read that fails mid-job is FETCH_FAILED, not a file taken for cut with frames quietly missed',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    await openHarness(page);
+    // The index is at the front; every read from the middle of the file on fails.
+    server = await serveFile(FRONT, { ranges: true, failFrom: Math.floor(statSync(FRONT).size / 2) });
+    const native = await decodesNatively(page, FRONT);
+    const r = await failingKeyJob(page, server.url);
+    if (!native) {
+      // Without a native decoder the file goes to ffmpeg.wasm, which downloads it whole, without a range: that read
+      // does not fail, and the job gives every key frame.
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, tiles: 12, missed: 0 });
+      expect(server.ranges.at(-1)).toBeNull();
+      return;
+    }
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
+    expect(r.message).toMatch(/HTTP 500/);
+  },
+);
 
-test('a 206 answer without the total size: FETCH_FAILED saying so, not a one-byte file', ALL_BROWSERS, async ({ page }) => {
-  await openHarness(page);
-  server = await serveFile(LONG, { ranges: true, sizeUnknown: true });
-  const r = await failingKeyJob(page, server.url);
-  expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
-  expect(r.message).toMatch(/without the file's total size.*bytes 0-0\/\*/);
-});
+test(
+  'a 206 answer without the total size: FETCH_FAILED saying so, not a one-byte file',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    await openHarness(page);
+    server = await serveFile(LONG, { ranges: true, sizeUnknown: true });
+    const r = await failingKeyJob(page, server.url);
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: false, code: 'FETCH_FAILED' });
+    expect(r.message).toMatch(/without the file's total size.*bytes 0-0\/\*/);
+  },
+);
 
-test('a key-frame job on a large file reads a small fraction of it, with Range requests, where the browser decodes it', ALL_BROWSERS, async ({ page }) => {
-  await openHarness(page);
-  server = await serveFile(LONG, { ranges: true });
-  const native = await decodesNatively(page, LONG);
-  const r = await keyJob(page, server.url);
-  expect(r.times).toEqual(Array.from({ length: 12 }, (_, i) => i * 10_000));
-  const size = statSync(LONG).size;
-  if (!native) {
-    // ffmpeg.wasm, the only decoder here, downloads the file whole and once (as the last test checks in every browser).
-    expect(r.engine).toBe('ffmpeg');
-    expect(server.sent()).toBeLessThanOrEqual(size * 1.05);
-    return;
-  }
-  expect(r.engine).toBe('webcodecs');
-  expect(server.ranges.every((range) => range !== null)).toBe(true);
-  console.log(`key frames of ${LONG}: read ${server.sent()} of ${size} bytes (${((100 * server.sent()) / size).toFixed(1)} %) in ${server.ranges.length} requests`);
-  expect(server.sent(), `${server.sent()} of ${size} bytes`).toBeLessThan(size * 0.2);
-});
+test(
+  'a key-frame job on a large file reads a small fraction of it, with Range requests, where the browser decodes it',
+  ALL_BROWSERS,
+  async ({ page }) => {
+    await openHarness(page);
+    server = await serveFile(LONG, { ranges: true });
+    const native = await decodesNatively(page, LONG);
+    const r = await keyJob(page, server.url);
+    expect(r.times).toEqual(Array.from({ length: 12 }, (_, i) => i * 10_000));
+    const size = statSync(LONG).size;
+    if (!native) {
+      // ffmpeg.wasm, the only decoder here, downloads the file whole and once (as the last test checks in every browser).
+      expect(r.engine).toBe('ffmpeg');
+      expect(server.sent()).toBeLessThanOrEqual(size * 1.05);
+      return;
+    }
+    expect(r.engine).toBe('webcodecs');
+    expect(server.ranges.every((range) => range !== null)).toBe(true);
+    console.log(
+      `key frames of ${LONG}: read ${server.sent()} of ${size} bytes (${((100 * server.sent()) / size).toFixed(1)} %) in ${server.ranges.length} requests`,
+    );
+    expect(server.sent(), `${server.sent()} of ${size} bytes`).toBeLessThan(size * 0.2);
+  },
+);
 
 test('a server without Range support: one plain download, and the job still works', ALL_BROWSERS, async ({ page }) => {
   await openHarness(page);

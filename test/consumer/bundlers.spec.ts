@@ -18,7 +18,7 @@ const MP4 = join(ROOT, 'test', 'fixtures', 'h264-aac_fmp4_320x180_bbb.mp4');
 const AVI = join(ROOT, 'test', 'fixtures', 'mpeg4_avi_400x300_bicycle.avi');
 /** A string literal each worker's code alone holds (an error message), so a minifier keeps it. */
 const WORKER_MARKS: [string, string][] = [
-  ['engine worker', 'WebCodecs could not decode the video from'],
+  ['engine worker', 'could not decode the video from'],
   ['ffmpeg decoder worker', 'DEFAULT_ARGS_FFPROBE'],
 ];
 /** Tools to run, e.g. `CONSUMER_TOOLS=webpack,next`; all by default. */
@@ -46,7 +46,8 @@ function watch(page: Page): Watch {
   page.on('console', (m) => {
     // With the URL it came from: Chromium's "Failed to load resource" names no file itself. The browser's own request
     // for /favicon.ico (at the origin's root, which these apps leave empty) is not the page's.
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) w.consoleErrors.push(`${m.text()} (${m.location().url})`);
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico'))
+      w.consoleErrors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => w.consoleErrors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => w.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
@@ -83,7 +84,9 @@ async function checkServer(page: Page, url: string): Promise<void> {
   try {
     const res = await tab.goto(url);
     expect.soft(res?.status(), `${url} answers`).toBe(200);
-    await expect.soft(tab.locator('#server'), `${url} shows the server's error`).toHaveText(/^SpriteError ENGINE_FAILED: \S/);
+    await expect
+      .soft(tab.locator('#server'), `${url} shows the server's error`)
+      .toHaveText(/^SpriteError ENGINE_FAILED: \S/);
   } finally {
     await tab.close();
   }
@@ -103,7 +106,9 @@ async function checkMode(tool: ConsumerTool, mode: ToolMode, page: Page): Promis
     const mp4 = await runFile(page, MP4);
     expect(mp4, JSON.stringify(mp4)).toMatchObject({ ok: true });
     expect(mp4.engine!.used).toBe('webcodecs');
-    expect(mp4.sheets).toEqual([expect.objectContaining({ name: 'sprite-0.jpg', type: 'image/jpeg', width: 2 * 2 + 5 * 160 + 4 * 2 })]);
+    expect(mp4.sheets).toEqual([
+      expect.objectContaining({ name: 'sprite-0.jpg', type: 'image/jpeg', width: 2 * 2 + 5 * 160 + 4 * 2 }),
+    ]);
     expectSecondTiles(mp4.times, 1000 / 24, 5); // the MP4 lasts 5.0 s: tiles at 0 … 4 s
     expect(mp4.vtt).toContain('sprite-0.jpg#xywh=2,2,160,90');
     expect(w.wasmRequests, 'the ffmpeg core is not fetched for a file WebCodecs decodes').toEqual([]);
@@ -124,13 +129,21 @@ async function checkMode(tool: ConsumerTool, mode: ToolMode, page: Page): Promis
     const { client, server = [] } = mode.output(dir);
     const wasm = client.flatMap((d) => filesEnding(d, '.wasm'));
     expect(wasm, 'one ffmpeg core in the client output').toHaveLength(1);
-    expect(server.flatMap((d) => filesEnding(d, '.wasm')), 'no ffmpeg core in the server output').toEqual([]);
+    expect(
+      server.flatMap((d) => filesEnding(d, '.wasm')),
+      'no ffmpeg core in the server output',
+    ).toEqual([]);
     // One copy of each worker, whatever the bundler named it: found by a string only that worker's code holds.
     const scripts = client.flatMap((d) => filesEnding(d, '.js')).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
     for (const [worker, mark] of WORKER_MARKS) {
-      expect(scripts.filter((s) => s.text.includes(mark)).map((s) => s.f), `one copy of the ${worker} in the client output`).toHaveLength(1);
+      expect(
+        scripts.filter((s) => s.text.includes(mark)).map((s) => s.f),
+        `one copy of the ${worker} in the client output`,
+      ).toHaveLength(1);
     }
-    const serverScripts = server.flatMap((d) => filesEnding(d, '.js')).filter((f) => WORKER_MARKS.some(([, mark]) => readFileSync(f, 'utf8').includes(mark)));
+    const serverScripts = server
+      .flatMap((d) => filesEnding(d, '.js'))
+      .filter((f) => WORKER_MARKS.some(([, mark]) => readFileSync(f, 'utf8').includes(mark)));
     expect(serverScripts, 'no worker of ours in the server output').toEqual([]);
   }
 }
@@ -144,7 +157,9 @@ for (const tool of TOOLS.filter((t) => !ONLY || ONLY.includes(t.id))) {
       tool.create(dir, packedTarball());
     });
     for (const mode of tool.modes) {
-      test(`${tool.name}, ${mode.name}: an MP4 through WebCodecs and an AVI through ffmpeg.wasm, zero configuration`, async ({ page }) => {
+      test(`${tool.name}, ${mode.name}: an MP4 through WebCodecs and an AVI through ffmpeg.wasm, zero configuration`, async ({
+        page,
+      }) => {
         test.setTimeout(600_000);
         await checkMode(tool, mode, page);
       });

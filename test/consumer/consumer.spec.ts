@@ -7,7 +7,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BASE, buildViteApp, makeStaticSite, makeViteApp, STATIC_SITE, VITE_APP, VITE_BIN, type PackReport } from './setup.js';
+import {
+  BASE,
+  buildViteApp,
+  makeStaticSite,
+  makeViteApp,
+  STATIC_SITE,
+  VITE_APP,
+  VITE_BIN,
+  type PackReport,
+} from './setup.js';
 import { PACK_DIR, packedTarball } from './pack.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
@@ -32,7 +41,8 @@ function watch(page: Page, origin: string): PageWatch {
   });
   page.on('request', (r) => {
     const url = r.url();
-    if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin) w.foreignRequests.push(url);
+    if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin)
+      w.foreignRequests.push(url);
   });
   return w;
 }
@@ -45,21 +55,25 @@ function expectClean(w: PageWatch): void {
 
 /** Starts the project's own Vite on the consumer app (no config file) and waits until it answers. */
 async function startVite(args: string[]): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [VITE_BIN, ...args, '--base', BASE, '--port', '0', '--strictPort'], { cwd: VITE_APP, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [VITE_BIN, ...args, '--base', BASE, '--port', '0', '--strictPort'], {
+    cwd: VITE_APP,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`vite did not start: ${out}`)), 30_000);
     const read = (chunk: Buffer) => {
       out += chunk.toString();
       // Vite prints e.g. "Local:   http://localhost:5173/sub/" (with colour codes).
+      // eslint-disable-next-line no-control-regex -- the colour codes start with ESC (\x1b), which is what is matched
       const m = /Local:\s+(?:\x1b\[[0-9;]*m)*(http:\/\/localhost:\d+)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ''));
       if (m) {
         clearTimeout(timer);
         resolve(`${m[1]}${BASE}`);
       }
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     child.on('exit', (code) => reject(new Error(`vite exited (${code}): ${out}`)));
   });
   return { url, process: child };
@@ -74,7 +88,10 @@ async function open(page: Page, url: string): Promise<PageWatch> {
 
 type Consumer = Record<string, (arg?: unknown) => Promise<unknown>>;
 const call = <T>(page: Page, name: string, arg?: unknown): Promise<T> =>
-  page.evaluate(([n, a]) => (window as unknown as { consumer: Consumer }).consumer[n]!(a), [name, arg] as const) as Promise<T>;
+  page.evaluate(([n, a]) => (window as unknown as { consumer: Consumer }).consumer[n]!(a), [
+    name,
+    arg,
+  ] as const) as Promise<T>;
 
 interface JobSummary {
   sheets: { name: string; type: string; width: number }[];
@@ -100,7 +117,7 @@ async function expectJobsWork(page: Page): Promise<void> {
 
 let packed: PackReport;
 
-test.beforeAll(async () => {
+test.beforeAll(() => {
   test.setTimeout(180_000);
   packed = JSON.parse(readFileSync(join(PACK_DIR, 'report.json'), 'utf8')) as PackReport;
   makeViteApp(packedTarball());
@@ -114,18 +131,39 @@ test('the package holds the library only: one ffmpeg core, the rest under 5 MB, 
   const core = packed.files.filter((f) => f.path.startsWith('dist/ffmpeg-core/ffmpeg-core.'));
   const rest = packed.unpackedSize - core.reduce((sum, f) => sum + f.size, 0);
   expect(rest, `everything but the core: ${rest} bytes`).toBeLessThan(5 * 1024 * 1024);
-  expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/core/index.js', 'dist/engine.worker.js', 'dist/ffmpeg.worker.js', 'dist/ffmpeg-core/LICENSE.md', 'dist/THIRD-PARTY-NOTICES.md']));
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/core/index.js',
+      'dist/engine.worker.js',
+      'dist/ffmpeg.worker.js',
+      'dist/ffmpeg-core/LICENSE.md',
+      'dist/THIRD-PARTY-NOTICES.md',
+    ]),
+  );
   // No demo site, no sample video, no sources or tests.
-  expect(paths.filter((p) => !p.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(p))).toEqual([]);
+  expect(paths.filter((p) => !p.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(p))).toEqual(
+    [],
+  );
   expect(paths.filter((p) => /\.(html|mp4|webm|ts)$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
   // Everything the built code needs is bundled: an install pulls nothing else.
-  const manifest = JSON.parse(readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'package.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(
+    readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   expect(manifest.dependencies ?? {}).toEqual({});
   expect(manifest.peerDependencies ?? {}).toEqual({});
-  expect(readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist', 'ffmpeg-core', 'LICENSE.md'), 'utf8')).toContain('GNU GENERAL PUBLIC LICENSE');
+  expect(
+    readFileSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist', 'ffmpeg-core', 'LICENSE.md'), 'utf8'),
+  ).toContain('GNU GENERAL PUBLIC LICENSE');
 });
 
-test('a fresh Vite + TypeScript app, dev server under a sub-path: jobs run with zero configuration', async ({ page }) => {
+test('a fresh Vite + TypeScript app, dev server under a sub-path: jobs run with zero configuration', async ({
+  page,
+}) => {
   const vite = await startVite([]);
   try {
     const w = await open(page, vite.url);
@@ -177,7 +215,13 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
   }
 
   /** Runs a job with `fault` on `file`; it must fail within seconds as ENGINE_FAILED naming the file's URL. */
-  async function expectEngineFailed(page: Page, file: string, cause: RegExp, settings: object = {}, withinMs = 5_000): Promise<Failure> {
+  async function expectEngineFailed(
+    page: Page,
+    file: string,
+    cause: RegExp,
+    settings: object = {},
+    withinMs = 5_000,
+  ): Promise<Failure> {
     await open(page, server.url);
     const r = await call<Failure>(page, 'runFailing', settings);
     expect(r.ok, JSON.stringify(r)).toBe(false);
@@ -186,7 +230,9 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     expect(r.message).toContain(`${server.url}${file}`);
     expect(r.message).toMatch(cause);
     expect(r.ms).toBeLessThan(withinMs);
-    expect(r.message, 'the message points to the README').toContain('"Bundlers and frameworks" in video-sprite\'s README');
+    expect(r.message, 'the message points to the README').toContain(
+      '"Bundlers and frameworks" in video-sprite\'s README',
+    );
     // The job has ended: the next one (with the fault gone) runs on a fresh engine, the same one.
     server.faults.clear();
     expect((await call<JobSummary>(page, 'runJob', settings)).sheets).toHaveLength(1);
@@ -214,7 +260,9 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     await expectEngineFailed(page, ENGINE, /text\/plain/);
   });
 
-  test('engine worker blocked by the page\'s Content-Security-Policy: ENGINE_FAILED naming its URL', async ({ page }) => {
+  test("engine worker blocked by the page's Content-Security-Policy: ENGINE_FAILED naming its URL", async ({
+    page,
+  }) => {
     server.pageHeaders = { 'Content-Security-Policy': "worker-src 'none'" };
     const w = watch(page, new URL(server.url).origin);
     await open(page, server.url);
@@ -235,7 +283,9 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     await expectEngineFailed(page, FFMPEG_WORKER, /HTML page/, FFMPEG);
   });
 
-  test('a worker URL that holds another script (a build replaced ours): ENGINE_FAILED saying so, not a hang', async ({ page }) => {
+  test('a worker URL that holds another script (a build replaced ours): ENGINE_FAILED saying so, not a hang', async ({
+    page,
+  }) => {
     server.faults.set(ENGINE, { script: '// not the engine' });
     const engine = await expectEngineFailed(page, ENGINE, /not video-sprite's worker/, {}, 15_000);
     expect(engine.message).toMatch(/did not start within 10 s/);
@@ -250,25 +300,35 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     await expectEngineFailed(page, WASM, /HTML page/, FFMPEG);
   });
 
-  test('WebAssembly blocked by the engine worker\'s Content-Security-Policy: ENGINE_FAILED naming the wasm and CSP', async ({ page }) => {
+  test("WebAssembly blocked by the engine worker's Content-Security-Policy: ENGINE_FAILED naming the wasm and CSP", async ({
+    page,
+  }) => {
     // The engine compiles the core once for its decoders: its own policy is the one that must allow WebAssembly.
     server.faults.set(ENGINE, { headers: { 'Content-Security-Policy': "script-src 'self'" } });
     await expectEngineFailed(page, WASM, /Content-Security-Policy/, FFMPEG);
   });
 
-  test('ffmpeg.wasmURL: a core served from elsewhere is used, a wrong one is named, and the old names say what replaced them', async ({ page }) => {
+  test('ffmpeg.wasmURL: a core served from elsewhere is used, a wrong one is named, and the old names say what replaced them', async ({
+    page,
+  }) => {
     // The wasm served from another folder of the site, as an app serving its own copy (or a CDN) would.
     const w = watch(page, new URL(server.url).origin);
     await open(page, server.url);
     const job = await call<JobSummary>(page, 'runJob', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}${WASM}` } });
     expect(job.sheets).toHaveLength(1);
     expectClean(w);
-    const r = await call<Failure>(page, 'runFailing', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}nowhere/ffmpeg-core.wasm` } });
+    const r = await call<Failure>(page, 'runFailing', {
+      ...FFMPEG,
+      ffmpeg: { wasmURL: `${server.url}nowhere/ffmpeg-core.wasm` },
+    });
     expect(r.code).toBe('ENGINE_FAILED');
     expect(r.message).toContain(`${server.url}nowhere/ffmpeg-core.wasm`);
     expect(r.message).toMatch(/HTTP 404/);
     // Another file where the wasm should be (here, a script): named, and said not to be the core.
-    const wrong = await call<Failure>(page, 'runFailing', { ...FFMPEG, ffmpeg: { wasmURL: `${server.url}vendor/video-sprite/index.js` } });
+    const wrong = await call<Failure>(page, 'runFailing', {
+      ...FFMPEG,
+      ffmpeg: { wasmURL: `${server.url}vendor/video-sprite/index.js` },
+    });
     expect(wrong.code).toBe('ENGINE_FAILED');
     expect(wrong.message).toMatch(/not the ffmpeg core's WebAssembly/);
     const old = await call<Failure>(page, 'runFailing', { ...FFMPEG, coreURL: `${server.url}vendor/ffmpeg-core.js` });
@@ -276,6 +336,9 @@ test.describe('a page with no bundler, the package folder copied under a sub-pat
     expect(old.message).toMatch(/coreURL.*ffmpeg\.wasmURL alone/);
     // 0.2's top-level wasmURL: refused, naming where it went.
     const moved = await call<Failure>(page, 'runFailing', { ...FFMPEG, wasmURL: `${server.url}${WASM}` });
-    expect([moved.code, moved.message]).toEqual(['INVALID_OPTION', expect.stringMatching(/"wasmURL".*replaced by ffmpeg\.wasmURL/)]);
+    expect([moved.code, moved.message]).toEqual([
+      'INVALID_OPTION',
+      expect.stringMatching(/"wasmURL".*replaced by ffmpeg\.wasmURL/),
+    ]);
   });
 });

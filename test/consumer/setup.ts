@@ -16,7 +16,12 @@ export const BASE = '/sub/';
 const SAMPLE = join(ROOT, 'test', 'fixtures', 'h264-aac_fmp4_320x180_bbb.mp4');
 
 const run = (cmd: string, args: string[], cwd: string): string =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
 
 /** What `npm pack --json` reports of the tarball. */
 export interface PackReport {
@@ -31,7 +36,9 @@ export function pack(dir: string): PackReport & { tarball: string } {
   mkdirSync(dir, { recursive: true });
   run('npm', ['run', 'build'], ROOT);
   // The build just ran: skip prepack's second one, and keep stdout to the JSON report.
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as PackReport[];
+  const [info] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT),
+  ) as PackReport[];
   writeFileSync(join(dir, 'report.json'), JSON.stringify(info));
   return { ...info!, tarball: join(dir, info!.filename) };
 }
@@ -43,21 +50,31 @@ export function makeViteApp(tarball: string): void {
   cpSync(join(import.meta.dirname, 'app'), VITE_APP, { recursive: true });
   writeFileSync(
     join(VITE_APP, 'package.json'),
-    JSON.stringify({ name: 'consumer-vite-app', private: true, type: 'module', dependencies: { 'video-sprite': `file:${tarball}` } }, null, 2),
+    JSON.stringify(
+      { name: 'consumer-vite-app', private: true, type: 'module', dependencies: { 'video-sprite': `file:${tarball}` } },
+      null,
+      2,
+    ),
   );
   mkdirSync(join(VITE_APP, 'public'), { recursive: true });
   cpSync(SAMPLE, join(VITE_APP, 'public', 'sample.mp4'));
   // The package has no runtime dependencies, so the install needs nothing from the registry.
   run('npm', ['install', '--offline', '--no-package-lock'], VITE_APP);
   symlinkSync(join(ROOT, 'node_modules', 'vite'), join(VITE_APP, 'node_modules', 'vite'), 'junction');
-  run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(VITE_APP, 'tsconfig.json')], VITE_APP);
+  run(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(VITE_APP, 'tsconfig.json')],
+    VITE_APP,
+  );
 }
 
 /** A static site: the installed package folder copied under vendor/, and a page that imports it with an import map. */
 export function makeStaticSite(): void {
   mkdirSync(STATIC_SITE, { recursive: true });
   cpSync(join(import.meta.dirname, 'static', 'index.html'), join(STATIC_SITE, 'index.html'));
-  cpSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist'), join(STATIC_SITE, 'vendor', 'video-sprite'), { recursive: true });
+  cpSync(join(VITE_APP, 'node_modules', 'video-sprite', 'dist'), join(STATIC_SITE, 'vendor', 'video-sprite'), {
+    recursive: true,
+  });
   cpSync(SAMPLE, join(STATIC_SITE, 'sample.mp4'));
 }
 

@@ -7,13 +7,24 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.map': 'application/json', '.css': 'text/css', '.mp4': 'video/mp4', '.vtt': 'text/vtt',
-  '.jpg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.md': 'text/markdown',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.mp4': 'video/mp4',
+  '.vtt': 'text/vtt',
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.md': 'text/markdown',
 };
 
 /** What to do instead of serving a file: its path (under the prefix) maps to one of these. */
-export type Fault = { status: 404 } | { html: true } | { type: string } | { headers: Record<string, string> } | { script: string };
+export type Fault =
+  { status: 404 } | { html: true } | { type: string } | { headers: Record<string, string> } | { script: string };
 
 export interface StaticServer {
   /** Origin and prefix, e.g. `http://localhost:43123/sub/`. */
@@ -54,7 +65,11 @@ export async function serveStatic(dir: string, prefix: string): Promise<StaticSe
       return;
     }
     const type = fault && 'type' in fault ? fault.type : (TYPES[extname(file)] ?? 'application/octet-stream');
-    const headers: Record<string, string> = { 'Content-Type': type, 'Content-Length': String(statSync(file).size), 'Cache-Control': 'no-store' };
+    const headers: Record<string, string> = {
+      'Content-Type': type,
+      'Content-Length': String(statSync(file).size),
+      'Cache-Control': 'no-store',
+    };
     if (type.startsWith('text/html')) Object.assign(headers, state.pageHeaders);
     if (fault && 'headers' in fault) Object.assign(headers, fault.headers);
     res.writeHead(200, headers);

@@ -15,7 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
 /** A short AVI made by the CLI: `vf` and codec arguments given; a sine audio track interleaved unless `audio` is false. */
-function makeAvi(name: string, codec: string[], { seconds = 4, size = '176x144', rate = 25, audio = true } = {}): string {
+function makeAvi(
+  name: string,
+  codec: string[],
+  { seconds = 4, size = '176x144', rate = 25, audio = true } = {},
+): string {
   const out = join(dir, name);
   const a = audio ? ['-f', 'lavfi', '-i', `sine=duration=${seconds}`, '-c:a', 'pcm_s16le'] : [];
   ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`, ...a, ...codec, out]);
@@ -24,13 +28,34 @@ function makeAvi(name: string, codec: string[], { seconds = 4, size = '176x144',
 
 /** The stream facts ffprobe gives (what the engine passes in). */
 function streamOf(file: string): AviStream {
-  const [index, codec, hasB] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=index,codec_name,has_b_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim().split('\n')[0]!.split(',');
+  const [index, codec, hasB] = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=index,codec_name,has_b_frames',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')[0]!
+    .split(',');
   return { index: Number(index), codec: codec!, hasBFrames: Number(hasB) };
 }
 
 /** The frame table of a full decode by the CLI: every frame's exact pts and key flag, as showinfo prints them. */
 function decodedTable(file: string) {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-copyts', '-i', file, '-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-copyts', '-i', file, '-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-'],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   return buildFrameTable(parseShowinfo(run.stderr.split('\n')));
 }
 
@@ -42,13 +67,13 @@ function reader(bytes: Uint8Array) {
     stats.bytes += out.length;
     return out;
   };
-  const read = async (start: number, end: number) => {
+  const read = (start: number, end: number) => {
     stats.reads++;
-    return piece(start, end);
+    return Promise.resolve(piece(start, end));
   };
-  const readPieces = async (pieces: readonly { start: number; end: number }[]) => {
+  const readPieces = (pieces: readonly { start: number; end: number }[]) => {
     stats.reads++;
-    return pieces.map(({ start, end }) => piece(start, end));
+    return Promise.resolve(pieces.map(({ start, end }) => piece(start, end)));
   };
   return { read, readPieces, stats };
 }
@@ -61,14 +86,35 @@ async function indexTable(file: string, bytes = new Uint8Array(readFileSync(file
 
 describe('aviFrameTable', () => {
   const cases: [string, () => string][] = [
-    ['MPEG-4 Part 2 with B-frames (open GOPs), audio interleaved', () => makeAvi('bf.avi', ['-c:v', 'mpeg4', '-bf', '2', '-g', '12', '-q:v', '5'])],
-    ['MPEG-4 Part 2 with 3 B-frames and scene-cut key frames', () => makeAvi('bf3.avi', ['-c:v', 'mpeg4', '-bf', '3', '-g', '40', '-sc_threshold', '-30000', '-q:v', '5'], { seconds: 6 })],
+    [
+      'MPEG-4 Part 2 with B-frames (open GOPs), audio interleaved',
+      () => makeAvi('bf.avi', ['-c:v', 'mpeg4', '-bf', '2', '-g', '12', '-q:v', '5']),
+    ],
+    [
+      'MPEG-4 Part 2 with 3 B-frames and scene-cut key frames',
+      () =>
+        makeAvi('bf3.avi', ['-c:v', 'mpeg4', '-bf', '3', '-g', '40', '-sc_threshold', '-30000', '-q:v', '5'], {
+          seconds: 6,
+        }),
+    ],
     ['MPEG-4 Part 2 without B-frames', () => makeAvi('nob.avi', ['-c:v', 'mpeg4', '-g', '10', '-q:v', '5'])],
-    ['MJPEG (every frame a key frame), 30000/1001 fps', () => makeAvi('mjpeg.avi', ['-c:v', 'mjpeg', '-q:v', '5'], { rate: 30000 / 1001 })],
-    ['H.264 without B-frames', () => makeAvi('h264.avi', ['-c:v', 'libx264', '-bf', '0', '-g', '15', '-preset', 'ultrafast'], { audio: false })],
+    [
+      'MJPEG (every frame a key frame), 30000/1001 fps',
+      () => makeAvi('mjpeg.avi', ['-c:v', 'mjpeg', '-q:v', '5'], { rate: 30000 / 1001 }),
+    ],
+    [
+      'H.264 without B-frames',
+      () => makeAvi('h264.avi', ['-c:v', 'libx264', '-bf', '0', '-g', '15', '-preset', 'ultrafast'], { audio: false }),
+    ],
     ['a real MPEG-4 file (fixture)', () => join(import.meta.dirname, '../fixtures/mpeg4_avi_400x300_bicycle.avi')],
-    ['VP9 with empty chunks (dropped frames keep their time slots) and MP3 (fixture)', () => join(import.meta.dirname, '../fixtures/vp9_avi_320x240_187fps_ball.avi')],
-    ['Indeo 4, with stray bytes after its RIFF (fixture)', () => join(import.meta.dirname, '../fixtures/indeo4_avi_256x240_flame.avi')],
+    [
+      'VP9 with empty chunks (dropped frames keep their time slots) and MP3 (fixture)',
+      () => join(import.meta.dirname, '../fixtures/vp9_avi_320x240_187fps_ball.avi'),
+    ],
+    [
+      'Indeo 4, with stray bytes after its RIFF (fixture)',
+      () => join(import.meta.dirname, '../fixtures/indeo4_avi_256x240_flame.avi'),
+    ],
   ];
   for (const [what, make] of cases) {
     it(`gives the table of a full decode: ${what}`, async () => {
@@ -127,7 +173,11 @@ describe('aviFrameTable', () => {
   it('reads the OpenDML index of a file over 1 GiB (several RIFFs), with B-frames', async () => {
     // ffmpeg writes OpenDML indexes only once a file outgrows its first 1 GiB RIFF: 10 s of noisy 640×480, copied
     // end to end ten times (1.1 GB, a few seconds).
-    const segment = makeAvi('seg.avi', ['-vf', 'noise=alls=40:allf=t', '-c:v', 'mpeg4', '-q:v', '1', '-bf', '2', '-g', '30'], { seconds: 10, size: '640x480', rate: 30, audio: false });
+    const segment = makeAvi(
+      'seg.avi',
+      ['-vf', 'noise=alls=40:allf=t', '-c:v', 'mpeg4', '-q:v', '1', '-bf', '2', '-g', '30'],
+      { seconds: 10, size: '640x480', rate: 30, audio: false },
+    );
     const list = join(dir, 'list.txt');
     writeFileSync(list, `file '${segment}'\n`.repeat(10));
     const file = join(dir, 'big.avi');
@@ -137,10 +187,10 @@ describe('aviFrameTable', () => {
     const fd = openSync(file, 'r');
     try {
       let bytesRead = 0;
-      const read = async (start: number, end: number) => {
+      const read = (start: number, end: number) => {
         const piece = new Uint8Array(Math.max(0, Math.min(end, size) - start));
         bytesRead += readSync(fd, piece, 0, piece.length, start);
-        return piece;
+        return Promise.resolve(piece);
       };
       const table = (await aviFrames(read, size, streamOf(file)))?.table;
       expect(table?.frames).toHaveLength(3000);

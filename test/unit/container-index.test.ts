@@ -9,11 +9,16 @@ import { buildFrameTable } from '../../src/core/frame-table.js';
 import type { EncodedPacketSink } from 'mediabunny';
 import { SpriteError } from '../../src/core/errors.js';
 import { firstUnreadable, shownPackets } from '../../src/engine/container-index.js';
-import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from '../../src/engine/ffmpeg/ffmpeg-timeline.js';
+import {
+  isobmffVideoPackets,
+  tableOnFfmpegTimeline,
+  TIMELINE_CHECK_PACKETS,
+} from '../../src/engine/ffmpeg/ffmpeg-timeline.js';
 import { PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
-const ffprobe = (args: string[]) => execFileSync('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+const ffprobe = (args: string[]) =>
+  execFileSync('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
 /** Where mediabunny's timeline is not ffmpeg's: it starts this fragmented file at 0, ffmpeg at 83 ms. */
 const OTHER_TIMELINE = new Set(['h264_fmp4_1920x1080_rot-90_bbb.mp4']);
 
@@ -32,12 +37,17 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
       const packets = await isobmffVideoPackets(new Blob([readFileSync(path)]), stream.containerId!);
       expect(packets).not.toBeNull();
       const table = tableOnFfmpegTimeline(packets!, head);
-      if (OTHER_TIMELINE.has(file)) return expect(table).toBeNull();
+      if (OTHER_TIMELINE.has(file)) {
+        expect(table).toBeNull();
+        return;
+      }
       // ffprobe prints seconds to the microsecond; mediabunny keeps the exact fraction of the timescale.
       expect(table).not.toBeNull();
       expect(Math.abs(table!.startSec - full!.startSec)).toBeLessThan(2e-6);
       expect(table!.frames.map((f) => f.key)).toEqual(full!.frames.map((f) => f.key));
-      table!.frames.forEach((f, i) => expect(Math.abs(f.time - full!.frames[i]!.time), `frame ${i}`).toBeLessThanOrEqual(0.002));
+      table!.frames.forEach((f, i) =>
+        expect(Math.abs(f.time - full!.frames[i]!.time), `frame ${i}`).toBeLessThanOrEqual(0.002),
+      );
       expect([table!.durationMs, table!.frameIntervalMs]).toEqual([full!.durationMs, full!.frameIntervalMs]);
     });
   }
@@ -47,21 +57,43 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
     expect(await isobmffVideoPackets(new Blob([whole]), 1)).not.toBeNull();
     expect(await isobmffVideoPackets(new Blob([whole.subarray(0, whole.length - 4096)]), 1)).toBeNull();
     expect(await isobmffVideoPackets(new Blob([whole]), 99)).toBeNull();
-    expect(await isobmffVideoPackets(new Blob([readFileSync(join(FIXTURES, 'vp9-opus_webm_320x180_bbb.webm'))]), 1)).toBeNull();
+    expect(
+      await isobmffVideoPackets(new Blob([readFileSync(join(FIXTURES, 'vp9-opus_webm_320x180_bbb.webm'))]), 1),
+    ).toBeNull();
   });
 
   it('gives null when the first packets disagree in time or key flag, or ffprobe read none', () => {
-    const packets = { pts: Float64Array.from([-0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 1, 0, 0]), duration: new Float64Array(4).fill(0.04) };
-    const head = [{ pts: 0, key: true }, { pts: 0.04, key: false }];
-    expect(tableOnFfmpegTimeline(packets, head)?.frames).toEqual([{ time: 0, key: true }, { time: 40, key: false }, { time: 80, key: false }]);
+    const packets = {
+      pts: Float64Array.from([-0.04, 0, 0.04, 0.08]),
+      key: Uint8Array.from([1, 1, 0, 0]),
+      duration: new Float64Array(4).fill(0.04),
+    };
+    const head = [
+      { pts: 0, key: true },
+      { pts: 0.04, key: false },
+    ];
+    expect(tableOnFfmpegTimeline(packets, head)?.frames).toEqual([
+      { time: 0, key: true },
+      { time: 40, key: false },
+      { time: 80, key: false },
+    ]);
     expect(tableOnFfmpegTimeline(packets, [{ pts: 0.001, key: true }])).toBeNull();
-    expect(tableOnFfmpegTimeline(packets, [{ pts: 0, key: true }, { pts: 0.04, key: true }])).toBeNull();
+    expect(
+      tableOnFfmpegTimeline(packets, [
+        { pts: 0, key: true },
+        { pts: 0.04, key: true },
+      ]),
+    ).toBeNull();
     expect(tableOnFfmpegTimeline(packets, [])).toBeNull();
   });
 });
 
 describe('firstUnreadable', () => {
-  const packets = { pts: Float64Array.from([0, 0.04, 0.08, 0.12]), key: Uint8Array.from([1, 0, 0, 0]), duration: new Float64Array(4).fill(0.04) };
+  const packets = {
+    pts: Float64Array.from([0, 0.04, 0.08, 0.12]),
+    key: Uint8Array.from([1, 0, 0, 0]),
+    duration: new Float64Array(4).fill(0.04),
+  };
   /** A packet sink over `packets` whose reads from index `from` on give `answer` (no packet, or a failed read). */
   const sink = (from: number, answer: () => Promise<null>) =>
     ({
@@ -70,18 +102,33 @@ describe('firstUnreadable', () => {
     }) as unknown as EncodedPacketSink;
 
   it('finds where a cut file stops: the first packet whose bytes are not there', async () => {
-    expect(await firstUnreadable(sink(4, async () => null), packets)).toBe(4);
-    expect(await firstUnreadable(sink(2, async () => null), packets)).toBe(2);
+    expect(
+      await firstUnreadable(
+        sink(4, () => Promise.resolve(null)),
+        packets,
+      ),
+    ).toBe(4);
+    expect(
+      await firstUnreadable(
+        sink(2, () => Promise.resolve(null)),
+        packets,
+      ),
+    ).toBe(2);
   });
 
   it('lets a failed remote read through as FETCH_FAILED, instead of taking the file for cut', async () => {
-    const failed = () => Promise.reject(new SpriteError('FETCH_FAILED', 'The video at http://x/v.mp4 could not be fetched (HTTP 500).'));
+    const failed = () =>
+      Promise.reject(new SpriteError('FETCH_FAILED', 'The video at http://x/v.mp4 could not be fetched (HTTP 500).'));
     await expect(firstUnreadable(sink(3, failed), packets)).rejects.toMatchObject({ code: 'FETCH_FAILED' });
   });
 });
 
 describe('shownPackets', () => {
-  const packets = { pts: Float64Array.from([-0.08, -0.04, 0, 0.04, 0.08]), key: Uint8Array.from([1, 0, 0, 1, 0]), duration: new Float64Array(5).fill(0.04) };
+  const packets = {
+    pts: Float64Array.from([-0.08, -0.04, 0, 0.04, 0.08]),
+    key: Uint8Array.from([1, 0, 0, 1, 0]),
+    duration: new Float64Array(5).fill(0.04),
+  };
 
   it('MP4 and MOV: packets before the edit list starts (negative times) are decoded but never shown', () => {
     expect(shownPackets(packets, 5, true)).toEqual([

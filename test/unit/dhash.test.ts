@@ -20,8 +20,22 @@ function toRgba(g: Uint8Array): Uint8Array {
 
 describe('dhash64', () => {
   it('is all zeros for a picture brighter to the right, all ones brighter to the left', () => {
-    expect(dhash64(grey(90, 80, (x) => x * 2), 90, 80, 1)).toBe(0n);
-    expect(dhash64(grey(90, 80, (x) => 255 - x * 2), 90, 80, 1)).toBe(0xffffffffffffffffn);
+    expect(
+      dhash64(
+        grey(90, 80, (x) => x * 2),
+        90,
+        80,
+        1,
+      ),
+    ).toBe(0n);
+    expect(
+      dhash64(
+        grey(90, 80, (x) => 255 - x * 2),
+        90,
+        80,
+        1,
+      ),
+    ).toBe(0xffffffffffffffffn);
   });
 
   it('puts bit (r, c) at 63 − (8r + c)', () => {
@@ -41,7 +55,7 @@ describe('dhash64', () => {
     // Left half pure green (luma 149.7), right half pure red (76.2): left brighter → bits at the boundary column.
     const w = 18;
     const rgba = new Uint8Array(w * 8 * 4);
-    for (let i = 0; i < w * 8; i++) rgba.set((i % w) < 9 ? [0, 255, 0, 255] : [255, 0, 0, 255], i * 4);
+    for (let i = 0; i < w * 8; i++) rgba.set(i % w < 9 ? [0, 255, 0, 255] : [255, 0, 0, 255], i * 4);
     const h = dhash64(rgba, w, 8, 4);
     // Column 4 of the 9-wide grid covers x 8..10 (half green, half red) and is darker than column 3: bit set at c=3 in each row.
     let expected = 0n;
@@ -58,10 +72,31 @@ describe('dhash64', () => {
   });
 
   it('works on images smaller than 9 × 8 and honours a row stride', () => {
-    expect(dhash64(grey(4, 3, (x) => 250 - x * 60), 4, 3, 1)).not.toBe(0n);
-    expect(dhash64(grey(1, 1, () => 9), 1, 1, 1)).toBe(0n);
+    expect(
+      dhash64(
+        grey(4, 3, (x) => 250 - x * 60),
+        4,
+        3,
+        1,
+      ),
+    ).not.toBe(0n);
+    expect(
+      dhash64(
+        grey(1, 1, () => 9),
+        1,
+        1,
+        1,
+      ),
+    ).toBe(0n);
     const padded = grey(12, 8, (x) => (x < 9 ? x * 20 : 0)); // 3 bytes of padding per row
-    expect(dhash64(padded, 9, 8, 1, 12)).toBe(dhash64(grey(9, 8, (x) => x * 20), 9, 8, 1));
+    expect(dhash64(padded, 9, 8, 1, 12)).toBe(
+      dhash64(
+        grey(9, 8, (x) => x * 20),
+        9,
+        8,
+        1,
+      ),
+    );
   });
 
   it('rejects an empty image or a buffer too short', () => {
@@ -127,7 +162,9 @@ describe('DhashSelector (SPEC §3.4)', () => {
             last = hash;
           }
         });
-        const reference = (num > 0 ? [...selected].sort((a, b) => b.change - a.change || a.time - b.time).slice(0, num) : selected)
+        const reference = (
+          num > 0 ? [...selected].sort((a, b) => b.change - a.change || a.time - b.time).slice(0, num) : selected
+        )
           .sort((a, b) => a.time - b.time)
           .map((k) => k.id);
         const s = new DhashSelector({ thr, num });

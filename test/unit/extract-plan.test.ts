@@ -33,7 +33,10 @@ describe('planExecs', () => {
   it('starts a new exec when a key frame lets the decoder skip more than SEEK_GAP_MS', () => {
     const keys = [0, 2000, 4000, 6000, 8000, 10000];
     const chunks = planExecs([0, 10000], keys, false);
-    expect(chunks).toEqual([{ times: [0], seekMs: 0 }, { times: [10000], seekMs: 10000 }]);
+    expect(chunks).toEqual([
+      { times: [0], seekMs: 0 },
+      { times: [10000], seekMs: 10000 },
+    ]);
     // A key frame close after the previous capture does not pay for a new exec.
     expect(planExecs([0, SEEK_GAP_MS - 10], [0, SEEK_GAP_MS - 20], false)).toHaveLength(1);
   });
@@ -54,7 +57,9 @@ describe('planExecs', () => {
     const times = Array.from({ length: 20 }, (_, i) => i * 1000);
     const keys = [0, 4000, 8000, 12000, 16000];
     const chunks = planExecs(times, keys, false, 3);
-    expect(chunks.map((c) => c.times)).toEqual([0, 4, 8, 12, 16].map((k) => [k, k + 1, k + 2, k + 3].map((s) => s * 1000)));
+    expect(chunks.map((c) => c.times)).toEqual(
+      [0, 4, 8, 12, 16].map((k) => [k, k + 1, k + 2, k + 3].map((s) => s * 1000)),
+    );
     expect(chunks.map((c) => c.seekMs)).toEqual(keys);
     // One key frame only: no free cut exists, so a single exec (up to the hard limit) does it all.
     expect(planExecs(times, [0], false, 3)).toHaveLength(1);
@@ -64,7 +69,9 @@ describe('planExecs', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: 0, max: 60000 }), { maxLength: 150 }).map((a) => a.sort((x, y) => x - y)),
-        fc.uniqueArray(fc.integer({ min: 1, max: 60000 }), { maxLength: 40 }).map((a) => [0, ...a.sort((x, y) => x - y)]),
+        fc
+          .uniqueArray(fc.integer({ min: 1, max: 60000 }), { maxLength: 40 })
+          .map((a) => [0, ...a.sort((x, y) => x - y)]),
         fc.boolean(),
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 1, max: MAX_FRAMES_PER_EXEC }),
@@ -82,7 +89,7 @@ describe('planExecs', () => {
 });
 
 describe('maxExecFrames', () => {
-  it('keeps one exec\'s raw output under the byte limit, with at least one frame and at most the count limit', () => {
+  it("keeps one exec's raw output under the byte limit, with at least one frame and at most the count limit", () => {
     expect(maxExecFrames(256 * 144 * 4)).toBe(MAX_FRAMES_PER_EXEC);
     const cell1080 = 1920 * 1080 * 4;
     expect(maxExecFrames(cell1080)).toBe(Math.floor(MAX_BYTES_PER_EXEC / cell1080));
@@ -102,7 +109,10 @@ describe('balancedExecFrames', () => {
 
 describe('filterChain and execArgs', () => {
   it('starts each exec at the key frame before its first capture, and never mid-GOP', () => {
-    expect(planExecs([3000, 9500], [0, 2000, 4000, 6000, 8000], false)).toEqual([{ times: [3000], seekMs: 2000 }, { times: [9500], seekMs: 8000 }]);
+    expect(planExecs([3000, 9500], [0, 2000, 4000, 6000, 8000], false)).toEqual([
+      { times: [3000], seekMs: 2000 },
+      { times: [9500], seekMs: 8000 },
+    ]);
     // A stream whose only key frame is the first decodes from the start, however late the capture.
     expect(planExecs([4166], [0], false)).toEqual([{ times: [4166], seekMs: 0 }]);
     expect(execArgs({ times: [4166], seekMs: 0 }, ctx)).not.toContain('-ss');
@@ -133,7 +143,8 @@ describe('filterChain and execArgs', () => {
 
   it('scales a sideways frame to the transposed size, then turns it the way the display matrix says', () => {
     // A 1920 × 1080 picture shown turned (1080 × 1920), in a 90 × 160 cell: the core's one placement says it all.
-    const turned = (rotation: 90 | 270) => framePlacement('stretch', { width: 1080, height: 1920 }, { width: 90, height: 160 }, rotation);
+    const turned = (rotation: 90 | 270) =>
+      framePlacement('stretch', { width: 1080, height: 1920 }, { width: 90, height: 160 }, rotation);
     expect(filterChain([0], { ...ctx, placement: turned(90) })).toContain('scale=160:90:flags=area,transpose=clock');
     expect(filterChain([0], { ...ctx, placement: turned(270) })).toContain('scale=160:90:flags=area,transpose=cclock');
     const upsideDown = framePlacement('stretch', { width: 160, height: 90 }, { width: 160, height: 90 }, 180);

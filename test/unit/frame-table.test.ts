@@ -12,7 +12,12 @@ describe('buildFrameTable', () => {
   });
 
   it('drops frames before the first key frame, which no decoder can show', () => {
-    const t = buildFrameTable([{ pts: 1, key: false }, { pts: 1.04, key: false }, { pts: 1.08, key: true }, { pts: 1.12, key: false }])!;
+    const t = buildFrameTable([
+      { pts: 1, key: false },
+      { pts: 1.04, key: false },
+      { pts: 1.08, key: true },
+      { pts: 1.12, key: false },
+    ])!;
     expect(t.startSec).toBe(1.08);
     expect(t.frames).toHaveLength(2);
   });

@@ -27,9 +27,18 @@ describe('display size (SPEC §2)', () => {
   it('stretches the width by the SAR and swaps sides for 90°/270°', () => {
     expect(ROTATED).toEqual({ width: 1080, height: 1920 });
     expect(ANAMORPHIC).toEqual({ width: 1280, height: 360 });
-    expect(displaySize({ codedWidth: 256, codedHeight: 110, sar: [110, 109], rotation: 0 })).toEqual({ width: 258, height: 110 });
-    expect(displaySize({ codedWidth: 640, codedHeight: 360, sar: [2, 1], rotation: 270 })).toEqual({ width: 360, height: 1280 });
-    expect(displaySize({ codedWidth: 640, codedHeight: 360, sar: [0, 1], rotation: 180 })).toEqual({ width: 640, height: 360 });
+    expect(displaySize({ codedWidth: 256, codedHeight: 110, sar: [110, 109], rotation: 0 })).toEqual({
+      width: 258,
+      height: 110,
+    });
+    expect(displaySize({ codedWidth: 640, codedHeight: 360, sar: [2, 1], rotation: 270 })).toEqual({
+      width: 360,
+      height: 1280,
+    });
+    expect(displaySize({ codedWidth: 640, codedHeight: 360, sar: [0, 1], rotation: 180 })).toEqual({
+      width: 640,
+      height: 360,
+    });
   });
 });
 
@@ -54,7 +63,12 @@ describe('framePlacement: the four scale types', () => {
   it('stretch fills the box, aspect ignored', () => {
     for (const display of [LANDSCAPE, PORTRAIT, ROTATED, ANAMORPHIC]) {
       expect(framePlacement('stretch', display, BOX)).toEqual({
-        cell: BOX, scaled: BOX, crop: { x: 0, y: 0, width: 200, height: 150 }, dst: { x: 0, y: 0, width: 200, height: 150 }, scaledCoded: BOX, rotation: 0,
+        cell: BOX,
+        scaled: BOX,
+        crop: { x: 0, y: 0, width: 200, height: 150 },
+        dst: { x: 0, y: 0, width: 200, height: 150 },
+        scaledCoded: BOX,
+        rotation: 0,
       });
     }
   });
@@ -62,8 +76,12 @@ describe('framePlacement: the four scale types', () => {
   it('crop scales by the larger ratio and cuts the overflow, centred', () => {
     // Landscape 1920×1080 into 200×150: s = max(0.1042, 0.1389) = 0.1389 → 266.67×150 → 267×150, cut 67 → x = 33.
     expect(framePlacement('crop', LANDSCAPE, BOX)).toEqual({
-      cell: BOX, scaled: { width: 267, height: 150 }, crop: { x: 33, y: 0, width: 200, height: 150 }, dst: { x: 0, y: 0, width: 200, height: 150 },
-      scaledCoded: { width: 267, height: 150 }, rotation: 0,
+      cell: BOX,
+      scaled: { width: 267, height: 150 },
+      crop: { x: 33, y: 0, width: 200, height: 150 },
+      dst: { x: 0, y: 0, width: 200, height: 150 },
+      scaledCoded: { width: 267, height: 150 },
+      rotation: 0,
     });
     // Portrait 720×1280: s = max(0.2778, 0.1172) = 0.2778 → 200×355.6 → 200×356, cut 206 → y = 103.
     expect(framePlacement('crop', PORTRAIT, BOX).crop).toEqual({ x: 0, y: 103, width: 200, height: 150 });
@@ -76,8 +94,12 @@ describe('framePlacement: the four scale types', () => {
   it('fill scales by the smaller ratio and centres the frame between bars', () => {
     // Landscape: s = 0.1042 → 200×112.5 → 200×113 (round half up), bars 37 → y = 18.
     expect(framePlacement('fill', LANDSCAPE, BOX)).toEqual({
-      cell: BOX, scaled: { width: 200, height: 113 }, crop: { x: 0, y: 0, width: 200, height: 113 }, dst: { x: 0, y: 18, width: 200, height: 113 },
-      scaledCoded: { width: 200, height: 113 }, rotation: 0,
+      cell: BOX,
+      scaled: { width: 200, height: 113 },
+      crop: { x: 0, y: 0, width: 200, height: 113 },
+      dst: { x: 0, y: 18, width: 200, height: 113 },
+      scaledCoded: { width: 200, height: 113 },
+      rotation: 0,
     });
     // Portrait: s = 0.1172 → 84.4×150 → 84×150, bars 116 → x = 58.
     expect(framePlacement('fill', PORTRAIT, BOX).dst).toEqual({ x: 58, y: 0, width: 84, height: 150 });
@@ -90,8 +112,12 @@ describe('framePlacement: the four scale types', () => {
     expect(framePlacement('fit', PORTRAIT, BOX).cell).toEqual({ width: 84, height: 150 });
     expect(framePlacement('fit', ROTATED, BOX).cell).toEqual({ width: 84, height: 150 });
     expect(framePlacement('fit', ANAMORPHIC, BOX)).toEqual({
-      cell: { width: 200, height: 56 }, scaled: { width: 200, height: 56 }, crop: { x: 0, y: 0, width: 200, height: 56 }, dst: { x: 0, y: 0, width: 200, height: 56 },
-      scaledCoded: { width: 200, height: 56 }, rotation: 0,
+      cell: { width: 200, height: 56 },
+      scaled: { width: 200, height: 56 },
+      crop: { x: 0, y: 0, width: 200, height: 56 },
+      dst: { x: 0, y: 0, width: 200, height: 56 },
+      scaledCoded: { width: 200, height: 56 },
+      rotation: 0,
     });
   });
 
@@ -99,38 +125,62 @@ describe('framePlacement: the four scale types', () => {
     // ROTATED is 1080 × 1920 on screen, a 1920 × 1080 picture turned 90°; crop into 200 × 150 scales it to 200 × 356.
     for (const rotation of [90, 270] as const) {
       const p = framePlacement('crop', ROTATED, BOX, rotation);
-      expect([p.scaled, p.scaledCoded, p.rotation]).toEqual([{ width: 200, height: 356 }, { width: 356, height: 200 }, rotation]);
+      expect([p.scaled, p.scaledCoded, p.rotation]).toEqual([
+        { width: 200, height: 356 },
+        { width: 356, height: 200 },
+        rotation,
+      ]);
     }
     const upsideDown = framePlacement('fill', LANDSCAPE, BOX, 180);
     expect(upsideDown.scaledCoded).toEqual(upsideDown.scaled);
   });
 
-  it('the original document\'s avg example: 10 % boxes with fit', () => {
-    const p = planGeometry(opts({ m: 'avg', psw: 10, psh: 10, scaletype: 'fit', tw: 10, th: 10, pad: 4, margin: 5 }), LANDSCAPE, 0);
+  it("the original document's avg example: 10 % boxes with fit", () => {
+    const p = planGeometry(
+      opts({ m: 'avg', psw: 10, psh: 10, scaletype: 'fit', tw: 10, th: 10, pad: 4, margin: 5 }),
+      LANDSCAPE,
+      0,
+    );
     expect(p.layout.cell).toEqual({ width: 192, height: 108 });
     expect([p.layout.width, p.layout.height]).toEqual([2 * 5 + 10 * 192 + 9 * 4, 2 * 5 + 10 * 108 + 9 * 4]);
   });
 
   it('invariants hold for any display size, box and scale type', () => {
-    const size = (max: number) => fc.record({ width: fc.integer({ min: 1, max }), height: fc.integer({ min: 1, max }) });
+    const size = (max: number) =>
+      fc.record({ width: fc.integer({ min: 1, max }), height: fc.integer({ min: 1, max }) });
     fc.assert(
-      fc.property(size(8192), size(4096), fc.constantFrom<ScaleType>('crop', 'stretch', 'fill', 'fit'), (display, box, type) => {
-        const p: FramePlacement = framePlacement(type, display, box);
-        for (const v of [p.cell, p.scaled, p.crop, p.dst].flatMap((r) => [r.width, r.height])) {
-          expect(Number.isInteger(v) && v >= 1).toBe(true);
-        }
-        // The kept part is inside the scaled frame, lands inside the cell, and has the same size there.
-        expect(p.crop.x >= 0 && p.crop.y >= 0 && p.crop.x + p.crop.width <= p.scaled.width && p.crop.y + p.crop.height <= p.scaled.height).toBe(true);
-        expect(p.dst.x >= 0 && p.dst.y >= 0 && p.dst.x + p.dst.width <= p.cell.width && p.dst.y + p.dst.height <= p.cell.height).toBe(true);
-        expect([p.crop.width, p.crop.height]).toEqual([p.dst.width, p.dst.height]);
-        if (type === 'fit') expect(p.cell.width <= box.width && p.cell.height <= box.height).toBe(true);
-        else expect(p.cell).toEqual(box);
-        if (type === 'fill') {
-          // Bars on opposite sides differ by at most one pixel.
-          expect(Math.abs(p.cell.width - p.dst.width - 2 * p.dst.x)).toBeLessThanOrEqual(1);
-          expect(Math.abs(p.cell.height - p.dst.height - 2 * p.dst.y)).toBeLessThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        size(8192),
+        size(4096),
+        fc.constantFrom<ScaleType>('crop', 'stretch', 'fill', 'fit'),
+        (display, box, type) => {
+          const p: FramePlacement = framePlacement(type, display, box);
+          for (const v of [p.cell, p.scaled, p.crop, p.dst].flatMap((r) => [r.width, r.height])) {
+            expect(Number.isInteger(v) && v >= 1).toBe(true);
+          }
+          // The kept part is inside the scaled frame, lands inside the cell, and has the same size there.
+          expect(
+            p.crop.x >= 0 &&
+              p.crop.y >= 0 &&
+              p.crop.x + p.crop.width <= p.scaled.width &&
+              p.crop.y + p.crop.height <= p.scaled.height,
+          ).toBe(true);
+          expect(
+            p.dst.x >= 0 &&
+              p.dst.y >= 0 &&
+              p.dst.x + p.dst.width <= p.cell.width &&
+              p.dst.y + p.dst.height <= p.cell.height,
+          ).toBe(true);
+          expect([p.crop.width, p.crop.height]).toEqual([p.dst.width, p.dst.height]);
+          if (type === 'fit') expect(p.cell.width <= box.width && p.cell.height <= box.height).toBe(true);
+          else expect(p.cell).toEqual(box);
+          if (type === 'fill') {
+            // Bars on opposite sides differ by at most one pixel.
+            expect(Math.abs(p.cell.width - p.dst.width - 2 * p.dst.x)).toBeLessThanOrEqual(1);
+            expect(Math.abs(p.cell.height - p.dst.height - 2 * p.dst.y)).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -145,14 +195,21 @@ describe('sheet layout (SPEC §4)', () => {
   it('places cells row by row', () => {
     const l = sheetLayout(opts({ tw: 3, th: 2, pad: 4, margin: 5 }), { width: 100, height: 50 });
     expect([0, 1, 2, 3, 5].map((k) => cellOrigin(l, k))).toEqual([
-      { x: 5, y: 5 }, { x: 109, y: 5 }, { x: 213, y: 5 }, { x: 5, y: 59 }, { x: 213, y: 59 },
+      { x: 5, y: 5 },
+      { x: 109, y: 5 },
+      { x: 213, y: 5 },
+      { x: 5, y: 59 },
+      { x: 213, y: 59 },
     ]);
   });
 
   it('numbers frames across sheets', () => {
     const l = sheetLayout(opts({ tw: 2, th: 2, pad: 0, margin: 0 }), { width: 10, height: 10 });
     expect([0, 3, 4, 9].map((n) => cellOfFrame(l, n))).toEqual([
-      { sheet: 0, k: 0 }, { sheet: 0, k: 3 }, { sheet: 1, k: 0 }, { sheet: 2, k: 1 },
+      { sheet: 0, k: 0 },
+      { sheet: 0, k: 3 },
+      { sheet: 1, k: 0 },
+      { sheet: 2, k: 1 },
     ]);
   });
 });
@@ -200,14 +257,18 @@ describe('the 16384 px limit', () => {
   });
 
   it('reports both axes at once', () => {
-    const e = errorOf(() => checkSheetSize(sheetLayout(opts({ tw: 100, th: 100 }), { width: 200, height: 200 }), opts({ tw: 100, th: 100 })));
+    const e = errorOf(() =>
+      checkSheetSize(sheetLayout(opts({ tw: 100, th: 100 }), { width: 200, height: 200 }), opts({ tw: 100, th: 100 })),
+    );
     expect(e.details?.axis).toBe('both');
     expect(e.message).toContain('width =');
     expect(e.message).toContain('height =');
   });
 
   it('is checked before decoding when sw/sh fix the sheet size, and left for later otherwise', () => {
-    expect(errorOf(() => checkSheetSizeEarly(opts({ sw: 4094, tw: 4, pad: 2, margin: 3 }))).code).toBe('SHEET_TOO_LARGE');
+    expect(errorOf(() => checkSheetSizeEarly(opts({ sw: 4094, tw: 4, pad: 2, margin: 3 }))).code).toBe(
+      'SHEET_TOO_LARGE',
+    );
     expect(() => checkSheetSizeEarly(opts(exact))).not.toThrow();
     // fit may shrink the cell below sw; psw depends on the source: neither can be judged yet.
     expect(() => checkSheetSizeEarly(opts({ sw: 4096, sh: 4096, tw: 100, th: 100, scaletype: 'fit' }))).not.toThrow();

@@ -33,7 +33,7 @@ describe('watchSilence', () => {
     expect(failed).toBe(false);
   });
 
-  it('waits the job\'s stall limit, never under 10 s, and beats several times within it, at most once a second', () => {
+  it("waits the job's stall limit, never under 10 s, and beats several times within it, at most once a second", () => {
     expect([engineSilenceLimit(60_000), heartbeatEvery(60_000)]).toEqual([60_000, 1000]);
     expect([engineSilenceLimit(1500), heartbeatEvery(1500)]).toEqual([10_000, 1000]);
     expect(heartbeatEvery(100)).toBeLessThanOrEqual(engineSilenceLimit(100) / 4);

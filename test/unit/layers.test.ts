@@ -15,7 +15,9 @@ function imports(): Map<string, string[]> {
       if (entry.isDirectory() && !entry.isSymbolicLink()) walk(path);
       else if (entry.name.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8');
-        const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*'([^']+)'|(?:^|\n)\s*import\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]!);
+        const specs = [
+          ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*'([^']+)'|(?:^|\n)\s*import\s*'([^']+)'/g),
+        ].map((m) => m[1] ?? m[2]!);
         out.set(
           relative(SRC, path),
           specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(path), s))),
@@ -80,6 +82,8 @@ describe('layers', () => {
       }
     }
     expect(wrong).toEqual([]);
-    expect(graph.get('engine/decoders.ts')).toEqual(expect.arrayContaining(['engine/ffmpeg/ffmpeg-decoder.js', 'engine/webcodecs/webcodecs-decoder.js']));
+    expect(graph.get('engine/decoders.ts')).toEqual(
+      expect.arrayContaining(['engine/ffmpeg/ffmpeg-decoder.js', 'engine/webcodecs/webcodecs-decoder.js']),
+    );
   });
 });

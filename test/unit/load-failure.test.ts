@@ -8,14 +8,18 @@ import { ENGINE_READY, setupHint, workerReady } from '../../src/shared/load-fail
 describe('setupHint', () => {
   it('names the tool whose build or dev server the URL comes from', () => {
     expect(setupHint('http://localhost:3000/_next/static/media/ffmpeg.worker.0a1b.js')).toContain('(Next.js)');
-    expect(setupHint('http://localhost:4200/@fs/app/.angular/cache/21.2.30/app/vite/deps/engine.worker.js')).toContain('(Angular)');
+    expect(setupHint('http://localhost:4200/@fs/app/.angular/cache/21.2.30/app/vite/deps/engine.worker.js')).toContain(
+      '(Angular)',
+    );
     expect(setupHint('http://localhost:5173/node_modules/.vite/deps/engine.worker.js')).toContain('(Vite)');
     expect(setupHint('http://localhost:4173/_app/immutable/assets/ffmpeg-core.1a2b.wasm')).toContain('(SvelteKit)');
   });
 
   it('points any other URL to the section itself', () => {
     const hint = setupHint('https://example.com/sub/vendor/video-sprite/engine.worker.js');
-    expect(hint).toBe('See "Bundlers and frameworks" in video-sprite\'s README for how each tool serves the package\'s files.');
+    expect(hint).toBe(
+      'See "Bundlers and frameworks" in video-sprite\'s README for how each tool serves the package\'s files.',
+    );
   });
 });
 
@@ -23,13 +27,18 @@ describe('workerReady', () => {
   /** A stand-in Worker (only its events matter) and a server that answers every URL with `body` as JavaScript. */
   function setup(body: string) {
     const worker = new EventTarget() as unknown as Worker;
-    vi.stubGlobal('fetch', async () => new Response(body, { status: 200, headers: { 'Content-Type': 'text/javascript' } }));
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'text/javascript' } })),
+    );
     const failed = new Promise<never>(() => {});
     const outcome = { settled: '' };
     const ready = workerReady(worker, 'http://x/engine.worker.js', 'engine worker', ENGINE_READY, failed, 100);
     ready.then(
       () => (outcome.settled = 'ready'),
-      (e: SpriteError) => (outcome.settled = `${e.code}: ${e.message}`),
+      (e: unknown) => {
+        const error = e as SpriteError;
+        outcome.settled = `${error.code}: ${error.message}`;
+      },
     );
     return { worker, outcome };
   }
@@ -45,10 +54,12 @@ describe('workerReady', () => {
     await vi.advanceTimersByTimeAsync(99);
     expect(outcome.settled).toBe('');
     await vi.advanceTimersByTimeAsync(1);
-    expect(outcome.settled).toMatch(/^ENGINE_FAILED: The engine worker at http:\/\/x\/engine.worker.js did not start within 0.1 s: .*not video-sprite's worker/);
+    expect(outcome.settled).toMatch(
+      /^ENGINE_FAILED: The engine worker at http:\/\/x\/engine.worker.js did not start within 0.1 s: .*not video-sprite's worker/,
+    );
   });
 
-  it('gives a loader that imports the real worker (Turbopack\'s bootstrap) six times as long', async () => {
+  it("gives a loader that imports the real worker (Turbopack's bootstrap) six times as long", async () => {
     const { outcome } = setup("importScripts('/_next/static/chunks/worker-chunk.js');");
     await vi.advanceTimersByTimeAsync(599);
     expect(outcome.settled).toBe('');

@@ -3,12 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
 import { checkNameTemplate, DEFAULT_NAME_TEMPLATE, jobBaseName, sheetFileName } from '../../src/core/names.js';
 
-const refused = expect.objectContaining({ code: 'INVALID_OPTION', param: 'o' });
+const refused: unknown = expect.objectContaining({ code: 'INVALID_OPTION', param: 'o' });
 
 // Written from the OS rules (Microsoft's "Naming Files, Paths, and Namespaces", the 255-byte limit of ext4/APFS),
 // not from the implementation, so that the property below checks one against the other.
 const DEVICE_NAMES = new Set([
-  'CON', 'PRN', 'AUX', 'NUL', 'CONIN$', 'CONOUT$',
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  'CONIN$',
+  'CONOUT$',
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one code point (and one UTF-16 unit) per digit
   ...['COM', 'LPT'].flatMap((p) => [...'0123456789\u00b9\u00b2\u00b3'].map((d) => p + d)),
 ]);
 
@@ -43,11 +49,15 @@ function sheetOutcome(template: string, index: number): string | SpriteError {
 
 describe('sheet file names (SPEC §5)', () => {
   it('fills the default template', () => {
-    expect([0, 1, 10].map((i) => sheetFileName(DEFAULT_NAME_TEMPLATE, i, 'jpg'))).toEqual(['sprite-0.jpg', 'sprite-1.jpg', 'sprite-10.jpg']);
+    expect([0, 1, 10].map((i) => sheetFileName(DEFAULT_NAME_TEMPLATE, i, 'jpg'))).toEqual([
+      'sprite-0.jpg',
+      'sprite-1.jpg',
+      'sprite-10.jpg',
+    ]);
     expect(sheetFileName(DEFAULT_NAME_TEMPLATE, 2, 'png')).toBe('sprite-2.png');
   });
 
-  it('fills the original document\'s templates: {index}.{autoext} and %d', () => {
+  it("fills the original document's templates: {index}.{autoext} and %d", () => {
     expect(sheetFileName('outobjprefix-{index}.{autoext}', 3, 'jpg')).toBe('outobjprefix-3.jpg');
     expect(sheetFileName('outobjprefix-%d.jpg', 3, 'jpg')).toBe('outobjprefix-3.jpg');
     expect(sheetFileName('a{index}-{index}.{autoext}', 4, 'webp')).toBe('a4-4.webp');
@@ -107,7 +117,12 @@ describe('sheet file names (SPEC §5)', () => {
     expect(sheetFileName('con.{autoext}', 0, 'jpg')).toBe('con_0.jpg');
     expect(sheetFileName('LPT1_{index}', 0, 'jpg')).toBe('LPT1_0.jpg');
     // The index can complete a device name, for some sheets only.
-    expect([0, 1, 9, 10].map((i) => sheetFileName('COM{index}.{autoext}', i, 'png'))).toEqual(['_COM0.png', '_COM1.png', '_COM9.png', 'COM10.png']);
+    expect([0, 1, 9, 10].map((i) => sheetFileName('COM{index}.{autoext}', i, 'png'))).toEqual([
+      '_COM0.png',
+      '_COM1.png',
+      '_COM9.png',
+      'COM10.png',
+    ]);
     expect(sheetFileName('lpt{index}.jpg', 3, 'jpg')).toBe('_lpt3.jpg');
     expect(sheetFileName('nul.{index}', 0, 'jpg')).toBe('_nul.0.jpg');
     expect(sheetFileName('Aux.{index}.{autoext}', 2, 'webp')).toBe('_Aux.2.webp');
@@ -124,7 +139,9 @@ describe('sheet file names (SPEC §5)', () => {
     expect(sheetFileName(at254, 9, 'jpg')).toHaveLength(254);
     expect(sheetFileName(at254, 99, 'jpg')).toHaveLength(255);
     expect(() => sheetFileName(at254, 100, 'jpg')).toThrow(refused);
-    expect(() => sheetFileName(`${'a'.repeat(300)}-{index}.{autoext}`, 0, 'jpg')).toThrow(/file name 306 long.*at most 255/);
+    expect(() => sheetFileName(`${'a'.repeat(300)}-{index}.{autoext}`, 0, 'jpg')).toThrow(
+      /file name 306 long.*at most 255/,
+    );
     try {
       sheetFileName(`${'a'.repeat(300)}-{index}.{autoext}`, 0, 'jpg');
     } catch (e) {
@@ -191,14 +208,65 @@ describe('job base name', () => {
 
 // Templates as users and fuzzers write them: placeholders, extensions, device names, the characters Windows refuses,
 // controls of both ranges, lone surrogates, any code point, and runs long enough to reach the 255-byte limit.
-const nasty = fc.constantFrom(...':*?"<>|\\/. ', '\u0000', '\u0009', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f', '\ud800', '\udfff');
+const nasty = fc.constantFrom(
+  ...Array.from(':*?"<>|\\/. '),
+  '\u0000',
+  '\u0009',
+  '\u001f',
+  '\u007f',
+  '\u0080',
+  '\u0085',
+  '\u009f',
+  '\ud800',
+  '\udfff',
+);
 const fragment = fc.oneof(
   { weight: 4, arbitrary: nasty },
-  { weight: 3, arbitrary: fc.constantFrom('{index}', '%d', '{autoext}', '.{autoext}', '.jpg', '.png', '.', '..', '_', '-', '{', '}', '%') },
-  { weight: 2, arbitrary: fc.constantFrom('CON', 'con', 'nul', 'Aux', 'PRN', 'COM', 'LPT', 'COM1', 'lpt\u00b3', 'CONIN$', 'X:', 'C:\\', 'a', 'sprite') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '{index}',
+      '%d',
+      '{autoext}',
+      '.{autoext}',
+      '.jpg',
+      '.png',
+      '.',
+      '..',
+      '_',
+      '-',
+      '{',
+      '}',
+      '%',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'CON',
+      'con',
+      'nul',
+      'Aux',
+      'PRN',
+      'COM',
+      'LPT',
+      'COM1',
+      'lpt\u00b3',
+      'CONIN$',
+      'X:',
+      'C:\\',
+      'a',
+      'sprite',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', '\u00e9', '\u0390', '\u20ac', '\ud83d\ude00'), fc.integer({ min: 40, max: 260 })).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('a', '\u00e9', '\u0390', '\u20ac', '\ud83d\ude00'), fc.integer({ min: 40, max: 260 }))
+      .map(([c, n]) => c.repeat(n)),
+  },
 );
 const template = fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join(''));
 const index = fc.oneof(fc.nat({ max: 120 }), fc.nat());
@@ -237,7 +305,8 @@ describe('every name is safe on every OS (property)', () => {
       fc.property(template, (t) => {
         const base = jobBaseName(t);
         expect(unsafe(base), base).toBeNull();
-        for (const suffix of ['.vtt', '.json', '.storyboard.json', '.zip']) expect(unsafe(base + suffix), base + suffix).toBeNull();
+        for (const suffix of ['.vtt', '.json', '.storyboard.json', '.zip'])
+          expect(unsafe(base + suffix), base + suffix).toBeNull();
       }),
       { numRuns: 3000 },
     );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
-import { checkRule, OPTION_KEYS, OPTION_RULES, resolveOptions, type OptionKey, type SpriteOptions } from '../../src/core/options.js';
+import {
+  checkRule,
+  OPTION_KEYS,
+  OPTION_RULES,
+  resolveOptions,
+  type OptionKey,
+  type SpriteOptions,
+} from '../../src/core/options.js';
 import { errorOf } from './support.js';
 
 // Every integer row of SPEC §1 with its bounds; `undefined` max = no upper bound.
@@ -23,8 +30,20 @@ const INT_ROWS: [OptionKey, number, number | undefined][] = [
 describe('resolveOptions defaults', () => {
   it('fills every documented default when only f is given', () => {
     expect(resolveOptions({ f: 'jpg' })).toEqual({
-      ss: 0, f: 'jpg', m: 'inter', thr: 0, num: 0, inter: 0, psw: 100, psh: 100, scaletype: 'stretch',
-      tw: 6, th: 6, pad: 2, margin: 2, q: 90,
+      ss: 0,
+      f: 'jpg',
+      m: 'inter',
+      thr: 0,
+      num: 0,
+      inter: 0,
+      psw: 100,
+      psh: 100,
+      scaletype: 'stretch',
+      tw: 6,
+      th: 6,
+      pad: 2,
+      margin: 2,
+      q: 90,
     });
   });
 
@@ -38,7 +57,7 @@ describe('resolveOptions defaults', () => {
     expect(resolveOptions({ f: 'jpg', tw: undefined }).tw).toBe(6);
   });
 
-  it('defaults num to tw·th in avg mode (the original document\'s avg example gives no num)', () => {
+  it("defaults num to tw·th in avg mode (the original document's avg example gives no num)", () => {
     expect(resolveOptions({ f: 'jpg', m: 'avg', tw: 10, th: 10 }).num).toBe(100);
     expect(resolveOptions({ f: 'jpg', m: 'avg' }).num).toBe(36);
     expect(resolveOptions({ f: 'jpg', m: 'avg', num: 7 }).num).toBe(7);
@@ -52,10 +71,10 @@ describe('resolveOptions defaults', () => {
 describe('resolveOptions bounds: every integer row of SPEC §1 at and just past each bound', () => {
   for (const [key, min, max] of INT_ROWS) {
     it(`${key}: accepts ${min}${max === undefined ? '' : ` and ${max}`}, rejects ${min - 1}${max === undefined ? '' : ` and ${max + 1}`}`, () => {
-      const ok = (v: number) => resolveOptions({ f: 'jpg', [key]: v } as SpriteOptions);
-      expect(ok(min)[key as keyof ReturnType<typeof ok>]).toBe(min);
-      if (max !== undefined) expect(ok(max)[key as keyof ReturnType<typeof ok>]).toBe(max);
-      else expect(ok(Number.MAX_SAFE_INTEGER)[key as keyof ReturnType<typeof ok>]).toBe(Number.MAX_SAFE_INTEGER);
+      const ok = (v: number) => resolveOptions({ f: 'jpg', [key]: v });
+      expect(ok(min)[key]).toBe(min);
+      if (max !== undefined) expect(ok(max)[key]).toBe(max);
+      else expect(ok(Number.MAX_SAFE_INTEGER)[key]).toBe(Number.MAX_SAFE_INTEGER);
 
       const below = errorOf(() => ok(min - 1));
       expect(below.code).toBe('INVALID_OPTION');
@@ -159,6 +178,8 @@ describe('checkRule', () => {
     expect(high.message).toBe('decoders must be an integer from 1 to 8; got 9.');
     const negative = errorOf(() => checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, -1));
     expect(negative.message).toBe('memfsLimit must be an integer ≥ 0 (bytes); got -1.');
-    expect(errorOf(() => checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, 1.5)).param).toBe('memfsLimit');
+    expect(errorOf(() => checkRule('memfsLimit', { kind: 'int', min: 0, unit: 'bytes' }, 1.5)).param).toBe(
+      'memfsLimit',
+    );
   });
 });

@@ -98,7 +98,7 @@ describe('runOrdered', () => {
         first: 0,
         late: [],
         maxAhead: 2,
-        run: async (_w, index) => index,
+        run: (_w, index) => Promise.resolve(index),
         deliver: (index) => {
           if (index === 4) throw new Error('compositor failed');
           delivered.push(index);
@@ -111,7 +111,14 @@ describe('runOrdered', () => {
   it('does not wait for a worker that never finishes loading once the work is done', async () => {
     const never = new Promise<string | null>(() => {});
     const delivered: number[] = [];
-    await runOrdered({ count: 3, first: 'a', late: [never], maxAhead: 1, run: async (_w, i) => i, deliver: (i) => void delivered.push(i) });
+    await runOrdered({
+      count: 3,
+      first: 'a',
+      late: [never],
+      maxAhead: 1,
+      run: (_w, i) => Promise.resolve(i),
+      deliver: (i) => void delivered.push(i),
+    });
     expect(delivered).toEqual([0, 1, 2]);
   });
 });

@@ -20,7 +20,14 @@ describe('VTT timestamps', () => {
 const { WebVTTParser } = webvtt;
 
 function tilesOf(times: number[], perSheet: number, cell = { w: 160, h: 90 }): Tile[] {
-  return times.map((time, n) => ({ sheet: Math.floor(n / perSheet), x: 2 + (n % perSheet) * (cell.w + 2), y: 2, w: cell.w, h: cell.h, time }));
+  return times.map((time, n) => ({
+    sheet: Math.floor(n / perSheet),
+    x: 2 + (n % perSheet) * (cell.w + 2),
+    y: 2,
+    w: cell.w,
+    h: cell.h,
+    time,
+  }));
 }
 
 describe('writeVtt (SPEC §6)', () => {
@@ -63,21 +70,72 @@ describe('writeVtt (SPEC §6)', () => {
 
 describe('manifest and storyboard', () => {
   const options = resolveOptions({ f: 'jpg', sw: 160, sh: 90, tw: 3, th: 1 });
-  const source = { codedWidth: 1920, codedHeight: 1080, sar: [1, 1] as const, rotation: 90 as const, startTimeMs: 1400, durationMs: 5000, frameIntervalMs: 40, codec: 'h264' };
+  const source = {
+    codedWidth: 1920,
+    codedHeight: 1080,
+    sar: [1, 1] as const,
+    rotation: 90 as const,
+    startTimeMs: 1400,
+    durationMs: 5000,
+    frameIntervalMs: 40,
+    codec: 'h264',
+  };
   const tiles = tilesOf([0, 1000, 2000, 3000], 3);
 
   it('describes the job in plain JSON, tiles in time order', () => {
     const m = buildManifest({
-      options, process: 'video/sprite,f_jpg', source, display: { width: 1080, height: 1920 }, cell: { width: 160, height: 90 },
+      options,
+      process: 'video/sprite,f_jpg',
+      source,
+      display: { width: 1080, height: 1920 },
+      cell: { width: 160, height: 90 },
       sheetSize: { width: 488, height: 94 },
       sheets: [
-        { index: 1, name: 'b.jpg', width: 488, height: 94, type: 'image/jpeg', encoder: 'canvas', tiles: tiles.filter((t) => t.sheet === 1) },
-        { index: 0, name: 'a.jpg', width: 488, height: 94, type: 'image/jpeg', encoder: 'canvas', tiles: [...tiles.filter((t) => t.sheet === 0)].reverse() },
+        {
+          index: 1,
+          name: 'b.jpg',
+          width: 488,
+          height: 94,
+          type: 'image/jpeg',
+          encoder: 'canvas',
+          tiles: tiles.filter((t) => t.sheet === 1),
+        },
+        {
+          index: 0,
+          name: 'a.jpg',
+          width: 488,
+          height: 94,
+          type: 'image/jpeg',
+          encoder: 'canvas',
+          tiles: [...tiles.filter((t) => t.sheet === 0)].reverse(),
+        },
       ],
-      missed: 1, vttName: 'a.vtt', engine: { used: 'webcodecs', reason: 'native', fallback: { fromMs: 2000, reason: 'lost' }, decoded: 12, frameTable: 'index' },
+      missed: 1,
+      vttName: 'a.vtt',
+      engine: {
+        used: 'webcodecs',
+        reason: 'native',
+        fallback: { fromMs: 2000, reason: 'lost' },
+        decoded: 12,
+        frameTable: 'index',
+      },
     });
-    expect(m).toMatchObject({ version: 1, generator: 'video-sprite', process: 'video/sprite,f_jpg', missed: 1, vtt: 'a.vtt', engine: { used: 'webcodecs', fallback: { fromMs: 2000 }, frameTable: 'index' } });
-    expect(m.source).toMatchObject({ width: 1080, height: 1920, codedWidth: 1920, rotation: 90, startTimeMs: 1400, codec: 'h264' });
+    expect(m).toMatchObject({
+      version: 1,
+      generator: 'video-sprite',
+      process: 'video/sprite,f_jpg',
+      missed: 1,
+      vtt: 'a.vtt',
+      engine: { used: 'webcodecs', fallback: { fromMs: 2000 }, frameTable: 'index' },
+    });
+    expect(m.source).toMatchObject({
+      width: 1080,
+      height: 1920,
+      codedWidth: 1920,
+      rotation: 90,
+      startTimeMs: 1400,
+      codec: 'h264',
+    });
     expect(m.grid).toEqual({ columns: 3, rows: 1, pad: 2, margin: 2, sheetWidth: 488, sheetHeight: 94 });
     expect(m.sheets.map((s) => s.tiles)).toEqual([3, 1]);
     // Each file says what it is and what made it.
@@ -88,8 +146,14 @@ describe('manifest and storyboard', () => {
 
   it('writes a Mux-style storyboard for one sheet', () => {
     expect(buildStoryboard(tiles.slice(0, 2), ['sprite-0.jpg'], 4999.6)).toEqual({
-      url: 'sprite-0.jpg', tile_width: 160, tile_height: 90, duration: 5,
-      tiles: [{ start: 0, x: 2, y: 2 }, { start: 1, x: 164, y: 2 }],
+      url: 'sprite-0.jpg',
+      tile_width: 160,
+      tile_height: 90,
+      duration: 5,
+      tiles: [
+        { start: 0, x: 2, y: 2 },
+        { start: 1, x: 164, y: 2 },
+      ],
     });
   });
 

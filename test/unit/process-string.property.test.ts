@@ -50,7 +50,9 @@ const validOptions: fc.Arbitrary<SpriteOptions> = fc
 // Any well-formed text, in two kinds of units; formatProcess must carry it unchanged (trailing newlines included).
 const anyText = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).filter((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)),
+  fc
+    .string({ unit: 'binary', minLength: 1, maxLength: 20 })
+    .filter((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)),
 );
 const anyExtra = fc.record(
   { saveas: fc.record({ bucket: anyText, object: anyText }), notify: fc.record({ topic: anyText }) },
@@ -99,21 +101,38 @@ const validVariant = fc
 
 describe('parseProcess never fails with anything but a SpriteError', () => {
   it('on arbitrary strings (UTF-16 units, graphemes, any code point)', () => {
-    const anyString = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 80 }));
-    fc.assert(fc.property(anyString, (s) => void outcome(s)), { numRuns: 500 });
+    const anyString = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(anyString, (s) => void outcome(s)),
+      { numRuns: 500 },
+    );
   });
 
-  it('on strings built from the grammar\'s own fragments', () => {
-    fc.assert(fc.property(nearlyValid, (s) => void outcome(s)), { numRuns: 1500 });
+  it("on strings built from the grammar's own fragments", () => {
+    fc.assert(
+      fc.property(nearlyValid, (s) => void outcome(s)),
+      { numRuns: 1500 },
+    );
   });
 
   it('on valid strings with a few characters replaced, inserted or removed', () => {
     fc.assert(
-      fc.property(validOptions, extra, fc.nat(), fc.string({ unit: 'binary', maxLength: 2 }), fc.nat({ max: 2 }), (o, x, at, ch, drop) => {
-        const s = formatProcess(o, x);
-        const i = at % s.length;
-        void outcome(s.slice(0, i) + ch + s.slice(i + drop));
-      }),
+      fc.property(
+        validOptions,
+        extra,
+        fc.nat(),
+        fc.string({ unit: 'binary', maxLength: 2 }),
+        fc.nat({ max: 2 }),
+        (o, x, at, ch, drop) => {
+          const s = formatProcess(o, x);
+          const i = at % s.length;
+          void outcome(s.slice(0, i) + ch + s.slice(i + drop));
+        },
+      ),
       { numRuns: 500 },
     );
   });

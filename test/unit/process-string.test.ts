@@ -3,12 +3,16 @@ import { decodeBase64Flexible, encodeBase64Url } from '../../src/core/base64.js'
 import { formatProcess, parseProcess } from '../../src/core/process-string.js';
 import { errorOf } from './support.js';
 
-const TAIL = '|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK';
+const TAIL =
+  '|sys/saveas,b_b3V0YnVja2V0,o_b3V0b2JqcHJlZml4LXtpbmRleH0ue2F1dG9leHR9Cg/notify,topic_ZXhhbXBsZS1tbnMtdG9waWMK';
 const EXAMPLE_1 = `x-oss-async-process=video/sprite,f_jpg,sw_200,sh_150,inter_2000,tw_3,th_3,pad_0,margin_0${TAIL}`;
 const EXAMPLE_2 = `x-oss-async-process=video/sprite,f_jpg,m_avg,psw_10,psh_10,scaletype_fit,tw_10,th_10,pad_4,margin_5${TAIL}`;
-const PASS_THROUGH = { saveas: { bucket: 'outbucket', object: 'outobjprefix-{index}.{autoext}' }, notify: { topic: 'example-mns-topic' } };
+const PASS_THROUGH = {
+  saveas: { bucket: 'outbucket', object: 'outobjprefix-{index}.{autoext}' },
+  notify: { topic: 'example-mns-topic' },
+};
 
-describe('the original document\'s examples', () => {
+describe("the original document's examples", () => {
   it('example 1 (every 2 s, 3 × 3 of 200 × 150) parses to exactly its parameters', () => {
     expect(parseProcess(EXAMPLE_1)).toEqual({
       options: { f: 'jpg', sw: 200, sh: 150, inter: 2000, tw: 3, th: 3, pad: 0, margin: 0 },
@@ -110,10 +114,34 @@ describe('errors carry the code, the parameter and the offending token', () => {
     ['duplicate saveas key', 'video/sprite,f_jpg|sys/saveas,b_Yg,b_Yw,o_bw', 'INVALID_PROCESS_STRING', 'b', 'b_Yw'],
     ['saveas missing o', 'video/sprite,f_jpg|sys/saveas,b_Yg', 'INVALID_PROCESS_STRING', 'o', 'sys/saveas,b_Yg'],
     ['saveas missing b', 'video/sprite,f_jpg|sys/saveas,o_bw', 'INVALID_PROCESS_STRING', 'b', 'sys/saveas,o_bw'],
-    ['saveas without parameters', 'video/sprite,f_jpg|sys/saveas/notify,topic_dA', 'INVALID_PROCESS_STRING', undefined, 'sys/saveas'],
-    ['notify without parameters', 'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw/notify', 'INVALID_PROCESS_STRING', undefined, 'notify'],
-    ['duplicate saveas', 'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw/sys/saveas,b_Yg,o_bw', 'INVALID_PROCESS_STRING', undefined, 'sys/saveas'],
-    ['duplicate notify', 'video/sprite,f_jpg|notify,topic_dA/notify,topic_dA', 'INVALID_PROCESS_STRING', undefined, 'notify'],
+    [
+      'saveas without parameters',
+      'video/sprite,f_jpg|sys/saveas/notify,topic_dA',
+      'INVALID_PROCESS_STRING',
+      undefined,
+      'sys/saveas',
+    ],
+    [
+      'notify without parameters',
+      'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw/notify',
+      'INVALID_PROCESS_STRING',
+      undefined,
+      'notify',
+    ],
+    [
+      'duplicate saveas',
+      'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw/sys/saveas,b_Yg,o_bw',
+      'INVALID_PROCESS_STRING',
+      undefined,
+      'sys/saveas',
+    ],
+    [
+      'duplicate notify',
+      'video/sprite,f_jpg|notify,topic_dA/notify,topic_dA',
+      'INVALID_PROCESS_STRING',
+      undefined,
+      'notify',
+    ],
     ['unknown action', 'video/sprite,f_jpg|sys/copy,b_Yg', 'INVALID_PROCESS_STRING', undefined, 'sys/copy'],
     ['second |', 'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw|notify,topic_dA', 'INVALID_PROCESS_STRING', undefined, '|'],
     ['nothing after |', 'video/sprite,f_jpg|', 'INVALID_PROCESS_STRING', undefined, '|'],
@@ -130,20 +158,40 @@ describe('errors carry the code, the parameter and the offending token', () => {
     expect(errorOf(() => parseProcess('video/sprite,f_jpg,sww_200')).message).toBe(
       'Unknown parameter "sww" in "sww_200"; valid parameters are f, m, ss, thr, num, inter, sw, sh, psw, psh, scaletype, tw, th, pad, margin, q.',
     );
-    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_3,tw_4')).message).toContain('Parameter "tw" is given twice ("tw_3" and "tw_4")');
-    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw3')).message).toMatch(/Malformed token "tw3".*expected key_value.*did you mean "tw_3"/);
-    expect(errorOf(() => parseProcess('image/resize,w_100')).message).toContain('Expected the string to start with "video/sprite"');
-    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_101')).message).toMatch(/tw must be an integer from 1 to 100.*101.*"tw_101"/);
+    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_3,tw_4')).message).toContain(
+      'Parameter "tw" is given twice ("tw_3" and "tw_4")',
+    );
+    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw3')).message).toMatch(
+      /Malformed token "tw3".*expected key_value.*did you mean "tw_3"/,
+    );
+    expect(errorOf(() => parseProcess('image/resize,w_100')).message).toContain(
+      'Expected the string to start with "video/sprite"',
+    );
+    expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_101')).message).toMatch(
+      /tw must be an integer from 1 to 100.*101.*"tw_101"/,
+    );
     expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_1e2')).message).toContain('plain decimal digits');
   });
 
   it('gives the position of the offending token in the string as passed, prefix and leading spaces included', () => {
     const input = '  x-oss-async-process=video/sprite,f_jpg,tw_3,sww_200';
-    expect(errorOf(() => parseProcess(input)).details).toMatchObject({ token: 'sww_200', position: input.indexOf('sww_200') });
+    expect(errorOf(() => parseProcess(input)).details).toMatchObject({
+      token: 'sww_200',
+      position: input.indexOf('sww_200'),
+    });
     const tail = 'video/sprite,f_jpg|sys/saveas,b_Yg,o_bw/notify,topic_a*b';
-    expect(errorOf(() => parseProcess(tail)).details).toMatchObject({ token: 'topic_a*b', position: tail.indexOf('topic_a*b') });
+    expect(errorOf(() => parseProcess(tail)).details).toMatchObject({
+      token: 'topic_a*b',
+      position: tail.indexOf('topic_a*b'),
+    });
     const range = 'video/sprite,f_jpg,tw_101';
-    expect(errorOf(() => parseProcess(range)).details).toMatchObject({ token: 'tw_101', position: 19, value: 101, min: 1, max: 100 });
+    expect(errorOf(() => parseProcess(range)).details).toMatchObject({
+      token: 'tw_101',
+      position: 19,
+      value: 101,
+      min: 1,
+      max: 100,
+    });
     const ws = 'video/sprite,f_jpg,\ttw_3';
     expect(errorOf(() => parseProcess(ws)).details).toMatchObject({ position: 19 });
   });
@@ -174,9 +222,12 @@ describe('integer values', () => {
 
 describe('formatProcess', () => {
   it('writes options in the original key order and values as unpadded base64url', () => {
-    expect(formatProcess({ th: 3, tw: 3, f: 'jpg', sw: 200 }, { saveas: { bucket: 'outbucket', object: 'o?' }, notify: { topic: 't' } })).toBe(
-      'video/sprite,f_jpg,sw_200,tw_3,th_3|sys/saveas,b_b3V0YnVja2V0,o_bz8/notify,topic_dA',
-    );
+    expect(
+      formatProcess(
+        { th: 3, tw: 3, f: 'jpg', sw: 200 },
+        { saveas: { bucket: 'outbucket', object: 'o?' }, notify: { topic: 't' } },
+      ),
+    ).toBe('video/sprite,f_jpg,sw_200,tw_3,th_3|sys/saveas,b_b3V0YnVja2V0,o_bz8/notify,topic_dA');
   });
 
   it('skips options that are undefined', () => {
@@ -224,7 +275,7 @@ describe('base64', () => {
     expect(Array.from(decodeBase64Flexible('')!)).toEqual([]);
   });
 
-  it('encodes like Node\'s base64url for every length mod 3', () => {
+  it("encodes like Node's base64url for every length mod 3", () => {
     for (const s of ['', 'a', 'ab', 'abc', 'abcd', '\u00ff\u0100']) {
       expect(encodeBase64Url(new TextEncoder().encode(s))).toBe(Buffer.from(s).toString('base64url'));
     }

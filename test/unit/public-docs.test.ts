@@ -4,7 +4,13 @@
 import { resolve } from 'node:path';
 import ts from 'typescript';
 import { assert, beforeAll, describe, expect, it } from 'vitest';
-import { checkPublicDocs, createPublicProgram, publicDocsCompilerOptions, type PublicDocsReport, type PublicEntry } from '../../tools/public-docs.js';
+import {
+  checkPublicDocs,
+  createPublicProgram,
+  publicDocsCompilerOptions,
+  type PublicDocsReport,
+  type PublicEntry,
+} from '../../tools/public-docs.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,19 +25,62 @@ const ENTRIES: PublicEntry[] = [
 /** The package root's whole public surface (README "Using the library"); `video-sprite/core` has the pure rest. */
 const ROOT_EXPORTS = [
   // Making sprites.
-  'generateSprites', 'createSpriteGenerator', 'GenerateOptions', 'GenerateSpritesOptions', 'SpriteGenerator',
-  'SpriteGeneratorSettings', 'SpriteInput', 'SpriteResult', 'SpriteObjectUrls', 'SpriteSheet', 'SpriteProgress',
-  'SpritePhase', 'Tile', 'VideoSourceInfo', 'EngineChoice', 'EngineName', 'EngineReport', 'FrameTableSource',
-  'WebCodecsReport', 'FfmpegReport', 'EngineFallback', 'SheetEncoder', 'FfmpegSettings',
+  'generateSprites',
+  'createSpriteGenerator',
+  'GenerateOptions',
+  'GenerateSpritesOptions',
+  'SpriteGenerator',
+  'SpriteGeneratorSettings',
+  'SpriteInput',
+  'SpriteResult',
+  'SpriteObjectUrls',
+  'SpriteSheet',
+  'SpriteProgress',
+  'SpritePhase',
+  'Tile',
+  'VideoSourceInfo',
+  'EngineChoice',
+  'EngineName',
+  'EngineReport',
+  'FrameTableSource',
+  'WebCodecsReport',
+  'FfmpegReport',
+  'EngineFallback',
+  'SheetEncoder',
+  'FfmpegSettings',
   // Errors.
-  'SpriteError', 'SPRITE_ERROR_CODES', 'SpriteErrorCode',
+  'SpriteError',
+  'SPRITE_ERROR_CODES',
+  'SpriteErrorCode',
   // Options, process strings, and the rules a form needs.
-  'SpriteOptions', 'ResolvedOptions', 'SpriteFormat', 'SpriteMode', 'ScaleType', 'OptionKey', 'OptionRule',
-  'OPTION_KEYS', 'OPTION_RULES', 'OPTION_DEFAULTS', 'describeRule', 'resolveOptions', 'checkSheetSizeEarly',
-  'parseProcess', 'formatProcess', 'ParsedProcess', 'SaveAs', 'Notify',
+  'SpriteOptions',
+  'ResolvedOptions',
+  'SpriteFormat',
+  'SpriteMode',
+  'ScaleType',
+  'OptionKey',
+  'OptionRule',
+  'OPTION_KEYS',
+  'OPTION_RULES',
+  'OPTION_DEFAULTS',
+  'describeRule',
+  'resolveOptions',
+  'checkSheetSizeEarly',
+  'parseProcess',
+  'formatProcess',
+  'ParsedProcess',
+  'SaveAs',
+  'Notify',
   // Writers of the track, manifest and storyboard.
-  'writeVtt', 'buildManifest', 'buildStoryboard', 'SheetUrlOptions', 'SpriteManifest', 'ManifestInput',
-  'ManifestSheet', 'Storyboard', 'StoryboardTile',
+  'writeVtt',
+  'buildManifest',
+  'buildStoryboard',
+  'SheetUrlOptions',
+  'SpriteManifest',
+  'ManifestInput',
+  'ManifestSheet',
+  'Storyboard',
+  'StoryboardTile',
 ];
 
 // Lib files parsed once for all fixtures: lib.dom.d.ts alone takes a few hundred ms to parse.
@@ -42,17 +91,20 @@ function virtualProgram(files: Record<string, string>, entries: readonly PublicE
   const options = publicDocsCompilerOptions(ROOT);
   const host = ts.createCompilerHost(options);
   const virtual = new Map(Object.entries(files).map(([name, text]) => [`/virtual/${name}`, text]));
-  const { getSourceFile, fileExists, readFile } = host;
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
   host.getSourceFile = (name, lang, ...rest) => {
     const text = virtual.get(name);
     if (text !== undefined) return ts.createSourceFile(name, text, lang);
-    if (!libFiles.has(name)) libFiles.set(name, getSourceFile.call(host, name, lang, ...rest));
+    if (!libFiles.has(name)) libFiles.set(name, getSourceFile(name, lang, ...rest));
     return libFiles.get(name);
   };
-  host.fileExists = (name) => virtual.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => virtual.get(name) ?? readFile.call(host, name);
+  host.fileExists = (name) => virtual.has(name) || fileExists(name);
+  host.readFile = (name) => virtual.get(name) ?? readFile(name);
   // Module resolution looks for the folder before the file.
-  host.directoryExists = (dir) => [...virtual.keys()].some((f) => f.startsWith(`${dir}/`)) || ts.sys.directoryExists(dir);
+  host.directoryExists = (dir) =>
+    [...virtual.keys()].some((f) => f.startsWith(`${dir}/`)) || ts.sys.directoryExists(dir);
   return ts.createProgram({ rootNames: entries.map((e) => `/virtual/${e.file}`), options, host });
 }
 

@@ -83,7 +83,9 @@ describe('inter (SPEC §3.1)', () => {
   });
 
   it('rejects ss at or past the end', () => {
-    expect(() => selectInter(fps25, opts({ ss: 5000 }), facts25)).toThrow(expect.objectContaining({ code: 'START_PAST_END', param: 'ss' }));
+    expect(() => selectInter(fps25, opts({ ss: 5000 }), facts25)).toThrow(
+      expect.objectContaining({ code: 'START_PAST_END', param: 'ss' }),
+    );
     expect(() => selectInter(fps25, opts({ ss: 4999 }), facts25)).not.toThrow();
   });
 });
@@ -97,7 +99,9 @@ describe('key (SPEC §3.2)', () => {
 
   it('ignores inter and rejects ss past the end', () => {
     expect(selectKey(fps25, opts({ m: 'key', inter: 2000 }), facts25)).toHaveLength(5);
-    expect(() => selectKey(fps25, opts({ m: 'key', ss: 6000 }), facts25)).toThrow(expect.objectContaining({ code: 'START_PAST_END' }));
+    expect(() => selectKey(fps25, opts({ m: 'key', ss: 6000 }), facts25)).toThrow(
+      expect.objectContaining({ code: 'START_PAST_END' }),
+    );
   });
 });
 
@@ -113,7 +117,9 @@ describe('avg (SPEC §3.3)', () => {
   });
 
   it('defaults to one full sheet (tw·th)', () => {
-    expect(selectAvg(cfr(1000, 10), opts({ m: 'avg', tw: 3, th: 2 }), { durationMs: 10000, frameIntervalMs: 10 })).toHaveLength(6);
+    expect(
+      selectAvg(cfr(1000, 10), opts({ m: 'avg', tw: 3, th: 2 }), { durationMs: 10000, frameIntervalMs: 10 }),
+    ).toHaveLength(6);
   });
 
   it('captures fewer frames than num when the video has fewer, never a frame twice', () => {
@@ -170,7 +176,8 @@ describe('FramePicker (streaming)', () => {
         for (const target of sorted) {
           const onScreen = [...frames].reverse().find((f) => f.time <= target);
           const frame = onScreen && onScreen.time >= ss ? onScreen : frames.find((f) => f.time >= ss);
-          if (frame && !expected.includes(frame.time) && (limit === 0 || expected.length < limit)) expected.push(frame.time);
+          if (frame && !expected.includes(frame.time) && (limit === 0 || expected.length < limit))
+            expected.push(frame.time);
         }
         const picker = new FramePicker(sorted, { ss, limit });
         const got: Capture[] = [];

@@ -13,9 +13,15 @@ describe('planRuns', () => {
   const key = Array.from({ length: 20 }, (_, i) => i % 5 === 0);
 
   it('feeds from the key before each wanted packet, merging stretches that meet, nothing twice', () => {
-    expect(planRuns(key, [2, 3, 12])).toEqual([{ from: 0, to: 3 }, { from: 10, to: 12 }]);
+    expect(planRuns(key, [2, 3, 12])).toEqual([
+      { from: 0, to: 3 },
+      { from: 10, to: 12 },
+    ]);
     expect(planRuns(key, [4, 5])).toEqual([{ from: 0, to: 5 }]);
-    expect(planRuns(key, [10, 0])).toEqual([{ from: 0, to: 0 }, { from: 10, to: 10 }]);
+    expect(planRuns(key, [10, 0])).toEqual([
+      { from: 0, to: 0 },
+      { from: 10, to: 10 },
+    ]);
   });
 
   it('covers every wanted packet with its own GOP, in order, without overlap (property)', () => {
@@ -84,15 +90,17 @@ describe('isNonReference', () => {
   it('never reads past the data, whatever the bytes (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), fc.constantFrom(1, 2, 4), (bytes, n) => {
-        for (const u of nalUnits(bytes, { lengthSize: n as 1 | 2 | 4 })) expect(u.offset + u.length).toBeLessThanOrEqual(bytes.length);
-        for (const u of nalUnits(bytes, { annexB: true })) expect(u.offset + u.length).toBeLessThanOrEqual(bytes.length);
+        for (const u of nalUnits(bytes, { lengthSize: n }))
+          expect(u.offset + u.length).toBeLessThanOrEqual(bytes.length);
+        for (const u of nalUnits(bytes, { annexB: true }))
+          expect(u.offset + u.length).toBeLessThanOrEqual(bytes.length);
       }),
     );
   });
 });
 
 describe('recoverSar', () => {
-  it('finds the SAR the container wrote behind mediabunny\'s rounded sizes', () => {
+  it("finds the SAR the container wrote behind mediabunny's rounded sizes", () => {
     expect(recoverSar(160, 120, { num: 213, den: 160 })).toEqual([4, 3]); // 4:3 → 213 px wide
     expect(recoverSar(160, 120, { num: 120, den: 132 })).toEqual([10, 11]); // 10:11 → 132 px tall
     expect(recoverSar(640, 360, { num: 2, den: 1 })).toEqual([2, 1]);
@@ -101,14 +109,20 @@ describe('recoverSar', () => {
 
   it('always gives a SAR that stretches to the same display size (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 16, max: 4096 }), fc.integer({ min: 16, max: 4096 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), (w, h, n, d) => {
-        // What mediabunny reports for a SAR of n:d on a w × h picture.
-        const wide = n >= d;
-        const square = wide ? { num: Math.round((w * n) / d), den: w } : { num: h, den: Math.round((h * d) / n) };
-        const [sn, sd] = recoverSar(w, h, square);
-        if (wide) expect(Math.round((w * sn) / sd)).toBe(Math.round((w * n) / d));
-        else expect(Math.round((h * sd) / sn)).toBe(Math.round((h * d) / n));
-      }),
+      fc.property(
+        fc.integer({ min: 16, max: 4096 }),
+        fc.integer({ min: 16, max: 4096 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        (w, h, n, d) => {
+          // What mediabunny reports for a SAR of n:d on a w × h picture.
+          const wide = n >= d;
+          const square = wide ? { num: Math.round((w * n) / d), den: w } : { num: h, den: Math.round((h * d) / n) };
+          const [sn, sd] = recoverSar(w, h, square);
+          if (wide) expect(Math.round((w * sn) / sd)).toBe(Math.round((w * n) / d));
+          else expect(Math.round((h * sd) / sn)).toBe(Math.round((h * d) / n));
+        },
+      ),
     );
   });
 
@@ -126,7 +140,9 @@ describe('spsSar and chooseSar', () => {
     sar21: hex('0164001effe1001a6764001eacd940a02ff971010000030001000003003c0f162d9601000668ebe3cb22c0fdf8f800'),
     bbb: hex('01640014ffe1001667640014ac2b40a0cfcf0800001f400007530078e11501000468ee3cb0fdf8f800'),
   };
-  const water = hex('000000010910000000012764001eac2cac0a02dbff002c002d1000003e90000ea60eae00b040161ef7be0a0000000128eac18332c0');
+  const water = hex(
+    '000000010910000000012764001eac2cac0a02dbff002c002d1000003e90000ea60eae00b040161ef7be0a0000000128eac18332c0',
+  );
   const ts110 = hex('0000000109f0000000016742c01ed90103febff006e006d1000003000100000300300f162e480000000168cb8cb2');
 
   it('reads the VUI aspect ratio of real SPSs, from avcC and from Annex-B access units', () => {

@@ -59,10 +59,15 @@ describe('readWorkerfsInBlocks', () => {
     const read = patched(file.readSync, 2 ** 20, 2 ** 16);
     const buffer = new Uint8Array(32768);
     let total = 0;
-    for (let position = 0; position < size; position += 32768) total += read({ node: file.node }, buffer, 0, 32768, position);
+    for (let position = 0; position < size; position += 32768)
+      total += read({ node: file.node }, buffer, 0, 32768, position);
     expect(total).toBe(size);
     // 64 KiB at the start (a first read counts as a seek), then 1 MiB at a time.
-    expect(file.reads.map(({ end, start }) => end - start)).toEqual([2 ** 16, ...Array<number>(7).fill(2 ** 20), size - 2 ** 16 - 7 * 2 ** 20]);
+    expect(file.reads.map(({ end, start }) => end - start)).toEqual([
+      2 ** 16,
+      ...Array<number>(7).fill(2 ** 20),
+      size - 2 ** 16 - 7 * 2 ** 20,
+    ]);
   });
 
   it('reads a small block after a seek, a large request whole, and what it holds again for nothing', () => {

@@ -9,15 +9,33 @@ import { describe, expect, it } from 'vitest';
 import type { FramePlacement, Rect } from '../../src/core/geometry.js';
 
 type Size = FramePlacement['scaled'];
-import { isYuvFormat, resampleTaps, yuvMatrix, YuvPlacer, type YuvFormat, type YuvPicture } from '../../src/engine/webcodecs/yuv-place.js';
+import {
+  isYuvFormat,
+  resampleTaps,
+  yuvMatrix,
+  YuvPlacer,
+  type YuvFormat,
+  type YuvPicture,
+} from '../../src/engine/webcodecs/yuv-place.js';
 import { rgbPsnr } from '../psnr.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** A placement as the core gives one: `scaled` in display orientation, the picture scaled transposed when sideways. */
-function placement(scaled: Size, crop: Rect = { x: 0, y: 0, ...scaled }, rotation: 0 | 90 | 180 | 270 = 0): FramePlacement {
+function placement(
+  scaled: Size,
+  crop: Rect = { x: 0, y: 0, ...scaled },
+  rotation: 0 | 90 | 180 | 270 = 0,
+): FramePlacement {
   const scaledCoded = rotation === 90 || rotation === 270 ? { width: scaled.height, height: scaled.width } : scaled;
-  return { cell: crop, scaled, crop, dst: { x: 0, y: 0, width: crop.width, height: crop.height }, scaledCoded, rotation };
+  return {
+    cell: crop,
+    scaled,
+    crop,
+    dst: { x: 0, y: 0, width: crop.width, height: crop.height },
+    scaledCoded,
+    rotation,
+  };
 }
 
 /** PSNR over the colour channels, dB. */
@@ -27,7 +45,14 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** A planar picture from per-plane sample functions; chroma planes at the format's subsampling. */
-function picture(format: Exclude<YuvFormat, 'NV12'>, width: number, height: number, y: (x: number, y: number) => number, u: (x: number, y: number) => number = () => 128, v: (x: number, y: number) => number = () => 128): YuvPicture {
+function picture(
+  format: Exclude<YuvFormat, 'NV12'>,
+  width: number,
+  height: number,
+  y: (x: number, y: number) => number,
+  u: (x: number, y: number) => number = () => 128,
+  v: (x: number, y: number) => number = () => 128,
+): YuvPicture {
   const [sx, sy] = format.startsWith('I420') ? [2, 2] : format.startsWith('I422') ? [2, 1] : [1, 1];
   const cw = Math.ceil(width / sx);
   const ch = Math.ceil(height / sy);
@@ -44,7 +69,17 @@ function picture(format: Exclude<YuvFormat, 'NV12'>, width: number, height: numb
       data[vOffset + j * cstride + i] = v(i, j);
     }
   }
-  return { format, width, height, data, layout: [{ offset: 0, stride }, { offset: uOffset, stride: cstride }, { offset: vOffset, stride: cstride }] };
+  return {
+    format,
+    width,
+    height,
+    data,
+    layout: [
+      { offset: 0, stride },
+      { offset: uOffset, stride: cstride },
+      { offset: vOffset, stride: cstride },
+    ],
+  };
 }
 
 /** The same picture with its chroma interleaved, as NV12. */
@@ -84,7 +119,11 @@ describe('resampleTaps', () => {
   });
 
   it('averages areas when shrinking, partial samples by the part covered', () => {
-    expect(resampleTaps(4, 2)).toEqual({ first: Int32Array.from([0, 2]), count: Int32Array.from([2, 2]), weights: Float32Array.from([0.5, 0.5, 0.5, 0.5]) });
+    expect(resampleTaps(4, 2)).toEqual({
+      first: Int32Array.from([0, 2]),
+      count: Int32Array.from([2, 2]),
+      weights: Float32Array.from([0.5, 0.5, 0.5, 0.5]),
+    });
     const third = resampleTaps(4, 3); // each output covers 4/3 of a sample
     expect([...third.first]).toEqual([0, 1, 2]);
     expect([...third.weights].map((x) => Math.round(x * 100) / 100)).toEqual([0.75, 0.25, 0.5, 0.5, 0.25, 0.75]);
@@ -113,12 +152,33 @@ describe('yuvMatrix', () => {
 
 describe('YuvPlacer', () => {
   it('turns BT.601 and BT.709, limited and full range, into the colours they encode', () => {
-    const flat = (matrix: string, full: boolean, [y, u, v]: number[]) =>
-      [...new YuvPlacer().place(picture('I420', 8, 8, () => y!, () => u!, () => v!), yuvMatrix(matrix, full)!, placement({ width: 2, height: 2 })).subarray(0, 4)];
+    const flat = (matrix: string, full: boolean, [y, u, v]: number[]) => [
+      ...new YuvPlacer()
+        .place(
+          picture(
+            'I420',
+            8,
+            8,
+            () => y!,
+            () => u!,
+            () => v!,
+          ),
+          yuvMatrix(matrix, full)!,
+          placement({ width: 2, height: 2 }),
+        )
+        .subarray(0, 4),
+    ];
     // (176, 64, 32) as ffmpeg encodes it each way (`scale=out_color_matrix=…:out_range=…`): back within rounding (ffmpeg rounds the encoded samples, too).
-    for (const [matrix, full, yuv] of [['smpte170m', false, [97, 97, 179]], ['bt709', false, [89, 102, 178]], ['smpte170m', true, [94, 93, 186]]] as const) {
+    for (const [matrix, full, yuv] of [
+      ['smpte170m', false, [97, 97, 179]],
+      ['bt709', false, [89, 102, 178]],
+      ['smpte170m', true, [94, 93, 186]],
+    ] as const) {
       const [r, g, b, a] = flat(matrix, full, [...yuv]);
-      expect([Math.abs(r! - 176), Math.abs(g! - 64), Math.abs(b! - 32)].every((d) => d <= 2), `${matrix} ${full}: ${r},${g},${b}`).toBe(true);
+      expect(
+        [Math.abs(r! - 176), Math.abs(g! - 64), Math.abs(b! - 32)].every((d) => d <= 2),
+        `${matrix} ${full}: ${r},${g},${b}`,
+      ).toBe(true);
       expect(a).toBe(255);
     }
     expect(flat('smpte170m', false, [235, 128, 128])).toEqual([255, 255, 255, 255]);
@@ -130,7 +190,8 @@ describe('YuvPlacer', () => {
     const out = new YuvPlacer().place(picture('I444', 8, 6, luma), FULL_601, placement({ width: 4, height: 3 }));
     for (let j = 0; j < 3; j++) {
       for (let i = 0; i < 4; i++) {
-        const mean = (luma(2 * i, 2 * j) + luma(2 * i + 1, 2 * j) + luma(2 * i, 2 * j + 1) + luma(2 * i + 1, 2 * j + 1)) / 4;
+        const mean =
+          (luma(2 * i, 2 * j) + luma(2 * i + 1, 2 * j) + luma(2 * i, 2 * j + 1) + luma(2 * i + 1, 2 * j + 1)) / 4;
         expect(Math.abs(out[(j * 4 + i) * 4]! - mean)).toBeLessThanOrEqual(0.5);
       }
     }
@@ -138,30 +199,52 @@ describe('YuvPlacer', () => {
 
   it('turns the picture clockwise and crops in display orientation (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom<0 | 90 | 180 | 270>(0, 90, 180, 270), fc.nat(), (w, h, rotation, seed) => {
-        const luma = (x: number, y: number) => (x * 29 + y * 71 + seed) % 220;
-        const src = picture('I444', w, h, luma);
-        const sideways = rotation === 90 || rotation === 270;
-        const display = sideways ? { width: h, height: w } : { width: w, height: h };
-        const crop = { x: Math.floor(display.width / 3), y: Math.floor(display.height / 4), width: Math.ceil(display.width / 2), height: Math.ceil(display.height / 2) };
-        const out = new YuvPlacer().place(src, FULL_601, placement(display, crop, rotation));
-        for (let cy = 0; cy < crop.height; cy++) {
-          for (let cx = 0; cx < crop.width; cx++) {
-            const dx = crop.x + cx;
-            const dy = crop.y + cy;
-            // Where a clockwise turn by `rotation` takes each source pixel from.
-            const [sx, sy] = rotation === 0 ? [dx, dy] : rotation === 90 ? [dy, h - 1 - dx] : rotation === 180 ? [w - 1 - dx, h - 1 - dy] : [w - 1 - dy, dx];
-            expect(out[(cy * crop.width + cx) * 4]).toBe(luma(sx, sy));
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom<0 | 90 | 180 | 270>(0, 90, 180, 270),
+        fc.nat(),
+        (w, h, rotation, seed) => {
+          const luma = (x: number, y: number) => (x * 29 + y * 71 + seed) % 220;
+          const src = picture('I444', w, h, luma);
+          const sideways = rotation === 90 || rotation === 270;
+          const display = sideways ? { width: h, height: w } : { width: w, height: h };
+          const crop = {
+            x: Math.floor(display.width / 3),
+            y: Math.floor(display.height / 4),
+            width: Math.ceil(display.width / 2),
+            height: Math.ceil(display.height / 2),
+          };
+          const out = new YuvPlacer().place(src, FULL_601, placement(display, crop, rotation));
+          for (let cy = 0; cy < crop.height; cy++) {
+            for (let cx = 0; cx < crop.width; cx++) {
+              const dx = crop.x + cx;
+              const dy = crop.y + cy;
+              // Where a clockwise turn by `rotation` takes each source pixel from.
+              const [sx, sy] =
+                rotation === 0
+                  ? [dx, dy]
+                  : rotation === 90
+                    ? [dy, h - 1 - dx]
+                    : rotation === 180
+                      ? [w - 1 - dx, h - 1 - dy]
+                      : [w - 1 - dy, dx];
+              expect(out[(cy * crop.width + cx) * 4]).toBe(luma(sx, sy));
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 
   it('keeps 4:4:4 chroma whole across and shares 4:2:0 chroma between two pixels, as ffmpeg does', () => {
     const stripes = (x: number) => (x % 2 === 0 ? 60 : 200);
     const red = (format: 'I444' | 'I420') => {
-      const out = new YuvPlacer().place(picture(format, 4, 2, () => 128, stripes), FULL_601, placement({ width: 4, height: 2 }));
+      const out = new YuvPlacer().place(
+        picture(format, 4, 2, () => 128, stripes),
+        FULL_601,
+        placement({ width: 4, height: 2 }),
+      );
       return [0, 1, 2, 3].map((i) => out[i * 4 + 2]);
     };
     const [a, b, c, d] = red('I444');
@@ -174,27 +257,60 @@ describe('YuvPlacer', () => {
   });
 
   it('reads NV12 as it reads I420, odd sizes included', () => {
-    const p = picture('I420', 13, 7, (x, y) => (x * 19 + y * 43) % 256, (x, y) => 60 + x * 9 + y, (x, y) => 200 - x * 7 - y * 3);
+    const p = picture(
+      'I420',
+      13,
+      7,
+      (x, y) => (x * 19 + y * 43) % 256,
+      (x, y) => 60 + x * 9 + y,
+      (x, y) => 200 - x * 7 - y * 3,
+    );
     const target = placement({ width: 3, height: 5 }, undefined, 90);
     expect(new YuvPlacer().place(asNv12(p), FULL_601, target)).toEqual(new YuvPlacer().place(p, FULL_601, target));
   });
 });
 
-describe('YuvPlacer beside ffmpeg (the ffmpeg.wasm path\'s filters, run by the CLI)', () => {
+describe("YuvPlacer beside ffmpeg (the ffmpeg.wasm path's filters, run by the CLI)", () => {
   const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', ...args], { maxBuffer: 1 << 28 });
   // The file, its matrix tag, the scaled size in display orientation, the turn, the crop.
   const cases: [file: string, matrix: string | null, scaled: Size, rotation: 0 | 90 | 180 | 270, crop?: Rect][] = [
     ['h264_mp4_1280x720_10frames_openshot.mp4', null, { width: 160, height: 90 }, 0],
     ['h264_mov_640x465_odd-dims_dualdiscs.mov', null, { width: 99, height: 72 }, 0],
-    ['vp8-vorbis_webm_640x360_rocket-launch.webm', null, { width: 90, height: 160 }, 90, { x: 10, y: 35, width: 64, height: 64 }],
-    ['h264-aac_fmp4_320x180_bbb.mp4', 'bt709', { width: 320, height: 180 }, 180, { x: 80, y: 45, width: 160, height: 90 }],
+    [
+      'vp8-vorbis_webm_640x360_rocket-launch.webm',
+      null,
+      { width: 90, height: 160 },
+      90,
+      { x: 10, y: 35, width: 64, height: 64 },
+    ],
+    [
+      'h264-aac_fmp4_320x180_bbb.mp4',
+      'bt709',
+      { width: 320, height: 180 },
+      180,
+      { x: 80, y: 45, width: 160, height: 90 },
+    ],
     ['h264_ts_256x110_sar110-109.ts', null, { width: 258, height: 110 }, 270],
     ['h264_ts_256x110_sar110-109.ts', null, { width: 258, height: 110 }, 0],
     ['h264_ts_256x110_sar110-109.ts', null, { width: 110, height: 258 }, 90],
   ];
   for (const [file, matrix, scaled, rotation, crop = { x: 0, y: 0, ...scaled }] of cases) {
     it(`${file}, ${scaled.width}×${scaled.height}, turned ${rotation}°: within 40 dB of ffmpeg`, () => {
-      const [width, height] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', fixture(file)], { encoding: 'utf8' })
+      const [width, height] = execFileSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-select_streams',
+          'v:0',
+          '-show_entries',
+          'stream=width,height',
+          '-of',
+          'csv=p=0',
+          fixture(file),
+        ],
+        { encoding: 'utf8' },
+      )
         // MPEG-TS lists its stream twice (in its program, then alone).
         .split('\n')[0]!
         .split(',')
@@ -202,11 +318,37 @@ describe('YuvPlacer beside ffmpeg (the ffmpeg.wasm path\'s filters, run by the C
       const yuv = ffmpeg(['-i', fixture(file), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
       const sideways = rotation === 90 || rotation === 270;
       const turn = { 0: [], 90: ['transpose=clock'], 180: ['hflip', 'vflip'], 270: ['transpose=cclock'] }[rotation];
-      const filters = [`scale=${sideways ? scaled.height : scaled.width}:${sideways ? scaled.width : scaled.height}:flags=area`, ...turn, `crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}:exact=1`];
-      const expected = ffmpeg(['-i', fixture(file), '-frames:v', '1', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
+      const filters = [
+        `scale=${sideways ? scaled.height : scaled.width}:${sideways ? scaled.width : scaled.height}:flags=area`,
+        ...turn,
+        `crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}:exact=1`,
+      ];
+      const expected = ffmpeg([
+        '-i',
+        fixture(file),
+        '-frames:v',
+        '1',
+        '-vf',
+        filters.join(','),
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgba',
+        '-',
+      ]);
       const cw = Math.ceil(width / 2);
       const ch = Math.ceil(height / 2);
-      const src: YuvPicture = { format: 'I420', width, height, data: new Uint8Array(yuv), layout: [{ offset: 0, stride: width }, { offset: width * height, stride: cw }, { offset: width * height + cw * ch, stride: cw }] };
+      const src: YuvPicture = {
+        format: 'I420',
+        width,
+        height,
+        data: new Uint8Array(yuv),
+        layout: [
+          { offset: 0, stride: width },
+          { offset: width * height, stride: cw },
+          { offset: width * height + cw * ch, stride: cw },
+        ],
+      };
       const ours = new YuvPlacer().place(src, yuvMatrix(matrix, false)!, placement(scaled, crop, rotation));
       // ffmpeg's plain conversion itself is off by up to 2 levels (grey 126,128,128 gives 128,126,129).
       expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);

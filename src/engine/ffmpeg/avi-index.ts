@@ -55,7 +55,7 @@ const u64 = (v: DataView, at: number) => v.getUint32(at, true) + v.getUint32(at 
 /** The chunks of a RIFF list body: id, list type (for LIST/RIFF) and data (a list's after its type). */
 function* chunksOf(body: Uint8Array): Generator<{ id: string; type: string; data: Uint8Array }> {
   const v = view(body);
-  for (let p = 0; p + 8 <= body.length; ) {
+  for (let p = 0; p + 8 <= body.length;) {
     const id = fourcc(body, p);
     const size = v.getUint32(p + 4, true);
     const isList = id === 'LIST' || id === 'RIFF';
@@ -95,7 +95,12 @@ export interface AviReadOptions {
  * The frames of stream `stream` of an AVI file, from its index; null when the file is not an AVI, or when the index
  * cannot give ffmpeg's exact frame times (see the file's comment): the caller then reads every packet.
  */
-export async function aviFrames(read: ReadBytes, fileSize: number, stream: AviStream, options: AviReadOptions = {}): Promise<AviFrames | null> {
+export async function aviFrames(
+  read: ReadBytes,
+  fileSize: number,
+  stream: AviStream,
+  options: AviReadOptions = {},
+): Promise<AviFrames | null> {
   const readPieces = options.readPieces ?? ((pieces) => Promise.all(pieces.map(({ start, end }) => read(start, end))));
   const head = await read(0, 12);
   if (head.length < 12 || fourcc(head, 0) !== 'RIFF' || fourcc(head, 8) !== 'AVI ') return null;
@@ -107,7 +112,7 @@ export async function aviFrames(read: ReadBytes, fileSize: number, stream: AviSt
   let hdrl: Uint8Array | null = null;
   let moviAt = -1;
   let idx1: { at: number; size: number } | null = null;
-  for (let p = 12; p + 12 <= riffEnd; ) {
+  for (let p = 12; p + 12 <= riffEnd;) {
     const h = await read(p, p + 12);
     if (h.length < 12) break;
     const id = fourcc(h, 0);
@@ -137,12 +142,18 @@ export async function aviFrames(read: ReadBytes, fileSize: number, stream: AviSt
   // idx1 covers the first RIFF only: it is the whole index only when no AVIX RIFF follows.
   const next = riffEnd + 12 <= fileSize ? await read(riffEnd, riffEnd + 12) : null;
   const moreRiffs = next !== null && next.length >= 4 && fourcc(next, 0) === 'RIFF';
-  const entries = indx ? await readOpenDml(read, indx) : idx1 && !moreRiffs ? await readIdx1(read, idx1, moviAt, stream.index) : null;
+  const entries = indx
+    ? await readOpenDml(read, indx)
+    : idx1 && !moreRiffs
+      ? await readIdx1(read, idx1, moviAt, stream.index)
+      : null;
   if (!entries?.length || entries.some((e) => e.offset + e.size > fileSize)) return null;
 
   if (!reorders) {
     // Frames in decode order. An empty chunk (a dropped or repeated frame) keeps its time slot but shows nothing.
-    const table = buildFrameTable(entries.flatMap((e, n) => (e.size > 0 ? [{ pts: (n * scale) / rate, key: e.key }] : [])));
+    const table = buildFrameTable(
+      entries.flatMap((e, n) => (e.size > 0 ? [{ pts: (n * scale) / rate, key: e.key }] : [])),
+    );
     return table && { table, keysBefore: null };
   }
   // With B-frames, every frame is shown one slot later, and each key frame after the B-frames that follow it.
@@ -227,14 +238,23 @@ async function readOpenDml(read: ReadBytes, indx: Uint8Array): Promise<IndexEntr
     if (stride < 8 || 24 + n * stride > ix.length) return null;
     for (let k = 0; k < n; k++) {
       const size = iv.getUint32(24 + k * stride + 4, true);
-      entries.push({ offset: base + iv.getUint32(24 + k * stride, true), size: size & ~DELTA_FRAME, key: (size & DELTA_FRAME) === 0 });
+      entries.push({
+        offset: base + iv.getUint32(24 + k * stride, true),
+        size: size & ~DELTA_FRAME,
+        key: (size & DELTA_FRAME) === 0,
+      });
     }
   }
   return entries;
 }
 
 /** The video entries of a legacy idx1 index. */
-async function readIdx1(read: ReadBytes, idx1: { at: number; size: number }, moviAt: number, streamIndex: number): Promise<IndexEntry[] | null> {
+async function readIdx1(
+  read: ReadBytes,
+  idx1: { at: number; size: number },
+  moviAt: number,
+  streamIndex: number,
+): Promise<IndexEntry[] | null> {
   if (idx1.size > MAX_INDEX_CHUNK) return null;
   const body = await read(idx1.at, idx1.at + idx1.size);
   const v = view(body);
@@ -244,7 +264,12 @@ async function readIdx1(read: ReadBytes, idx1: { at: number; size: number }, mov
     const id = fourcc(body, p);
     // Compressed (dc) or uncompressed (db) frames of this stream; palette changes (pc) are no frames.
     if (id.startsWith(prefix) && (id.endsWith('dc') || id.endsWith('db'))) {
-      mine.push({ id, flags: v.getUint32(p + 4, true), offset: v.getUint32(p + 8, true), size: v.getUint32(p + 12, true) });
+      mine.push({
+        id,
+        flags: v.getUint32(p + 4, true),
+        offset: v.getUint32(p + 8, true),
+        size: v.getUint32(p + 12, true),
+      });
     }
   }
   if (mine.length === 0) return [];
@@ -275,14 +300,17 @@ class LeadingBFrames {
     const { entries } = this;
     let b = 0;
     let count: number | null = null;
-    scan: for (let i = k + 1; ; ) {
+    scan: for (let i = k + 1; ;) {
       const next: IndexEntry[] = [];
-      for (let j = i; j < entries.length && !entries[j]!.key && next.length < HEADERS_PER_REQUEST; j++) next.push(entries[j]!);
+      for (let j = i; j < entries.length && !entries[j]!.key && next.length < HEADERS_PER_REQUEST; j++)
+        next.push(entries[j]!);
       if (next.length === 0) {
         count = b;
         break;
       }
-      for (const header of await this.readPieces(next.map(({ offset, size }) => ({ start: offset, end: offset + Math.min(size, VOP_PROBE_BYTES) })))) {
+      for (const header of await this.readPieces(
+        next.map(({ offset, size }) => ({ start: offset, end: offset + Math.min(size, VOP_PROBE_BYTES) })),
+      )) {
         const type = vopType(header);
         if (type === null) break scan;
         if (type !== 'B') {
@@ -301,7 +329,8 @@ class LeadingBFrames {
 /** The coding type of the first VOP in `bytes` (I, P, B or S), or null when no VOP header starts there. */
 export function vopType(bytes: Uint8Array): 'I' | 'P' | 'B' | 'S' | null {
   for (let i = 0; i + 4 < bytes.length; i++) {
-    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1 && bytes[i + 3] === 0xb6) return (['I', 'P', 'B', 'S'] as const)[bytes[i + 4]! >> 6]!;
+    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1 && bytes[i + 3] === 0xb6)
+      return (['I', 'P', 'B', 'S'] as const)[bytes[i + 4]! >> 6]!;
   }
   return null;
 }

@@ -20,28 +20,34 @@ export function copyChars(chars: string, from: number, to: number, into: Uint8Ar
 /** Reads of one Blob: a range, or several small ranges at once. */
 export interface BlobReads {
   /** Bytes `[start, end)` (fewer at the end of the file). */
-  read(start: number, end: number): Promise<Uint8Array>;
+  readonly read: (start: number, end: number) => Promise<Uint8Array>;
   /** Several small ranges; those close together are read in one go. */
-  readPieces(pieces: readonly { start: number; end: number }[]): Promise<Uint8Array[]>;
+  readonly readPieces: (pieces: readonly { start: number; end: number }[]) => Promise<Uint8Array[]>;
 }
 
 /** Reads of `blob` through a FileReaderSync (workers only). */
-export function blobReads(blob: Blob, reader: Pick<FileReaderSync, 'readAsBinaryString'> = new FileReaderSync()): BlobReads {
+export function blobReads(
+  blob: Blob,
+  reader: Pick<FileReaderSync, 'readAsBinaryString'> = new FileReaderSync(),
+): BlobReads {
   const bytes = (chars: string, from: number, to: number) => {
     const out = new Uint8Array(Math.max(0, Math.min(to, chars.length) - from));
     copyChars(chars, from, to, out, 0);
     return out;
   };
-  const read = async (start: number, end: number) => bytes(reader.readAsBinaryString(blob.slice(start, end)), 0, end - start);
+  // readAsBinaryString is deprecated yet kept by every browser; the header says why a string suits us.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const binary = (from: number, to: number) => reader.readAsBinaryString(blob.slice(from, to));
+  const read = (start: number, end: number) => Promise.resolve(bytes(binary(start, end), 0, end - start));
   return {
     read,
-    async readPieces(pieces) {
+    readPieces(pieces) {
       const start = Math.min(...pieces.map((p) => p.start));
       const end = Math.max(...pieces.map((p) => p.end));
       // Pieces far apart are read one by one: one read of everything between them would cost more.
       if (end - start > PIECES_SPAN_BYTES) return Promise.all(pieces.map((p) => read(p.start, p.end)));
-      const chars = reader.readAsBinaryString(blob.slice(start, end));
-      return pieces.map((p) => bytes(chars, p.start - start, p.end - start));
+      const chars = binary(start, end);
+      return Promise.resolve(pieces.map((p) => bytes(chars, p.start - start, p.end - start)));
     },
   };
 }

@@ -36,7 +36,12 @@ export interface RawFrame {
 /** The input's file name in the heap: the user's own (its extension helps demuxers of raw streams), made safe. */
 function inputName(input: Blob): string {
   const name = input instanceof File ? input.name : '';
-  return name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(-MAX_INPUT_NAME) || 'input.bin';
+  return (
+    name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '')
+      .slice(-MAX_INPUT_NAME) || 'input.bin'
+  );
 }
 
 /** One ffmpeg.wasm core with, during a job, the input attached. It runs one exec at a time. */
@@ -72,19 +77,30 @@ export class Decoder {
       worker = new Worker(core.workerURL, { type: 'module', name: 'video-sprite-ffmpeg' });
     } catch (e) {
       // A Content-Security-Policy without this origin in worker-src makes the constructor itself throw.
-      throw new SpriteError('ENGINE_FAILED', `The ffmpeg worker could not be started from ${core.workerURL}: ${String(e)}. ${setupHint(core.workerURL)}`, { cause: e, details: { url: core.workerURL } });
+      throw new SpriteError(
+        'ENGINE_FAILED',
+        `The ffmpeg worker could not be started from ${core.workerURL}: ${String(e)}. ${setupHint(core.workerURL)}`,
+        { cause: e, details: { url: core.workerURL } },
+      );
     }
     const died = workerFailure(worker, core.workerURL, 'ffmpeg worker');
     const decoder = new Decoder(worker, wrap<DecoderWorkerApi>(worker), died);
     try {
-      const [module] = await Promise.all([core.module(), workerReady(worker, core.workerURL, 'ffmpeg worker', DECODER_READY, died, WORKER_START_TIMEOUT_MS)]);
+      const [module] = await Promise.all([
+        core.module(),
+        workerReady(worker, core.workerURL, 'ffmpeg worker', DECODER_READY, died, WORKER_START_TIMEOUT_MS),
+      ]);
       const onEvent = (event: DecoderEvent) => {
         decoder.watch.alive();
         if (event === 'frame') decoder.onFrameLogged?.();
       };
       await Promise.race([decoder.api.load(module, proxy(onEvent)), died]).catch((e: unknown) => {
         if (e instanceof SpriteError) throw e;
-        throw new SpriteError('ENGINE_FAILED', `The ffmpeg core did not start in the worker at ${core.workerURL}: ${e instanceof Error ? e.message : String(e)}.`, { cause: e, details: { url: core.workerURL } });
+        throw new SpriteError(
+          'ENGINE_FAILED',
+          `The ffmpeg core did not start in the worker at ${core.workerURL}: ${e instanceof Error ? e.message : String(e)}.`,
+          { cause: e, details: { url: core.workerURL } },
+        );
       });
       return decoder;
     } catch (e) {
@@ -101,7 +117,10 @@ export class Decoder {
       this.broken = true;
       if (e instanceof SpriteError) throw e;
       const log = await Promise.race([this.api.lastLog(), this.died]).catch(() => this.log);
-      throw new SpriteError('ENGINE_FAILED', `The ffmpeg core failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { log: log.slice(-20) } });
+      throw new SpriteError('ENGINE_FAILED', `The ffmpeg core failed: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+        details: { log: log.slice(-20) },
+      });
     }
   }
 
@@ -170,7 +189,10 @@ export class Decoder {
     if (!raw) return [];
     const count = Math.min(infos.length, Math.floor(raw.length / frameBytes));
     // Views, not copies: the frames share the buffer the worker transferred to us.
-    return Array.from({ length: count }, (_, i) => ({ absSec: infos[i]!.pts, data: raw.subarray(i * frameBytes, (i + 1) * frameBytes) }));
+    return Array.from({ length: count }, (_, i) => ({
+      absSec: infos[i]!.pts,
+      data: raw.subarray(i * frameBytes, (i + 1) * frameBytes),
+    }));
   }
 
   /** Stops the core and its worker at once, freeing its heap. */

@@ -31,7 +31,10 @@ const EXECS_PER_DECODER = 2;
  */
 export function balancedExecFrames(count: number, decoders: number): number {
   if (decoders <= 1) return MAX_FRAMES_PER_EXEC;
-  return Math.min(MAX_FRAMES_PER_EXEC, Math.max(MIN_BALANCED_FRAMES, Math.ceil(count / (decoders * EXECS_PER_DECODER))));
+  return Math.min(
+    MAX_FRAMES_PER_EXEC,
+    Math.max(MIN_BALANCED_FRAMES, Math.ceil(count / (decoders * EXECS_PER_DECODER))),
+  );
 }
 
 /** Half-width of the pts match window, in s: the engine's one frame-time tolerance. */
@@ -136,14 +139,25 @@ export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false)
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
   if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
   args.push(
-    '-i', ctx.inputPath,
-    '-map', `0:${ctx.streamIndex}`,
-    '-an', '-sn', '-dn',
-    '-vf', filterChain(absTimes, ctx),
-    '-fps_mode', 'passthrough',
-    '-frames:v', String(exec.times.length),
-    '-f', 'rawvideo', '-pix_fmt', 'rgba',
-    '-y', ctx.outputPath,
+    '-i',
+    ctx.inputPath,
+    '-map',
+    `0:${ctx.streamIndex}`,
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    filterChain(absTimes, ctx),
+    '-fps_mode',
+    'passthrough',
+    '-frames:v',
+    String(exec.times.length),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-y',
+    ctx.outputPath,
   );
   return args;
 }

@@ -47,7 +47,10 @@ class Slot {
   }
 
   terminate(): void {
-    void this.loading?.then((d) => d.terminate(), () => {});
+    void this.loading?.then(
+      (d) => d.terminate(),
+      () => {},
+    );
     this.loading = null;
   }
 }
@@ -105,7 +108,12 @@ export class FfmpegEngine {
         // A decoder that fails to load or attach is simply not used: the others do its share.
         .catch(() => null);
       // Released once it is done loading or attaching, in the background; the next job waits for that.
-      return { ready, giveBack: () => (slot.idle = ready.then((decoder) => (decoder ? slot.release(decoder) : undefined))) };
+      return {
+        ready,
+        giveBack: () => {
+          slot.idle = ready.then((decoder) => (decoder ? slot.release(decoder) : undefined));
+        },
+      };
     });
     return new FfmpegSource(input, main, () => first!.release(main), extras, keyOnly, reason);
   }
@@ -116,12 +124,16 @@ export class FfmpegEngine {
   }
 }
 
-
 let current: { key: string; engine: FfmpegEngine } | null = null;
 
 /** The engine for `config`, kept from the previous job when it is the same; it loads cores on first use. */
 function engineFor(config: EngineConfig): FfmpegEngine {
-  const settings = { workerURL: config.ffmpegWorkerURL, wasmURL: config.wasmURL, memfsLimit: config.memfsLimit, decoders: config.decoders };
+  const settings = {
+    workerURL: config.ffmpegWorkerURL,
+    wasmURL: config.wasmURL,
+    memfsLimit: config.memfsLimit,
+    decoders: config.decoders,
+  };
   const key = JSON.stringify(settings);
   if (current?.key !== key) {
     current?.engine.terminate();

@@ -9,9 +9,23 @@ import { runOrdered } from '../ordered-pool.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
 import { blobReads } from './blob-reads.js';
 import type { Decoder, RawFrame } from './decoder.js';
-import { balancedExecFrames, execArgs, matchWantedTime, maxExecFrames, planExecs, type ExtractContext } from './extract-plan.js';
+import {
+  balancedExecFrames,
+  execArgs,
+  matchWantedTime,
+  maxExecFrames,
+  planExecs,
+  type ExtractContext,
+} from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
-import { missingDecoder, PACKET_ENTRIES, parsePacketCsv, parseStreamInfo, PROBE_ENTRIES, type StreamInfo } from './probe-parse.js';
+import {
+  missingDecoder,
+  PACKET_ENTRIES,
+  parsePacketCsv,
+  parseStreamInfo,
+  PROBE_ENTRIES,
+  type StreamInfo,
+} from './probe-parse.js';
 
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
@@ -72,7 +86,10 @@ export class FfmpegSource implements FrameSource {
 
   async probe(): Promise<ProbeResult> {
     const main = this.main;
-    const json = await main.probe(['-v', 'error', '-show_entries', PROBE_ENTRIES, '-of', 'json', main.inputPath], '/probe.json');
+    const json = await main.probe(
+      ['-v', 'error', '-show_entries', PROBE_ENTRIES, '-of', 'json', main.inputPath],
+      '/probe.json',
+    );
     let stream: StreamInfo;
     try {
       stream = parseStreamInfo(json);
@@ -87,7 +104,17 @@ export class FfmpegSource implements FrameSource {
       this.frameTable = 'index';
     } else {
       const csv = await main.probe(
-        ['-v', 'error', '-select_streams', String(stream.index), '-show_entries', PACKET_ENTRIES, '-of', 'csv=p=0', main.inputPath],
+        [
+          '-v',
+          'error',
+          '-select_streams',
+          String(stream.index),
+          '-show_entries',
+          PACKET_ENTRIES,
+          '-of',
+          'csv=p=0',
+          main.inputPath,
+        ],
         '/packets.csv',
       );
       cut = main.log.some((line) => TRUNCATED.test(line));
@@ -99,7 +126,10 @@ export class FfmpegSource implements FrameSource {
       }
     }
     if (!table || table.frames.length === 0) {
-      throw classify(main.log, new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: it may be truncated or corrupt.'));
+      throw classify(
+        main.log,
+        new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: it may be truncated or corrupt.'),
+      );
     }
     this.probed = { stream, table };
     const claimedMs = stream.claimedEndSec === null ? null : (stream.claimedEndSec - table.startSec) * 1000;
@@ -113,7 +143,8 @@ export class FfmpegSource implements FrameSource {
    */
   private async indexTable(stream: StreamInfo): Promise<FrameTable | null> {
     if (isFormat(stream, 'avi')) return this.aviTable(stream).catch(() => null);
-    if ((isFormat(stream, 'mov') || isFormat(stream, 'mp4')) && stream.containerId !== null) return this.isobmffTable(stream, stream.containerId).catch(() => null);
+    if ((isFormat(stream, 'mov') || isFormat(stream, 'mp4')) && stream.containerId !== null)
+      return this.isobmffTable(stream, stream.containerId).catch(() => null);
     return null;
   }
 
@@ -136,18 +167,54 @@ export class FfmpegSource implements FrameSource {
     if (!packets) return null;
     const main = this.main;
     const head = parsePacketCsv(
-      await main.probe(['-v', 'error', '-select_streams', String(stream.index), '-read_intervals', `%+#${TIMELINE_CHECK_PACKETS}`, '-show_entries', PACKET_ENTRIES, '-of', 'csv=p=0', main.inputPath], '/head.csv'),
+      await main.probe(
+        [
+          '-v',
+          'error',
+          '-select_streams',
+          String(stream.index),
+          '-read_intervals',
+          `%+#${TIMELINE_CHECK_PACKETS}`,
+          '-show_entries',
+          PACKET_ENTRIES,
+          '-of',
+          'csv=p=0',
+          main.inputPath,
+        ],
+        '/head.csv',
+      ),
     );
     return tableOnFfmpegTimeline(packets, head);
   }
 
   private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {
     const main = this.main;
-    await main.exec(['-loglevel', 'info', '-nostats', '-copyts', '-i', main.inputPath, '-map', `0:${stream.index}`, '-an', '-sn', '-dn', '-vf', 'scale=16:16,showinfo', '-f', 'null', '-']);
+    await main.exec([
+      '-loglevel',
+      'info',
+      '-nostats',
+      '-copyts',
+      '-i',
+      main.inputPath,
+      '-map',
+      `0:${stream.index}`,
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      'scale=16:16,showinfo',
+      '-f',
+      'null',
+      '-',
+    ]);
     return buildFrameTable(main.frames);
   }
 
-  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+  async frames(
+    req: FrameRequest,
+    onFrame: (frame: DecodedFrame) => Promise<void> | void,
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
     if (!this.probed) throw new Error('frames() called before probe()');
     const { stream, table } = this.probed;
     // Where frames get their times from decode order (AVI, raw streams) and B-frames reorder them, ffmpeg's decoder
@@ -164,12 +231,20 @@ export class FfmpegSource implements FrameSource {
       placement: req.placement,
       keyOnly,
     };
-    const keyTimes = this.keysBefore ? await this.keysBefore(req.times) : table.frames.filter((f) => f.key).map((f) => f.time);
+    const keyTimes = this.keysBefore
+      ? await this.keysBefore(req.times)
+      : table.frames.filter((f) => f.key).map((f) => f.time);
     const { width, height } = req.placement.crop;
     const frameBytes = width * height * 4;
     const decoders = 1 + this.extras.length;
     const hardMax = maxExecFrames(frameBytes);
-    const execs = planExecs(req.times, keyTimes, keyOnly, Math.min(hardMax, balancedExecFrames(req.times.length, decoders)), hardMax);
+    const execs = planExecs(
+      req.times,
+      keyTimes,
+      keyOnly,
+      Math.min(hardMax, balancedExecFrames(req.times.length, decoders)),
+      hardMax,
+    );
     const progress = new ExecProgress(onProgress);
 
     await runOrdered<Decoder, RawFrame[]>({

@@ -25,7 +25,8 @@ export async function isobmffVideoPackets(blob: Blob, trackId: number): Promise<
     const video = (await input.getTracks()).find((t) => t.id === trackId);
     if (!video?.isVideoTrack()) return null;
     const packets = await listPackets(new EncodedPacketSink(video));
-    if (packets.pts.length === 0 || (await firstUnreadable(new EncodedPacketSink(video), packets)) < packets.pts.length) return null;
+    if (packets.pts.length === 0 || (await firstUnreadable(new EncodedPacketSink(video), packets)) < packets.pts.length)
+      return null;
     return packets;
   } finally {
     input.dispose();
@@ -41,6 +42,14 @@ export async function isobmffVideoPackets(blob: Blob, trackId: number): Promise<
 export function tableOnFfmpegTimeline(packets: PacketIndex, head: readonly TimedFrame[]): FrameTable | null {
   const rows = shownPackets(packets, packets.pts.length, true);
   const checked = head.slice(0, TIMELINE_CHECK_PACKETS);
-  const same = checked.length > 0 && checked.every((h, i) => h.pts !== null && rows[i] !== undefined && Math.abs(h.pts - rows[i].pts!) < PRINTED_PRECISION_S && h.key === rows[i].key);
+  const same =
+    checked.length > 0 &&
+    checked.every(
+      (h, i) =>
+        h.pts !== null &&
+        rows[i] !== undefined &&
+        Math.abs(h.pts - rows[i].pts!) < PRINTED_PRECISION_S &&
+        h.key === rows[i].key,
+    );
   return same ? buildFrameTable(rows) : null;
 }

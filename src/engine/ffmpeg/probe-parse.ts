@@ -74,9 +74,13 @@ export function parseStreamInfo(json: string): StreamInfo {
   const formatName = data.format?.format_name ?? 'unknown';
   // ffmpeg opens still images (png_pipe, image2…) and text (tty) as one-frame "videos": not what a sprite is made of.
   if (/(^|,)(image2|tty)(,|$)|_pipe$/.test(formatName)) {
-    throw new SpriteError('NOT_A_VIDEO', `The file is ${formatName === 'tty' ? 'text' : 'a still image'} (${formatName}), not a video.`, {
-      details: { format: formatName },
-    });
+    throw new SpriteError(
+      'NOT_A_VIDEO',
+      `The file is ${formatName === 'tty' ? 'text' : 'a still image'} (${formatName}), not a video.`,
+      {
+        details: { format: formatName },
+      },
+    );
   }
   const video = (data.streams ?? []).find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   if (!video || typeof video.index !== 'number') {
@@ -88,9 +92,13 @@ export function parseStreamInfo(json: string): StreamInfo {
     );
   }
   if (!video.codec_name || video.codec_name === 'none' || !video.width || !video.height) {
-    throw new SpriteError('UNSUPPORTED_CODEC', `The video stream (${video.codec_name ?? 'unknown codec'}) has no frame size the decoder can read.`, {
-      details: { codec: video.codec_name ?? null },
-    });
+    throw new SpriteError(
+      'UNSUPPORTED_CODEC',
+      `The video stream (${video.codec_name ?? 'unknown codec'}) has no frame size the decoder can read.`,
+      {
+        details: { codec: video.codec_name ?? null },
+      },
+    );
   }
   const [sarNum, sarDen] = (video.sample_aspect_ratio ?? '').split(':').map(Number);
   const sar: [number, number] = sarNum && sarDen && sarNum > 0 && sarDen > 0 ? [sarNum, sarDen] : [1, 1];
@@ -180,22 +188,28 @@ export function parseShowinfo(lines: readonly string[]): ShowinfoFrame[] {
  * Filter and option errors: ffmpeg refusing the command we built, as opposed to a file it cannot fully decode (which
  * it reports and then exits 0, or with whatever frames it could make).
  */
-const COMMAND_ERROR = /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
+const COMMAND_ERROR =
+  /Error (?:initializing|reinitializing|configuring) (?:complex )?filter|No such filter|Error parsing (?:options|a filter description|filterchain)|Unrecognized option|Option not found|Error opening (?:output )?filters?/i;
 
 /**
  * What ffmpeg logs when it cannot decode a stream's codec: no decoder at all, or (AV1 in this core) one that only
  * works through a hardware decoder, which WebAssembly has not, and fails on every frame.
  */
-const MISSING_DECODER = /Decoder \(codec ([\w-]+)\) not found|doesn't sup+ort hardware accelerated ([\w-]+) decoding|Unsupported codec|codec not currently supported/i;
+const MISSING_DECODER =
+  /Decoder \(codec ([\w-]+)\) not found|doesn't sup+ort hardware accelerated ([\w-]+) decoding|Unsupported codec|codec not currently supported/i;
 
 /** UNSUPPORTED_CODEC naming the codec, when `log` says ffmpeg cannot decode it; else null. */
 export function missingDecoder(log: readonly string[]): SpriteError | null {
   const found = log.map((line) => MISSING_DECODER.exec(line)).find((m) => m !== null);
   if (!found) return null;
   const codec = (found[1] ?? found[2])?.toLowerCase() ?? null;
-  return new SpriteError('UNSUPPORTED_CODEC', `This build of ffmpeg cannot decode the video's codec${codec ? ` (${codec})` : ''}.`, {
-    details: { codec },
-  });
+  return new SpriteError(
+    'UNSUPPORTED_CODEC',
+    `This build of ffmpeg cannot decode the video's codec${codec ? ` (${codec})` : ''}.`,
+    {
+      details: { codec },
+    },
+  );
 }
 
 /**
@@ -207,8 +221,11 @@ export function commandError(code: number, log: readonly string[], args: readonl
   if (code === 0) return null;
   const line = log.find((l) => COMMAND_ERROR.test(l));
   if (line === undefined) return null;
-  return new SpriteError('INTERNAL', `ffmpeg refused the command video-sprite built (exit code ${code}): ${line.trim()}. This is a bug: please report it.`, {
-    details: { code, args: [...args], log: log.slice(-20) },
-  });
+  return new SpriteError(
+    'INTERNAL',
+    `ffmpeg refused the command video-sprite built (exit code ${code}): ${line.trim()}. This is a bug: please report it.`,
+    {
+      details: { code, args: [...args], log: log.slice(-20) },
+    },
+  );
 }
-

@@ -29,7 +29,9 @@ export interface CoreModule {
 export function repairStackLeak(core: CoreModule): void {
   const { stackSave, stackRestore } = core;
   if (typeof stackSave !== 'function' || typeof stackRestore !== 'function') {
-    throw new Error('this ffmpeg core exposes no stackSave/stackRestore: it was not built by video-sprite (tools/ffmpeg-core-glue.mjs)');
+    throw new Error(
+      'this ffmpeg core exposes no stackSave/stackRestore: it was not built by video-sprite (tools/ffmpeg-core-glue.mjs)',
+    );
   }
   for (const name of ['exec', 'ffprobe'] as const) {
     const call = core[name];

@@ -28,7 +28,13 @@ interface WorkerfsNode {
  * Emscripten's stream_ops.read: copies up to `length` bytes at `position` into `buffer[offset…]` (the wasm heap, an
  * Int8Array view) and returns how many it copied.
  */
-export type StreamRead = (stream: { node: WorkerfsNode }, buffer: Int8Array | Uint8Array, offset: number, length: number, position: number) => number;
+export type StreamRead = (
+  stream: { node: WorkerfsNode },
+  buffer: Int8Array | Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+) => number;
 
 /** The part of an Emscripten module this touches: the file systems its FS offers. */
 export interface WorkerfsCore {
@@ -47,7 +53,12 @@ export const WORKERFS_SEEK_BLOCK_BYTES = 64 << 10;
  * `seekBytes` from where a read jumps to, and keeps the last block. Only one block is held per core, whatever the
  * file's size.
  */
-export function readWorkerfsInBlocks(core: WorkerfsCore, readSync: (blob: Blob) => string, blockBytes = WORKERFS_BLOCK_BYTES, seekBytes = WORKERFS_SEEK_BLOCK_BYTES): void {
+export function readWorkerfsInBlocks(
+  core: WorkerfsCore,
+  readSync: (blob: Blob) => string,
+  blockBytes = WORKERFS_BLOCK_BYTES,
+  seekBytes = WORKERFS_SEEK_BLOCK_BYTES,
+): void {
   let block: { blob: Blob; start: number; chars: string } | null = null;
   let nextAt = 0;
   core.FS.filesystems.WORKERFS.stream_ops.read = (stream, buffer, offset, length, position) => {

@@ -17,7 +17,11 @@ export function simplestRatio(coded: number, target: number): [number, number] {
  * by one < 1, rounding, and reports the ratio of the rounded sizes (4:3 on 160 px comes back as 213/160). The
  * simplest fraction that rounds to the same size is the one the container most likely wrote.
  */
-export function recoverSar(codedWidth: number, codedHeight: number, par: { num: number; den: number }): [number, number] {
+export function recoverSar(
+  codedWidth: number,
+  codedHeight: number,
+  par: { num: number; den: number },
+): [number, number] {
   if (!(par.num > 0 && par.den > 0) || par.num === par.den) return [1, 1];
   if (par.num > par.den) return simplestRatio(codedWidth, Math.round((codedWidth * par.num) / par.den));
   const [p, q] = simplestRatio(codedHeight, Math.round((codedHeight * par.den) / par.num));
@@ -34,8 +38,17 @@ function roundedBy(width: number, height: number, [num, den]: [number, number]):
  * codec's (H.264 VUI, `codecSar`). mediabunny reports the container's only rounded into a display size: when the
  * codec's exact SAR rounds to the same size, it is the same SAR, written exactly.
  */
-export function chooseSar(codedWidth: number, codedHeight: number, par: { num: number; den: number }, codecSar: [number, number] | null): [number, number] {
+export function chooseSar(
+  codedWidth: number,
+  codedHeight: number,
+  par: { num: number; den: number },
+  codecSar: [number, number] | null,
+): [number, number] {
   const square = !(par.num > 0 && par.den > 0) || par.num === par.den;
-  if (codecSar && (square || roundedBy(codedWidth, codedHeight, codecSar) === roundedBy(codedWidth, codedHeight, [par.num, par.den]))) return codecSar;
+  if (
+    codecSar &&
+    (square || roundedBy(codedWidth, codedHeight, codecSar) === roundedBy(codedWidth, codedHeight, [par.num, par.den]))
+  )
+    return codecSar;
   return recoverSar(codedWidth, codedHeight, par);
 }

@@ -18,7 +18,11 @@ export interface Picture {
 
 function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { alpha: false, willReadFrequently: true });
-  if (!context) throw new SpriteError('ENGINE_FAILED', 'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which pictures are placed with.');
+  if (!context)
+    throw new SpriteError(
+      'ENGINE_FAILED',
+      'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which pictures are placed with.',
+    );
   // Downscaling is most of what happens here: the smoothest filter the browser has comes closest to ffmpeg's `area`.
   context.imageSmoothingQuality = 'high';
   return context;
@@ -94,7 +98,13 @@ class CanvasPlacer {
         context.translate(0, scaled.height);
         context.rotate(-Math.PI / 2);
       }
-      context.drawImage(this.scaler.scale(frame, scaledCoded.width, scaledCoded.height), 0, 0, scaledCoded.width, scaledCoded.height);
+      context.drawImage(
+        this.scaler.scale(frame, scaledCoded.width, scaledCoded.height),
+        0,
+        0,
+        scaledCoded.width,
+        scaledCoded.height,
+      );
     } finally {
       context.restore();
     }
@@ -136,7 +146,11 @@ export class FramePlacer {
       // A GPU frame the browser cannot read back: the canvas can still draw it.
       return null;
     }
-    return this.yuv.place({ format, width: rect.width, height: rect.height, data: this.buffer, layout }, matrix, this.placement);
+    return this.yuv.place(
+      { format, width: rect.width, height: rect.height, data: this.buffer, layout },
+      matrix,
+      this.placement,
+    );
   }
 
   private fromCanvas(frame: VideoFrame): Uint8Array<ArrayBuffer> {

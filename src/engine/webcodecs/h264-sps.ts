@@ -10,8 +10,22 @@ import { nalUnits, type NalFraming } from './nal.js';
 
 /** Table E-1 of H.264: aspect_ratio_idc 1–16. */
 const SAR_TABLE: readonly [number, number][] = [
-  [1, 1], [12, 11], [10, 11], [16, 11], [40, 33], [24, 11], [20, 11], [32, 11],
-  [80, 33], [18, 11], [15, 11], [64, 33], [160, 99], [4, 3], [3, 2], [2, 1],
+  [1, 1],
+  [12, 11],
+  [10, 11],
+  [16, 11],
+  [40, 33],
+  [24, 11],
+  [20, 11],
+  [32, 11],
+  [80, 33],
+  [18, 11],
+  [15, 11],
+  [64, 33],
+  [160, 99],
+  [4, 3],
+  [3, 2],
+  [2, 1],
 ];
 /** aspect_ratio_idc meaning "sar_width and sar_height follow". */
 const EXTENDED_SAR = 255;
@@ -89,7 +103,8 @@ export function spsSar(nal: Uint8Array): [number, number] | null {
       bits.ue(); // bit depth luma
       bits.ue(); // bit depth chroma
       bits.bit(); // qpprime_y_zero_transform_bypass
-      if (bits.bit()) for (let i = 0; i < (chroma === 3 ? 12 : 8); i++) if (bits.bit()) skipScalingList(bits, i < 6 ? 16 : 64);
+      if (bits.bit())
+        for (let i = 0; i < (chroma === 3 ? 12 : 8); i++) if (bits.bit()) skipScalingList(bits, i < 6 ? 16 : 64);
     }
     bits.ue(); // log2_max_frame_num_minus4
     const pocType = bits.ue();

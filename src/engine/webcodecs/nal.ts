@@ -15,7 +15,7 @@ export function nalFraming(codec: 'avc' | 'hevc', description: Uint8Array | unde
 export function* nalUnits(data: Uint8Array, framing: NalFraming): Generator<{ offset: number; length: number }> {
   if ('lengthSize' in framing) {
     const n = framing.lengthSize;
-    for (let at = 0; at + n <= data.length; ) {
+    for (let at = 0; at + n <= data.length;) {
       let length = 0;
       for (let i = 0; i < n; i++) length = length * 256 + data[at + i]!;
       at += n;
@@ -48,7 +48,12 @@ export function* nalUnits(data: Uint8Array, framing: NalFraming): Generator<{ of
  *   to 14) of the highest temporal sub-layer, `topTemporalId` (from hvcC; others may be referred to by higher ones).
  * False when the unit holds no picture or cannot be read: skipping is only ever an optimisation.
  */
-export function isNonReference(codec: 'avc' | 'hevc', data: Uint8Array, framing: NalFraming, topTemporalId = 0): boolean {
+export function isNonReference(
+  codec: 'avc' | 'hevc',
+  data: Uint8Array,
+  framing: NalFraming,
+  topTemporalId = 0,
+): boolean {
   let pictures = 0;
   for (const { offset, length } of nalUnits(data, framing)) {
     const header = data[offset]!;

@@ -3,7 +3,21 @@
 // WebCodecs' to take, what the container itself rules out for every decoder, and the frame table; the job's frames
 // come from WebCodecsSource.
 
-import { BlobSource, CustomSource, EncodedPacketSink, Input, MATROSKA, MP4, MPEG_TS, QTFF, UnsupportedInputFormatError, WEBM, type InputVideoTrack } from 'mediabunny';
+import {
+  BlobSource,
+  CustomSource,
+  EncodedPacketSink,
+  Input,
+  IsobmffInputFormat,
+  MATROSKA,
+  MP4,
+  MPEG_TS,
+  QTFF,
+  UnsupportedInputFormatError,
+  WEBM,
+  type InputFormat,
+  type InputVideoTrack,
+} from 'mediabunny';
 import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, roundMs, sourceInfo, type FrameTable } from '../../core/frame-table.js';
 import { firstUnreadable, listPackets, shownPackets, type PacketIndex } from '../container-index.js';
@@ -17,7 +31,14 @@ import { WebCodecsSource, type OpenedTrack } from './webcodecs-source.js';
 /** The containers mediabunny demuxes that carry video WebCodecs can decode; the rest go to ffmpeg.wasm. */
 const FORMATS = [MP4, QTFF, MATROSKA, WEBM, MPEG_TS];
 /** mediabunny's codec names, as ffmpeg names them (what the manifest and messages say). */
-const CODEC_NAMES: Record<string, string> = { avc: 'h264', hevc: 'hevc', vp8: 'vp8', vp9: 'vp9', av1: 'av1', prores: 'prores' };
+const CODEC_NAMES: Record<string, string> = {
+  avc: 'h264',
+  hevc: 'hevc',
+  vp8: 'vp8',
+  vp9: 'vp9',
+  av1: 'av1',
+  prores: 'prores',
+};
 /** Bytes of a URL input mediabunny may keep cached: its reads are small (index, packets), not the whole file. */
 const URL_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -26,16 +47,39 @@ const URL_CACHE_BYTES = 64 * 1024 * 1024;
  * the demuxer. MPEG-TS is not one: mediabunny leaves out the streams it does not know (MPEG-2 video), which ffmpeg
  * decodes.
  */
-const COMPLETE_TRACK_LISTS = new Set([MP4, QTFF, MATROSKA, WEBM]);
+const COMPLETE_TRACK_LISTS = new Set<InputFormat>([MP4, QTFF, MATROSKA, WEBM]);
 
 /**
  * Matroska video codec IDs ffmpeg knows, by the families of the Matroska codec registry (it matches IDs by prefix
  * too). An ID outside all of them names a codec no decoder here has.
  */
-const MATROSKA_VIDEO_FAMILIES = ['V_AV1', 'V_AVS', 'V_DIRAC', 'V_FFV1', 'V_MJPEG', 'V_MPEG', 'V_MS/', 'V_PRORES', 'V_QUICKTIME', 'V_REAL/', 'V_SNOW', 'V_THEORA', 'V_UNCOMPRESSED', 'V_VP8', 'V_VP9'];
+const MATROSKA_VIDEO_FAMILIES = [
+  'V_AV1',
+  'V_AVS',
+  'V_DIRAC',
+  'V_FFV1',
+  'V_MJPEG',
+  'V_MPEG',
+  'V_MS/',
+  'V_PRORES',
+  'V_QUICKTIME',
+  'V_REAL/',
+  'V_SNOW',
+  'V_THEORA',
+  'V_UNCOMPRESSED',
+  'V_VP8',
+  'V_VP9',
+];
 
-function declined(reason: string, code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED'): Declined {
-  return { reason, error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }), final: false };
+function declined(
+  reason: string,
+  code: 'NOT_A_VIDEO' | 'UNSUPPORTED_CODEC' | 'NO_VIDEO_STREAM' | 'DECODE_FAILED',
+): Declined {
+  return {
+    reason,
+    error: new SpriteError(code, `WebCodecs cannot take this file: ${reason}.`, { details: { engine: 'webcodecs' } }),
+    final: false,
+  };
 }
 
 /** A verdict from the container alone, the same for every decoder: the job fails at once with it. */
@@ -58,7 +102,12 @@ export const webcodecsDecoder: FrameDecoder = {
       input instanceof Blob
         ? new BlobSource(input)
         : // Bounded ranges, fetched as mediabunny asks: the index, then the packets of the frames a job needs.
-          new CustomSource({ getSize: () => input.size, read: (start, end) => readRange(input, start, end, options.watch), maxCacheSize: URL_CACHE_BYTES, prefetchProfile: 'network' });
+          new CustomSource({
+            getSize: () => input.size,
+            read: (start, end) => readRange(input, start, end, options.watch),
+            maxCacheSize: URL_CACHE_BYTES,
+            prefetchProfile: 'network',
+          });
     const demuxed = new Input({ source, formats: FORMATS });
     try {
       const result = await inspect(demuxed, options);
@@ -69,7 +118,11 @@ export const webcodecsDecoder: FrameDecoder = {
       return new WebCodecsSource(result, options);
     } catch (e) {
       demuxed.dispose();
-      if (e instanceof UnsupportedInputFormatError) return declined('its container is not one WebCodecs is fed from here (MP4, MOV, WebM, Matroska, MPEG-TS)', 'NOT_A_VIDEO');
+      if (e instanceof UnsupportedInputFormatError)
+        return declined(
+          'its container is not one WebCodecs is fed from here (MP4, MOV, WebM, Matroska, MPEG-TS)',
+          'NOT_A_VIDEO',
+        );
       if (e instanceof SpriteError) throw e;
       return declined(`the container could not be read (${e instanceof Error ? e.message : String(e)})`, 'NOT_A_VIDEO');
     }
@@ -80,16 +133,21 @@ export const webcodecsDecoder: FrameDecoder = {
 
 async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrack | Declined> {
   const format = await demuxed.getFormat();
-  const isobmff = format === MP4 || format === QTFF;
+  const isobmff = format instanceof IsobmffInputFormat;
   const track = await demuxed.getPrimaryVideoTrack();
   if (!track) {
-    if (!COMPLETE_TRACK_LISTS.has(format)) return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
+    if (!COMPLETE_TRACK_LISTS.has(format))
+      return declined('the file has no video track it can read', 'NO_VIDEO_STREAM');
     const kinds = [...new Set((await demuxed.getTracks()).map((t) => t.type))];
     return ruledOut(
       'the container lists no video track',
-      new SpriteError('NO_VIDEO_STREAM', `The file has no video stream${kinds.length ? ` (only ${kinds.join(', ')})` : ''}: there is nothing to take frames from.`, {
-        details: { streams: kinds, from: 'container' },
-      }),
+      new SpriteError(
+        'NO_VIDEO_STREAM',
+        `The file has no video stream${kinds.length ? ` (only ${kinds.join(', ')})` : ''}: there is nothing to take frames from.`,
+        {
+          details: { streams: kinds, from: 'container' },
+        },
+      ),
     );
   }
   const codec = await track.getCodec();
@@ -99,7 +157,9 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
     if (typeof id === 'string' && !MATROSKA_VIDEO_FAMILIES.some((family) => id.startsWith(family))) {
       return ruledOut(
         `its video codec ID ${id} is none the Matroska registry defines`,
-        new SpriteError('UNSUPPORTED_CODEC', `The video's codec (${id}) is not one any decoder here knows.`, { details: { codec: id, from: 'container' } }),
+        new SpriteError('UNSUPPORTED_CODEC', `The video's codec (${id}) is not one any decoder here knows.`, {
+          details: { codec: id, from: 'container' },
+        }),
       );
     }
     return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
@@ -112,19 +172,31 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
   if (isobmff) {
     const packets = await listPackets(new EncodedPacketSink(track));
     // The first packet only (near the index): where the rest stops is found later, if WebCodecs takes the file.
-    const first = { pts: packets.pts.subarray(0, 1), key: packets.key.subarray(0, 1), duration: packets.duration.subarray(0, 1) };
+    const first = {
+      pts: packets.pts.subarray(0, 1),
+      key: packets.key.subarray(0, 1),
+      duration: packets.duration.subarray(0, 1),
+    };
     if (packets.pts.length > 0 && (await firstUnreadable(new EncodedPacketSink(track), first)) === 0) {
       return ruledOut(
         'the data of its first frame is not in the file',
-        new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).', {
-          details: { planned: packets.pts.length, from: 'container' },
-        }),
+        new SpriteError(
+          'DECODE_FAILED',
+          'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).',
+          {
+            details: { planned: packets.pts.length, from: 'container' },
+          },
+        ),
       );
     }
     indexed = packets;
   }
   // Only now: what the container rules out is said at once even where WebCodecs is missing.
-  if (typeof VideoDecoder === 'undefined') return declined('this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)', 'UNSUPPORTED_CODEC');
+  if (typeof VideoDecoder === 'undefined')
+    return declined(
+      'this browser has no WebCodecs VideoDecoder here (it needs a secure context: https or localhost)',
+      'UNSUPPORTED_CODEC',
+    );
   const config = decoderConfig(given);
   const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
@@ -137,7 +209,11 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
   const claimedMs = await claimedDuration(track, packets, probed.table);
   const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
   // A cut Matroska file loses its whole last cluster here, where ffmpeg.wasm still shows its frames.
-  if (cut && options.othersFollow) return declined('the file ends before its header says it should; ffmpeg.wasm recovers more of such files', 'DECODE_FAILED');
+  if (cut && options.othersFollow)
+    return declined(
+      'the file ends before its header says it should; ffmpeg.wasm recovers more of such files',
+      'DECODE_FAILED',
+    );
 
   const codedWidth = await track.getCodedWidth();
   const codedHeight = await track.getCodedHeight();
@@ -159,7 +235,10 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
     input: demuxed,
     track,
     config,
-    framing: (codec === 'avc' || codec === 'hevc') && framing ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 } : null,
+    framing:
+      (codec === 'avc' || codec === 'hevc') && framing
+        ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 }
+        : null,
     ...probed,
     facts,
     truncatedFromMs: cut ? claimedMs : null,
@@ -185,12 +264,25 @@ function decoderConfig(given: VideoDecoderConfig): VideoDecoderConfig {
 }
 
 function toBytes(source: AllowSharedBufferSource): Uint8Array {
-  return source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+  return source instanceof Uint8Array
+    ? source
+    : ArrayBuffer.isView(source)
+      ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+      : new Uint8Array(source);
 }
 
 /** The SAR the H.264 stream's SPS declares: from avcC, or from the first key packet (MPEG-TS carries it in-band). */
-async function avcSar(track: InputVideoTrack, avcC: Uint8Array | undefined, framing: NalFraming): Promise<[number, number] | null> {
-  const sps = avcC ? findSps({ avcC }) : await new EncodedPacketSink(track).getFirstKeyPacket().then((p) => (p ? findSps({ unit: p.data, framing }) : null), () => null);
+async function avcSar(
+  track: InputVideoTrack,
+  avcC: Uint8Array | undefined,
+  framing: NalFraming,
+): Promise<[number, number] | null> {
+  const sps = avcC
+    ? findSps({ avcC })
+    : await new EncodedPacketSink(track).getFirstKeyPacket().then(
+        (p) => (p ? findSps({ unit: p.data, framing }) : null),
+        () => null,
+      );
   return sps ? spsSar(sps) : null;
 }
 
@@ -198,7 +290,11 @@ async function avcSar(track: InputVideoTrack, avcC: Uint8Array | undefined, fram
  * The frame table of the readable packets. In MP4 and MOV, frames before an edit list's start have negative times:
  * they are decoded (later frames refer to them) but never shown, so they are not frames of the video.
  */
-function frameTable(packets: PacketIndex, readable: number, isobmff: boolean): Pick<OpenedTrack, 'table' | 'packets' | 'indexOf' | 'readable'> | null {
+function frameTable(
+  packets: PacketIndex,
+  readable: number,
+  isobmff: boolean,
+): Pick<OpenedTrack, 'table' | 'packets' | 'indexOf' | 'readable'> | null {
   const rows = shownPackets(packets, readable, isobmff);
   const table = buildFrameTable(rows);
   if (!table) return null;
@@ -211,7 +307,11 @@ function frameTable(packets: PacketIndex, readable: number, isobmff: boolean): P
  * Where the video track's header says it ends, ms from the first frame; null when it does not say. (The audio may
  * run longer: only the video counts, SPEC §3.)
  */
-async function claimedDuration(track: InputVideoTrack, packets: PacketIndex, table: FrameTable): Promise<number | null> {
+async function claimedDuration(
+  track: InputVideoTrack,
+  packets: PacketIndex,
+  table: FrameTable,
+): Promise<number | null> {
   let end = -Infinity;
   for (let i = 0; i < packets.pts.length; i++) end = Math.max(end, packets.pts[i]! + packets.duration[i]!);
   const metadata = await track.getDurationFromMetadata().catch(() => null);

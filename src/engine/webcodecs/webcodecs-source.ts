@@ -8,7 +8,14 @@ import type { FrameTableSource, WebCodecsReport } from '../../core/engine-report
 import { roundMs, type FrameTable } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
 import type { PacketIndex } from '../container-index.js';
-import { DecoderFailure, type DecodedFrame, type FrameRequest, type FrameSource, type OpenOptions, type ProbeResult } from '../frame-source.js';
+import {
+  DecoderFailure,
+  type DecodedFrame,
+  type FrameRequest,
+  type FrameSource,
+  type OpenOptions,
+  type ProbeResult,
+} from '../frame-source.js';
 import type { Watch } from '../watchdog.js';
 import { planRuns, type DecodeRun } from './decode-plan.js';
 import { FramePlacer, type Picture } from './frame-placer.js';
@@ -83,17 +90,33 @@ export class WebCodecsSource implements FrameSource {
   }
 
   report(): WebCodecsReport {
-    return { used: 'webcodecs', reason: this.track.reason, fallback: null, decoded: this.decoded, frameTable: this.track.frameTable };
+    return {
+      used: 'webcodecs',
+      reason: this.track.reason,
+      fallback: null,
+      decoded: this.decoded,
+      frameTable: this.track.frameTable,
+    };
   }
 
-  async probe(): Promise<ProbeResult> {
-    return { table: this.track.table, source: this.track.facts, truncatedFromMs: this.track.truncatedFromMs };
+  probe(): Promise<ProbeResult> {
+    return Promise.resolve({
+      table: this.track.table,
+      source: this.track.facts,
+      truncatedFromMs: this.track.truncatedFromMs,
+    });
   }
 
-  async frames(req: FrameRequest, onFrame: (frame: DecodedFrame) => Promise<void> | void, onProgress?: (done: number) => void): Promise<void> {
+  async frames(
+    req: FrameRequest,
+    onFrame: (frame: DecodedFrame) => Promise<void> | void,
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
     const { packets, indexOf, readable, table } = this.track;
     const wanted = req.times.map((t) => indexOf.get(t)).filter((i): i is number => i !== undefined && i < readable);
-    const byTimestamp = new Map(wanted.map((i) => [Math.round(packets.pts[i]! * 1e6), roundMs((packets.pts[i]! - table.startSec) * 1000)]));
+    const byTimestamp = new Map(
+      wanted.map((i) => [Math.round(packets.pts[i]! * 1e6), roundMs((packets.pts[i]! - table.startSec) * 1000)]),
+    );
     const expected = [...byTimestamp.values()].sort((a, b) => a - b);
     const runs: DecodeRun[] = this.keyOnly ? wanted.map((i) => ({ from: i, to: i })) : planRuns(packets.key, wanted);
     const placer = new FramePlacer(req.placement);
@@ -105,7 +128,10 @@ export class WebCodecsSource implements FrameSource {
         watch.alive();
         delivery.take(frame, byTimestamp.get(frame.timestamp));
       },
-      error: (e) => delivery.fail(new DecoderFailure('WebCodecs', `the browser's decoder failed: ${e.message}`, delivery.nextExpected())),
+      error: (e) =>
+        delivery.fail(
+          new DecoderFailure('WebCodecs', `the browser's decoder failed: ${e.message}`, delivery.nextExpected()),
+        ),
     });
     decoder.addEventListener('dequeue', () => {
       watch.alive();
@@ -113,7 +139,14 @@ export class WebCodecsSource implements FrameSource {
     });
     // configure() and decode() throw at once on what the decoder refuses (a chunk flagged key by the container that
     // is no key frame to the browser): as much a decoder failure as one reported later.
-    const refused = (e: unknown) => delivery.fail(new DecoderFailure('WebCodecs', `the browser's decoder refused the video: ${e instanceof Error ? e.message : String(e)}`, delivery.nextExpected()));
+    const refused = (e: unknown) =>
+      delivery.fail(
+        new DecoderFailure(
+          'WebCodecs',
+          `the browser's decoder refused the video: ${e instanceof Error ? e.message : String(e)}`,
+          delivery.nextExpected(),
+        ),
+      );
     try {
       try {
         decoder.configure(this.track.config);
@@ -127,7 +160,8 @@ export class WebCodecsSource implements FrameSource {
         // skipped stretch lingers as a reference, and the browser checks that the run really starts at a key frame.
         // Key frames alone need no such care (each decodes by itself), and flushing between them would stop the
         // decoder from working on several at once.
-        if (previous && run.from > previous.to + 1 && !this.keyOnly) void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
+        if (previous && run.from > previous.to + 1 && !this.keyOnly)
+          void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
         previous = run;
         let packet = await this.sink.getPacket(packets.pts[run.from]!);
         for (let i = run.from; i <= run.to && packet; i++) {
@@ -165,8 +199,9 @@ export class WebCodecsSource implements FrameSource {
     return isNonReference(nal.codec, packet.data, nal.framing, nal.topTemporalId);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.track.input.dispose();
+    return Promise.resolve();
   }
 }
 
@@ -179,7 +214,7 @@ class Delivery {
   private next = 0;
   private done = 0;
   private running: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
+  private failure: { error: unknown } | null = null;
   private wakers: (() => void)[] = [];
 
   constructor(
@@ -207,7 +242,13 @@ class Delivery {
     }
     if (time !== this.nextExpected()) {
       frame.close();
-      this.fail(new DecoderFailure('WebCodecs', `the browser's decoder gave no frame at ${this.nextExpected()} ms`, this.nextExpected()));
+      this.fail(
+        new DecoderFailure(
+          'WebCodecs',
+          `the browser's decoder gave no frame at ${this.nextExpected()} ms`,
+          this.nextExpected(),
+        ),
+      );
       return;
     }
     this.next++;
@@ -231,7 +272,7 @@ class Delivery {
   }
 
   fail(error: unknown): void {
-    this.failure ??= error;
+    this.failure ??= { error };
     this.wake();
   }
 
@@ -249,9 +290,13 @@ class Delivery {
   /** Resolves once every frame has been handed on; rejects with the failure, or for a wanted frame never decoded. */
   async drained(): Promise<void> {
     await this.running;
-    if (this.failure !== null) throw this.failure;
+    if (this.failure !== null) throw this.failure.error;
     if (this.next < this.expected.length) {
-      throw new DecoderFailure('WebCodecs', `the browser's decoder gave no frame at ${this.nextExpected()} ms`, this.nextExpected());
+      throw new DecoderFailure(
+        'WebCodecs',
+        `the browser's decoder gave no frame at ${this.nextExpected()} ms`,
+        this.nextExpected(),
+      );
     }
   }
 
@@ -259,4 +304,3 @@ class Delivery {
     for (const picture of this.waiting.splice(0)) picture.frame.close();
   }
 }
-

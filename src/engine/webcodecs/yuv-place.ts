@@ -123,7 +123,11 @@ interface PlaneView {
 export class YuvPlacer {
   private readonly taps = new Map<string, Taps>();
   private row = new Float32Array(0);
-  private readonly planes: [Float32Array, Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
+  private readonly planes: [Float32Array, Float32Array, Float32Array] = [
+    new Float32Array(0),
+    new Float32Array(0),
+    new Float32Array(0),
+  ];
 
   /**
    * The picture scaled to `placement.scaledCoded`, turned clockwise by `placement.rotation` and cut to
@@ -207,7 +211,9 @@ function planeViews(picture: YuvPicture, chroma: { width: number; height: number
     ...size,
   });
   const luma = plane(0, 0, 1, { width, height });
-  return picture.format === 'NV12' ? [luma, plane(1, 0, 2, chroma), plane(1, 1, 2, chroma)] : [luma, plane(1, 0, 1, chroma), plane(2, 0, 1, chroma)];
+  return picture.format === 'NV12'
+    ? [luma, plane(1, 0, 2, chroma), plane(1, 1, 2, chroma)]
+    : [luma, plane(1, 0, 1, chroma), plane(2, 0, 1, chroma)];
 }
 
 /** Scaled planes in the picture's own orientation: luma `width` wide, chroma `chromaWidth` wide, subsampled by sx, sy. */

@@ -55,7 +55,11 @@ export class CorePage {
   }
 
   /** Polls `fn` until it returns a truthy value, which it resolves to (not a handle, unlike Playwright). */
-  async waitForFunction<R, Arg>(fn: string | ((arg: Arg) => R | Promise<R>), arg?: Arg, options: { timeout?: number; polling?: number } = {}): Promise<R> {
+  async waitForFunction<R, Arg>(
+    fn: string | ((arg: Arg) => R | Promise<R>),
+    arg?: Arg,
+    options: { timeout?: number; polling?: number } = {},
+  ): Promise<R> {
     const timeout = options.timeout ?? 30_000;
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -67,7 +71,8 @@ export class CorePage {
   }
 
   on(event: string, listener: Listener): this {
-    if (event !== 'pageerror' && event !== 'console') throw new Error(`page.on('${event}') is not available here: only 'pageerror' and 'console' are`);
+    if (event !== 'pageerror' && event !== 'console')
+      throw new Error(`page.on('${event}') is not available here: only 'pageerror' and 'console' are`);
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener);
@@ -91,7 +96,10 @@ export class CorePage {
     } catch (e) {
       // A start whose answer was lost but that ran has its slot, and is polled on; one the driver dropped never ran,
       // and is sent again.
-      if (JSON.parse(await this.command(pollScript(id))).state === 'missing') {
+      if (
+        (JSON.parse(await this.command(pollScript(id))) as { state: 'running' | 'missing' | 'done' }).state ===
+        'missing'
+      ) {
         console.log(`${String(e)}: the call had not started; sending it again`);
         await this.command(start);
       }
@@ -103,9 +111,14 @@ export class CorePage {
       // A job that does not end is the page's, not the driver's: say so while the test waits for its timeout.
       if (Date.now() - told > 60_000) {
         told = Date.now();
-        console.log(`page.evaluate: the call is still running in the page after ${Math.round((told - started) / 1000)} s`);
+        console.log(
+          `page.evaluate: the call is still running in the page after ${Math.round((told - started) / 1000)} s`,
+        );
       }
-      const poll = JSON.parse(await this.command(pollScript(id), 3)) as { state: 'running' | 'missing' | 'done'; reply?: string };
+      const poll = JSON.parse(await this.command(pollScript(id), 3)) as {
+        state: 'running' | 'missing' | 'done';
+        reply?: string;
+      };
       if (poll.state === 'missing') throw new Error('page.evaluate: the page was left or reloaded while the call ran');
       if (poll.state === 'done') {
         await this.command(pollScript(id, true)).catch(() => {});
@@ -122,7 +135,13 @@ export class CorePage {
     for (let attempt = 1; ; attempt++) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the browser's driver did not answer a short script within ${COMMAND_TIMEOUT_MS / 1000} s`)), COMMAND_TIMEOUT_MS);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(`the browser's driver did not answer a short script within ${COMMAND_TIMEOUT_MS / 1000} s`),
+            ),
+          COMMAND_TIMEOUT_MS,
+        );
       });
       try {
         return await Promise.race([this.transport.evaluate(expression), timeout]);
@@ -136,7 +155,10 @@ export class CorePage {
   }
 
   private emit(event: PageEvent): void {
-    const payload = event.kind === 'pageerror' ? Object.assign(new Error(event.text), { stack: event.stack ?? '' }) : new ConsoleMessage(event);
+    const payload =
+      event.kind === 'pageerror'
+        ? Object.assign(new Error(event.text), { stack: event.stack ?? '' })
+        : new ConsoleMessage(event);
     for (const listener of this.listeners.get(event.kind) ?? []) listener(payload);
   }
 }
@@ -148,8 +170,11 @@ export class CorePage {
 export function asPlaywrightPage(page: CorePage, project: string): Page {
   return new Proxy(page, {
     get(target, property, receiver) {
-      if (typeof property === 'symbol' || property === 'then' || property === 'toJSON' || property in target) return Reflect.get(target, property, receiver);
-      throw new Error(`page.${property} is not available in the ${project} project (a driver other than Playwright's): keep this test Chromium-only, without the @all-browsers tag`);
+      if (typeof property === 'symbol' || property === 'then' || property === 'toJSON' || property in target)
+        return Reflect.get(target, property, receiver) as unknown;
+      throw new Error(
+        `page.${property} is not available in the ${project} project (a driver other than Playwright's): keep this test Chromium-only, without the @all-browsers tag`,
+      );
     },
   }) as unknown as Page;
 }

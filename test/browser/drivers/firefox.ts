@@ -12,7 +12,10 @@ export async function launchFirefox(): Promise<DrivenBrowser> {
     headless: true,
     protocol: 'webDriverBiDi',
     // Nothing in the tests needs Mozilla's services; on a closed network each attempt would only wait for a timeout.
-    extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'network.connectivity-service.enabled': false },
+    extraPrefsFirefox: {
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+    },
   });
   return {
     name: 'firefox',
@@ -25,9 +28,11 @@ export async function launchFirefox(): Promise<DrivenBrowser> {
           await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
         },
         listen(onEvent) {
+          // Typed `unknown` by puppeteer: whatever the page threw, not necessarily an Error.
           page.on('pageerror', (error) => {
-            const e = error as Error;
-            onEvent({ kind: 'pageerror', type: 'error', text: e.message ?? String(error), stack: e.stack ?? '' });
+            if (error instanceof Error)
+              onEvent({ kind: 'pageerror', type: 'error', text: error.message, stack: error.stack ?? '' });
+            else onEvent({ kind: 'pageerror', type: 'error', text: String(error), stack: '' });
           });
           page.on('console', (message) => {
             const type = message.type();

@@ -21,13 +21,15 @@ async function freePort(): Promise<number> {
 
 /** Starts Xvfb on a display it picks itself (`-displayfd`), so that two runs never fight over one. */
 async function startXvfb(): Promise<{ process: ChildProcess; display: string }> {
-  const xvfb = spawn(xvfbPath(), ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const xvfb = spawn(xvfbPath(), ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  xvfb.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  xvfb.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const display = await new Promise<string>((resolve, reject) => {
     let out = '';
     xvfb.stdio[3]!.on('data', (chunk: Buffer) => {
-      out += chunk;
+      out += chunk.toString();
       if (out.includes('\n')) resolve(`:${out.trim()}`);
     });
     xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it had a display: ${stderr.trim()}`)));
@@ -41,7 +43,10 @@ async function waitForDriver(driver: ChildProcess, port: number, log: () => stri
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited (${driver.exitCode}): ${log()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/status`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -60,10 +65,13 @@ export async function launchWebKit(): Promise<DrivenBrowser> {
     children.push(xvfb.process);
     const port = await freePort();
     let log = '';
-    const wd = spawn(driverPath, [`--port=${port}`, '--host=127.0.0.1'], { env: { ...process.env, DISPLAY: xvfb.display }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const wd = spawn(driverPath, [`--port=${port}`, '--host=127.0.0.1'], {
+      env: { ...process.env, DISPLAY: xvfb.display },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(wd);
-    wd.stdout!.on('data', (chunk: Buffer) => (log = (log + chunk).slice(-4000)));
-    wd.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk).slice(-4000)));
+    wd.stdout.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+    wd.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     await waitForDriver(wd, port, () => log.trim());
     const driver = await new Builder()
       .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary, args: ['--automation'] } })
@@ -74,11 +82,11 @@ export async function launchWebKit(): Promise<DrivenBrowser> {
     return {
       name: 'webkit',
       version: `WebKitGTK ${version}`,
-      async newPage() {
-        return {
+      newPage() {
+        return Promise.resolve({
           evaluate: (expression) =>
-            driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
-              (${expression}).then(done, (e) => done(JSON.stringify({ error: { name: 'Error', message: String(e), stack: '' } })));`) as Promise<string>,
+            driver.executeAsyncScript<string>(`const done = arguments[arguments.length - 1];
+              (${expression}).then(done, (e) => done(JSON.stringify({ error: { name: 'Error', message: String(e), stack: '' } })));`),
           async goto(url) {
             await driver.get(url);
           },
@@ -86,7 +94,7 @@ export async function launchWebKit(): Promise<DrivenBrowser> {
           async close() {
             await driver.get('about:blank');
           },
-        };
+        });
       },
       async close() {
         try {

@@ -165,6 +165,9 @@ export const listenerScript = `() => {
 export function readReply(json: string, onEvent: (event: PageEvent) => void): unknown {
   const reply = JSON.parse(json) as WireReply;
   for (const event of reply.events ?? []) onEvent(event);
-  if (reply.error) throw Object.assign(new Error(`page.evaluate: ${reply.error.name}: ${reply.error.message}\n${reply.error.stack}`), { name: reply.error.name });
+  if (reply.error)
+    throw Object.assign(new Error(`page.evaluate: ${reply.error.name}: ${reply.error.message}\n${reply.error.stack}`), {
+      name: reply.error.name,
+    });
   return decodeWire(reply.value);
 }

@@ -21,7 +21,12 @@ const DEPENDENCIES = {
   tslib: '2.9.1',
 };
 // ng new also adds prettier, which no build step uses.
-const DEV_DEPENDENCIES = { '@angular/build': CLI, '@angular/cli': CLI, '@angular/compiler-cli': FRAMEWORK, typescript: '5.9.3' };
+const DEV_DEPENDENCIES = {
+  '@angular/build': CLI,
+  '@angular/cli': CLI,
+  '@angular/compiler-cli': FRAMEWORK,
+  typescript: '5.9.3',
+};
 
 /**
  * The README's Angular step, one edit of angular.json. The application builder bundles a package's code but leaves
@@ -182,19 +187,43 @@ const tool: ConsumerTool = {
     write(join(dir, 'tsconfig.app.json'), JSON.stringify(TSCONFIG_APP, null, 2) + '\n');
     write(join(dir, 'src', 'index.html'), INDEX_HTML);
     write(join(dir, 'src', 'main.ts'), MAIN_TS);
-    write(join(dir, 'src', 'styles.css'), '/* You can add global styles to this file, and also import other style files */\n');
+    write(
+      join(dir, 'src', 'styles.css'),
+      '/* You can add global styles to this file, and also import other style files */\n',
+    );
     write(join(dir, 'src', 'app', 'app.config.ts'), APP_CONFIG);
-    write(join(dir, 'src', 'app', 'app.routes.ts'), "import { Routes } from '@angular/router';\n\nexport const routes: Routes = [];\n");
+    write(
+      join(dir, 'src', 'app', 'app.routes.ts'),
+      "import { Routes } from '@angular/router';\n\nexport const routes: Routes = [];\n",
+    );
     write(join(dir, 'src', 'app', 'app.ts'), APP_TS);
     copyPage(join(dir, 'src', 'app'));
     npmInstall(dir, tarball, {
-      scripts: { ng: 'ng', start: 'ng serve', build: 'ng build', watch: 'ng build --watch --configuration development' },
+      scripts: {
+        ng: 'ng',
+        start: 'ng serve',
+        build: 'ng build',
+        watch: 'ng build --watch --configuration development',
+      },
       dependencies: DEPENDENCIES,
       devDependencies: DEV_DEPENDENCIES,
     });
     // ng new's favicon, from the schematic that writes it (index.html links it: a missing one would be a 404).
     mkdirSync(join(dir, 'public'), { recursive: true });
-    copyFileSync(join(dir, 'node_modules', '@schematics', 'angular', 'application', 'files', 'common-files', 'public', 'favicon.ico.template'), join(dir, 'public', 'favicon.ico'));
+    copyFileSync(
+      join(
+        dir,
+        'node_modules',
+        '@schematics',
+        'angular',
+        'application',
+        'files',
+        'common-files',
+        'public',
+        'favicon.ico.template',
+      ),
+      join(dir, 'public', 'favicon.ico'),
+    );
   },
   modes: [
     {
@@ -202,7 +231,9 @@ const tool: ConsumerTool = {
       async start(dir) {
         const port = await freePort();
         // CI=true turns the CLI cache off, and pre-bundling with it: serve as on a developer's machine, where both are on.
-        return serve('npx', ['ng', 'serve', '--port', String(port)], dir, `http://localhost:${port}/`, { env: { CI: '' } });
+        return serve('npx', ['ng', 'serve', '--port', String(port)], dir, `http://localhost:${port}/`, {
+          env: { CI: '' },
+        });
       },
     },
     {

@@ -17,12 +17,16 @@ const tool: ConsumerTool = {
   id: 'esbuild',
   name: `esbuild ${VERSIONS.esbuild}`,
   create(dir, tarball) {
-    writeScriptApp(dir, { title: 'esbuild', html: 'www/index.html', main: 'src/main.js', script: '<script src="build/main.js"></script>', scriptIn: 'body' });
+    writeScriptApp(dir, {
+      title: 'esbuild',
+      html: 'www/index.html',
+      main: 'src/main.js',
+      script: '<script src="build/main.js"></script>',
+      scriptIn: 'body',
+    });
     npmInstall(dir, tarball, { scripts: { build: BUILD }, devDependencies: VERSIONS });
   },
-  modes: [
-    staticBuild('www'),
-  ],
+  modes: [staticBuild('www')],
 };
 
 export default tool;

@@ -7,7 +7,12 @@ import { copyPage, freePort, npmInstall, run, serve, write, type ConsumerTool, t
 
 // The newest Next.js and React; TypeScript and @types at the majors create-next-app asks for (^5, ^20, ^19).
 const VERSIONS = { next: '16.5.0', react: '19.3.1', 'react-dom': '19.3.1' };
-const DEV_VERSIONS = { typescript: '5.9.3', '@types/node': '20.19.43', '@types/react': '19.3.3', '@types/react-dom': '19.3.0' };
+const DEV_VERSIONS = {
+  typescript: '5.9.3',
+  '@types/node': '20.19.43',
+  '@types/react': '19.3.3',
+  '@types/react-dom': '19.3.0',
+};
 
 // create-next-app's tsconfig.json (app template, TypeScript), as it writes it.
 const TSCONFIG = {
@@ -121,10 +126,16 @@ function mode(name: string, bundlerArgs: string[], build: boolean): ToolMode {
       rmSync(join(dir, '.next'), { recursive: true, force: true });
       if (build) run('npm', ['run', 'build', '--', ...bundlerArgs], dir);
       const port = await freePort();
-      const args = build ? ['run', 'start', '--', '-p', String(port)] : ['run', 'dev', '--', ...bundlerArgs, '-p', String(port)];
+      const args = build
+        ? ['run', 'start', '--', '-p', String(port)]
+        : ['run', 'dev', '--', ...bundlerArgs, '-p', String(port)];
       return serve('npm', args, dir, `http://localhost:${port}/`);
     },
-    ...(build ? { output: (dir: string) => ({ client: [join(dir, '.next', 'static')], server: [join(dir, '.next', 'server')] }) } : {}),
+    ...(build
+      ? {
+          output: (dir: string) => ({ client: [join(dir, '.next', 'static')], server: [join(dir, '.next', 'server')] }),
+        }
+      : {}),
     serverCheckPath: 'server',
   };
 }

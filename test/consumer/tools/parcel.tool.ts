@@ -11,7 +11,13 @@ const tool: ConsumerTool = {
   id: 'parcel',
   name: `Parcel ${VERSIONS.parcel}`,
   create(dir, tarball) {
-    writeScriptApp(dir, { title: 'Parcel', html: 'src/index.html', main: 'src/index.js', script: '<script type="module" src="./index.js"></script>', scriptIn: 'head' });
+    writeScriptApp(dir, {
+      title: 'Parcel',
+      html: 'src/index.html',
+      main: 'src/index.js',
+      script: '<script type="module" src="./index.js"></script>',
+      scriptIn: 'head',
+    });
     npmInstall(dir, tarball, {
       source: 'src/index.html',
       scripts: { start: 'parcel', build: 'parcel build' },
@@ -25,15 +31,23 @@ const tool: ConsumerTool = {
         const port = await freePort();
         // Its first build takes minutes on a small machine: Parcel spends most of it packaging the 32 MB ffmpeg core.
         // A failed build leaves the server running (answering no page), so its report ends the wait.
-        return serve('npm', ['run', 'start', '--', '--port', String(port), '--public-url', SUB_PATH], dir, `http://localhost:${port}${SUB_PATH}`, {
-          timeoutMs: 300_000,
-          failOn: /Build failed/,
-        });
+        return serve(
+          'npm',
+          ['run', 'start', '--', '--port', String(port), '--public-url', SUB_PATH],
+          dir,
+          `http://localhost:${port}${SUB_PATH}`,
+          {
+            timeoutMs: 300_000,
+            failOn: /Build failed/,
+          },
+        );
       },
     },
     // parcel build never empties dist/, where `parcel serve` writes its dev build too: start from an empty folder, so
     // that the output holds only what this build made.
-    staticBuild('dist', ['--public-url', SUB_PATH], (dir) => rmSync(join(dir, 'dist'), { recursive: true, force: true })),
+    staticBuild('dist', ['--public-url', SUB_PATH], (dir) =>
+      rmSync(join(dir, 'dist'), { recursive: true, force: true }),
+    ),
   ],
 };
 

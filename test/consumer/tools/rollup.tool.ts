@@ -4,7 +4,11 @@
 import { join } from 'node:path';
 import { npmInstall, staticBuild, write, writeScriptApp, type ConsumerTool } from './tool.js';
 
-const VERSIONS = { rollup: '4.69.3', '@rollup/plugin-node-resolve': '16.0.3', '@web/rollup-plugin-import-meta-assets': '2.3.3' };
+const VERSIONS = {
+  rollup: '4.69.3',
+  '@rollup/plugin-node-resolve': '16.0.3',
+  '@web/rollup-plugin-import-meta-assets': '2.3.3',
+};
 
 // Rollup has no HTML step of its own: the page lives in public/ and the bundle (ES module, Rollup's default format,
 // so that import.meta.url is the bundle's own URL) is written beside it.
@@ -23,12 +27,16 @@ const tool: ConsumerTool = {
   name: `Rollup ${VERSIONS.rollup} + @web/rollup-plugin-import-meta-assets ${VERSIONS['@web/rollup-plugin-import-meta-assets']}`,
   create(dir, tarball) {
     write(join(dir, 'rollup.config.mjs'), CONFIG);
-    writeScriptApp(dir, { title: 'Rollup', html: 'public/index.html', main: 'src/main.js', script: '<script type="module" src="build/main.js"></script>', scriptIn: 'head' });
+    writeScriptApp(dir, {
+      title: 'Rollup',
+      html: 'public/index.html',
+      main: 'src/main.js',
+      script: '<script type="module" src="build/main.js"></script>',
+      scriptIn: 'head',
+    });
     npmInstall(dir, tarball, { scripts: { build: 'rollup -c' }, devDependencies: VERSIONS });
   },
-  modes: [
-    staticBuild('public'),
-  ],
+  modes: [staticBuild('public')],
 };
 
 export default tool;

@@ -12,7 +12,9 @@ const tool: ConsumerTool = {
   create(dir, tarball) {
     npmInstall(dir, tarball, {});
     const site = join(dir, 'site');
-    cpSync(join(dir, 'node_modules', 'video-sprite', 'dist'), join(site, 'vendor', 'video-sprite'), { recursive: true });
+    cpSync(join(dir, 'node_modules', 'video-sprite', 'dist'), join(site, 'vendor', 'video-sprite'), {
+      recursive: true,
+    });
     copyPage(site);
     write(
       join(site, 'index.html'),

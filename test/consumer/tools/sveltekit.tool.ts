@@ -119,8 +119,14 @@ const tool: ConsumerTool = {
     write(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, '\t') + '\n');
     write(join(dir, 'src', 'app.html'), APP_HTML);
     write(join(dir, 'src', 'app.d.ts'), 'declare global {\n\tnamespace App {}\n}\n\nexport {};\n');
-    write(join(dir, 'src', 'lib', 'assets', 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n');
-    write(join(dir, 'src', 'lib', 'index.ts'), '// place files you want to import through the `$lib` alias in this folder.\n');
+    write(
+      join(dir, 'src', 'lib', 'assets', 'favicon.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n',
+    );
+    write(
+      join(dir, 'src', 'lib', 'index.ts'),
+      '// place files you want to import through the `$lib` alias in this folder.\n',
+    );
     write(join(dir, 'src', 'routes', '+layout.svelte'), LAYOUT);
     copyPage(join(dir, 'src', 'lib'));
     write(join(dir, 'src', 'routes', '+page.svelte'), PAGE);
@@ -140,7 +146,12 @@ const tool: ConsumerTool = {
       serverCheckPath: 'server',
       async start(dir) {
         const port = await freePort();
-        return serve('npm', ['run', 'dev', '--', '--port', String(port), '--strictPort'], dir, `http://localhost:${port}/`);
+        return serve(
+          'npm',
+          ['run', 'dev', '--', '--port', String(port), '--strictPort'],
+          dir,
+          `http://localhost:${port}/`,
+        );
       },
     },
     {
@@ -150,9 +161,17 @@ const tool: ConsumerTool = {
       async start(dir) {
         run('npm', ['run', 'build'], dir);
         const port = await freePort();
-        return serve('npm', ['run', 'preview', '--', '--port', String(port), '--strictPort'], dir, `http://localhost:${port}/`);
+        return serve(
+          'npm',
+          ['run', 'preview', '--', '--port', String(port), '--strictPort'],
+          dir,
+          `http://localhost:${port}/`,
+        );
       },
-      output: (dir) => ({ client: [join(dir, '.svelte-kit', 'output', 'client')], server: [join(dir, '.svelte-kit', 'output', 'server')] }),
+      output: (dir) => ({
+        client: [join(dir, '.svelte-kit', 'output', 'client')],
+        server: [join(dir, '.svelte-kit', 'output', 'server')],
+      }),
     },
   ],
 };

@@ -55,15 +55,30 @@ export interface ConsumerTool {
   modes: ToolMode[];
 }
 
-const quietNpm = { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NEXT_TELEMETRY_DISABLED: '1', NG_CLI_ANALYTICS: 'false' };
+const quietNpm = {
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  NEXT_TELEMETRY_DISABLED: '1',
+  NG_CLI_ANALYTICS: 'false',
+};
 
 /** Runs a command to its end; throws with its output when it fails. */
 export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quietNpm, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...quietNpm, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? ''}\n${err.message}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? ''}\n${err.message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -84,8 +99,18 @@ export const PAGE_BODY = readFileSync(join(TOOLS_DIR, 'page', 'body.html'), 'utf
 
 /** Writes `package.json` (with the tarball as a dependency) and installs. `devDependencies` carry exact versions. */
 export function npmInstall(dir: string, tarball: string, pkg: Record<string, unknown>): void {
-  const deps = { ...((pkg.dependencies as Record<string, string>) ?? {}), 'video-sprite': `file:${tarball}` };
-  write(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${dir.split('/').pop()}`, version: '0.0.0', private: true, ...pkg, dependencies: deps }, null, 2));
+  const deps = {
+    ...((pkg.dependencies as Record<string, string> | undefined) ?? {}),
+    'video-sprite': `file:${tarball}`,
+  };
+  write(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      { name: `consumer-${dir.split('/').pop()}`, version: '0.0.0', private: true, ...pkg, dependencies: deps },
+      null,
+      2,
+    ),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
 }
 
@@ -126,14 +151,26 @@ async function kill(child: ChildProcess): Promise<void> {
  * its output matches `failOn` (for dev servers that keep running after a failed build). The output is kept for the
  * error message.
  */
-export async function serve(cmd: string, args: string[], cwd: string, url: string, opts: { env?: Record<string, string>; timeoutMs?: number; failOn?: RegExp } = {}): Promise<RunningApp> {
-  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quietNpm, BROWSER: 'none', ...opts.env } });
+export async function serve(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  url: string,
+  opts: { env?: Record<string, string>; timeoutMs?: number; failOn?: RegExp } = {},
+): Promise<RunningApp> {
+  const child = spawn(cmd, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...quietNpm, BROWSER: 'none', ...opts.env },
+  });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}) before serving ${url}:\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}) before serving ${url}:\n${out}`);
     if (opts.failOn?.test(out)) {
       await new Promise((r) => setTimeout(r, 1_000)); // the rest of the error's report
       await kill(child);
@@ -182,12 +219,21 @@ export const SUB_PATH = '/sub/';
  * Writes a plain-page app's two files: the page at `html` (the shared markup, and `script` at the end of its head or
  * of its body), and the entry script at `main`, beside a copy of the shared page script, which it attaches.
  */
-export function writeScriptApp(dir: string, app: { title: string; html: string; main: string; script: string; scriptIn: 'head' | 'body' }): void {
+export function writeScriptApp(
+  dir: string,
+  app: { title: string; html: string; main: string; script: string; scriptIn: 'head' | 'body' },
+): void {
   const head = app.scriptIn === 'head' ? `${app.script}\n` : '';
   const tail = app.scriptIn === 'body' ? `${app.script}\n` : '';
-  write(join(dir, app.html), `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>video-sprite + ${app.title}</title>\n${head}</head>\n<body>\n${PAGE_BODY}${tail}</body>\n</html>\n`);
+  write(
+    join(dir, app.html),
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>video-sprite + ${app.title}</title>\n${head}</head>\n<body>\n${PAGE_BODY}${tail}</body>\n</html>\n`,
+  );
   copyPage(join(dir, app.main, '..'));
-  write(join(dir, app.main), `import { attach } from './sprite-page.js';\n\nattach(document.querySelector('#video'), document.querySelector('#out'));\n`);
+  write(
+    join(dir, app.main),
+    `import { attach } from './sprite-page.js';\n\nattach(document.querySelector('#video'), document.querySelector('#out'));\n`,
+  );
 }
 
 /** A production build made by `npm run build` (with `args`), its `out` folder served statically under {@link SUB_PATH}. */

@@ -10,15 +10,30 @@ const tool: ConsumerTool = {
   id: 'vite',
   name: `Vite ${VERSIONS.vite}`,
   create(dir, tarball) {
-    writeScriptApp(dir, { title: 'Vite', html: 'index.html', main: 'src/main.js', script: '<script type="module" src="/src/main.js"></script>', scriptIn: 'body' });
-    npmInstall(dir, tarball, { type: 'module', scripts: { dev: 'vite', build: 'vite build', preview: 'vite preview' }, devDependencies: VERSIONS });
+    writeScriptApp(dir, {
+      title: 'Vite',
+      html: 'index.html',
+      main: 'src/main.js',
+      script: '<script type="module" src="/src/main.js"></script>',
+      scriptIn: 'body',
+    });
+    npmInstall(dir, tarball, {
+      type: 'module',
+      scripts: { dev: 'vite', build: 'vite build', preview: 'vite preview' },
+      devDependencies: VERSIONS,
+    });
   },
   modes: [
     {
       name: 'dev',
       async start(dir) {
         const port = await freePort();
-        return serve('npx', ['vite', '--base', SUB_PATH, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${SUB_PATH}`);
+        return serve(
+          'npx',
+          ['vite', '--base', SUB_PATH, '--port', String(port), '--strictPort'],
+          dir,
+          `http://localhost:${port}${SUB_PATH}`,
+        );
       },
     },
     {
@@ -26,7 +41,12 @@ const tool: ConsumerTool = {
       async start(dir) {
         run('npx', ['vite', 'build', '--base', SUB_PATH, '--logLevel', 'warn'], dir);
         const port = await freePort();
-        return serve('npx', ['vite', 'preview', '--base', SUB_PATH, '--port', String(port), '--strictPort'], dir, `http://localhost:${port}${SUB_PATH}`);
+        return serve(
+          'npx',
+          ['vite', 'preview', '--base', SUB_PATH, '--port', String(port), '--strictPort'],
+          dir,
+          `http://localhost:${port}${SUB_PATH}`,
+        );
       },
       output: (dir) => ({ client: [join(dir, 'dist')] }),
     },

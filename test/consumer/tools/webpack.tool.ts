@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { freePort, npmInstall, serve, staticBuild, write, writeScriptApp, type ConsumerTool } from './tool.js';
 
 // webpack-dev-server 6 needs Node 22.15: 5.2 is the newest that runs on Node 20.
-const VERSIONS = { webpack: '5.113.0', 'webpack-cli': '7.3.1', 'webpack-dev-server': '5.2.7', 'html-webpack-plugin': '5.6.8' };
+const VERSIONS = {
+  webpack: '5.113.0',
+  'webpack-cli': '7.3.1',
+  'webpack-dev-server': '5.2.7',
+  'html-webpack-plugin': '5.6.8',
+};
 
 // The guides' config: an entry, an HTML page, the output folder. publicPath stays webpack's default ('auto'), so the
 // build works from any sub-path.
@@ -29,7 +34,13 @@ const tool: ConsumerTool = {
   create(dir, tarball) {
     write(join(dir, 'webpack.config.js'), CONFIG);
     // HtmlWebpackPlugin adds the bundle's script tag itself.
-    writeScriptApp(dir, { title: 'webpack', html: 'src/index.html', main: 'src/index.js', script: '', scriptIn: 'body' });
+    writeScriptApp(dir, {
+      title: 'webpack',
+      html: 'src/index.html',
+      main: 'src/index.js',
+      script: '',
+      scriptIn: 'body',
+    });
     npmInstall(dir, tarball, {
       scripts: { start: 'webpack serve --mode development', build: 'webpack --mode production' },
       devDependencies: VERSIONS,
@@ -40,7 +51,12 @@ const tool: ConsumerTool = {
       name: 'dev',
       async start(dir) {
         const port = await freePort();
-        return serve('npm', ['run', 'start', '--', '--host', 'localhost', '--port', String(port)], dir, `http://localhost:${port}/`);
+        return serve(
+          'npm',
+          ['run', 'start', '--', '--host', 'localhost', '--port', String(port)],
+          dir,
+          `http://localhost:${port}/`,
+        );
       },
     },
     staticBuild('dist'),

@@ -1,12 +1,22 @@
 // A fresh app's use of the package, exactly as its README shows: no configuration, no copied files.
 
-import { createSpriteGenerator, generateSprites, SpriteError, type SpriteProgress, type SpriteResult } from 'video-sprite';
+import {
+  createSpriteGenerator,
+  generateSprites,
+  SpriteError,
+  type SpriteProgress,
+  type SpriteResult,
+} from 'video-sprite';
 import { parseProcess } from 'video-sprite/core';
 
 const sample = `${import.meta.env.BASE_URL}sample.mp4`;
 
 function summary(result: SpriteResult) {
-  return { sheets: result.sheets.map((s) => ({ name: s.name, type: s.blob.type, width: s.width })), times: result.tiles.map((t) => t.time), vtt: result.vtt };
+  return {
+    sheets: result.sheets.map((s) => ({ name: s.name, type: s.blob.type, width: s.width })),
+    times: result.tiles.map((t) => t.time),
+    vtt: result.vtt,
+  };
 }
 
 async function runJob() {

@@ -26,14 +26,27 @@ export function attach(input, out) {
       outcome = {
         ok: true,
         file: file.name,
-        sheets: result.sheets.map((s) => ({ name: s.name, type: s.blob.type, width: s.width, height: s.height, bytes: s.blob.size })),
+        sheets: result.sheets.map((s) => ({
+          name: s.name,
+          type: s.blob.type,
+          width: s.width,
+          height: s.height,
+          bytes: s.blob.size,
+        })),
         times: result.tiles.map((t) => t.time),
         engine: result.engine,
         vtt: result.vtt,
       };
     } catch (e) {
       const error = /** @type {any} */ (e);
-      outcome = { ok: false, file: file.name, name: error?.name, isSpriteError: e instanceof SpriteError, code: error?.code, message: String(error?.message ?? e) };
+      outcome = {
+        ok: false,
+        file: file.name,
+        name: error?.name,
+        isSpriteError: e instanceof SpriteError,
+        code: error?.code,
+        message: String(error?.message ?? e),
+      };
     }
     out.textContent = JSON.stringify(outcome, null, 1);
     out.dataset.state = 'done';
