@@ -1,21 +1,11 @@
 // Lays frames into one sheet at a time on an OffscreenCanvas and encodes it as soon as it is full. Every decoder hands
 // over frames already placed for their cell (frame-source.ts), so this only copies pixels: it knows no decoder.
 
-import { SpriteError } from '../core/errors.js';
 import { cellOrigin, type FramePlacement, type SheetLayout } from '../core/geometry.js';
 import { FORMAT_MIME, type SpriteFormat } from '../core/options.js';
+import { context2d } from './canvas-2d.js';
 import type { DecodedFrame } from './frame-source.js';
 import type { SheetSink, TileRect } from './job.js';
-
-function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
-  const context = canvas.getContext('2d', { alpha: false, willReadFrequently: false });
-  if (!context)
-    throw new SpriteError(
-      'ENGINE_FAILED',
-      'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which the sheets are drawn on.',
-    );
-  return context;
-}
 
 /** Draws cells of one sheet; memory holds a single sheet's canvas, never the whole job. */
 export class SheetCompositor implements SheetSink {
@@ -34,7 +24,7 @@ export class SheetCompositor implements SheetSink {
   /** Starts a fresh sheet: the whole canvas in the background colour, so unused cells stay black. */
   private start(): OffscreenCanvasRenderingContext2D {
     this.canvas = new OffscreenCanvas(this.layout.width, this.layout.height);
-    const context = context2d(this.canvas);
+    const context = context2d(this.canvas, false, 'the sheets are drawn on');
     context.fillStyle = '#000';
     context.fillRect(0, 0, this.layout.width, this.layout.height);
     this.context = context;

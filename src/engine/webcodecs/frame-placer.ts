@@ -3,8 +3,8 @@
 // (10-bit, RGB, one the browser will not copy out) is scaled, turned and cropped by a canvas. Either way the picture
 // is closed at once: decoders have few frames to hand out.
 
-import { SpriteError } from '../../core/errors.js';
 import type { FramePlacement } from '../../core/geometry.js';
+import { context2d } from '../canvas-2d.js';
 import type { DecodedFrame } from '../frame-source.js';
 import { isYuvFormat, yuvMatrix, YuvPlacer } from './yuv-place.js';
 
@@ -16,13 +16,8 @@ export interface Picture {
   frame: VideoFrame;
 }
 
-function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
-  const context = canvas.getContext('2d', { alpha: false, willReadFrequently: true });
-  if (!context)
-    throw new SpriteError(
-      'ENGINE_FAILED',
-      'This browser gives no 2D drawing context to OffscreenCanvas in a worker, which pictures are placed with.',
-    );
+function placingContext(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
+  const context = context2d(canvas, true, 'pictures are placed with');
   // Downscaling is most of what happens here: the smoothest filter the browser has comes closest to ffmpeg's `area`.
   context.imageSmoothingQuality = 'high';
   return context;
@@ -41,7 +36,7 @@ class AreaScaler {
     const key = `${width}x${height}`;
     let context = this.canvases.get(key);
     if (!context) {
-      context = context2d(new OffscreenCanvas(width, height));
+      context = placingContext(new OffscreenCanvas(width, height));
       this.canvases.set(key, context);
     }
     return context;
@@ -79,7 +74,7 @@ class CanvasPlacer {
   private readonly out: OffscreenCanvasRenderingContext2D;
 
   constructor(private readonly placement: FramePlacement) {
-    this.out = context2d(new OffscreenCanvas(placement.crop.width, placement.crop.height));
+    this.out = placingContext(new OffscreenCanvas(placement.crop.width, placement.crop.height));
   }
 
   place(frame: VideoFrame): Uint8Array<ArrayBuffer> {
