@@ -11,6 +11,8 @@ export default defineConfig(
       'build/**',
       'node_modules/**',
       '.cache/**',
+      // The bench's inputs: an MPEG-TS file ends in .ts too.
+      'bench/.cache/**',
       'test-results/**',
       'test/consumer/app/**',
       'test/fixtures/**',

@@ -50,8 +50,9 @@ async function input(url: string): Promise<Blob> {
 
 /**
  * A job's timings: to the last sheet; when the input was open in an engine (the end of the load phase), when the
- * frame table was ready (the probe phase's report), when decoding had begun (the first decode or encode report), and
- * when the first sheet came; which engine ran and how many frames it decoded.
+ * frame table was ready and decoding could start (the probe phase's report), when the first frame was decoded (the
+ * first decode or encode report), and when the first tile and the first sheet came; which engine ran and how many
+ * frames it decoded.
  */
 async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
   const t0 = performance.now();
@@ -61,7 +62,14 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
   let probedMs = 0;
   let firstSheetMs = 0;
   let lastSheetMs = 0;
+  let firstTileMs = 0;
+  // Tiles are asked for as the page asks for them: their pictures cost a little, and the first one is what a person
+  // sees first.
   const result = await run({
+    onTile: (drawn) => {
+      firstTileMs ||= performance.now() - t0;
+      drawn.image.close();
+    },
     onProgress: (p) => {
       if (!loadMs && p.phase !== 'load') loadMs = performance.now() - t0;
       // The load phase's end is its last share of the overall fraction.
@@ -81,6 +89,7 @@ async function timed(run: (hooks: GenerateOptions) => Promise<SpriteResult>) {
     tableMs,
     probedMs,
     firstSheetMs,
+    firstTileMs,
     tiles: result.tiles.length,
     sheets: result.sheets.length,
     engine: result.engine,
@@ -164,7 +173,7 @@ async function decodeLoops(url: string, options: SpriteOptions) {
   try {
     const probed = await source.probe();
     const { placement } = planGeometry(opts, displaySize(probed.source), probed.source.rotation);
-    const times = selectFrames(probed.table.frames, opts, probed.table).map((c) => c.time);
+    const times = selectFrames(probed.table, opts).map((c) => c.time);
     let t0 = performance.now();
     let ours = 0;
     await source.frames({ times, placement }, () => {

@@ -10,7 +10,7 @@ export type {
 } from './client/generator.js';
 export type { SpriteInput } from './client/input.js';
 export type { SpriteObjectUrls, SpriteResult } from './client/result.js';
-export type { SpriteSheet } from './protocol/engine-api.js';
+export type { SpriteSheet, TileDrawn } from './protocol/engine-api.js';
 
 export { SPRITE_ERROR_CODES, SpriteError } from './core/errors.js';
 export type { SpriteErrorCode } from './core/errors.js';

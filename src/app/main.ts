@@ -5,7 +5,7 @@ import { createSpriteGenerator, SpriteError, type SpriteProgress, type SpriteRes
 import { showDownloads } from './downloads.js';
 import { ParamsForm } from './form.js';
 import { showScrubber } from './scrubber.js';
-import { addSheet } from './sheets-view.js';
+import { addSheet, drawTile } from './sheets-view.js';
 
 /** The element `id` of index.html, of class `kind`: a renamed id fails here, by name, not later as a null. */
 function $<T extends HTMLElement>(id: string, kind: abstract new () => T): T;
@@ -123,6 +123,15 @@ async function run(input: Blob | URL): Promise<void> {
           lastPhase = p.phase;
           announce.textContent = `${PHASES[p.phase]}…`;
         }
+      },
+      // Each tile is drawn as soon as it is decoded: the first pictures show long before the first sheet is full.
+      onTile: (drawn) => {
+        if (current !== job) {
+          drawn.image.close();
+          return;
+        }
+        drawTile(sheetsHost, drawn);
+        $('sheet-tools').hidden = false;
       },
       onSheet: (sheet) => {
         if (current !== job) return;

@@ -177,6 +177,8 @@ export function eventGate(
   return {
     relay: (e) => {
       if (open && !signal?.aborted) onEvent(e);
+      // A tile's picture nobody will see is freed now, not when the collector gets to it.
+      else if (e.type === 'tile') e.drawn.image.close();
     },
     close: () => {
       open = false;

@@ -7,7 +7,7 @@ import { resolveOptions, type SpriteOptions } from '../core/options.js';
 import { formatProcess, parseProcess } from '../core/process-string.js';
 import type { SpriteProgress } from '../core/progress.js';
 import { resolveEngineSettings, type EngineChoice } from '../core/settings.js';
-import type { EngineConfig, SpriteSheet } from '../protocol/engine-api.js';
+import type { EngineConfig, SpriteSheet, TileDrawn } from '../protocol/engine-api.js';
 import { packageAssets } from './assets.js';
 import { baseAddress, host } from './host.js';
 import { abortError, EngineBridge } from './engine-bridge.js';
@@ -72,6 +72,12 @@ export interface GenerateOptions {
   onProgress?: ((progress: SpriteProgress) => void) | undefined;
   /** Called with each sheet as soon as it is encoded, before the job ends. */
   onSheet?: ((sheet: SpriteSheet) => void) | undefined;
+  /**
+   * Called with each tile as soon as its frame is drawn, before its sheet is encoded: its time, its cell and its
+   * picture (an `ImageBitmap` the hook owns and should `close()`), in tile order and always before the sheet's
+   * `onSheet`. Costs one small bitmap per tile, only when given.
+   */
+  onTile?: ((drawn: TileDrawn) => void) | undefined;
 }
 
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
@@ -86,7 +92,7 @@ const SETTING_KEYS = [
   'stallTimeoutMs',
 ] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const FFMPEG_KEYS = ['wasmURL', 'decoders', 'memfsLimit'] as const satisfies readonly (keyof FfmpegSettings)[];
-const HOOK_KEYS = ['signal', 'onProgress', 'onSheet'] as const satisfies readonly (keyof GenerateOptions)[];
+const HOOK_KEYS = ['signal', 'onProgress', 'onSheet', 'onTile'] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = {
   coreBaseUrl: 'ffmpeg.wasmURL (the URL of ffmpeg-core.wasm itself)',
@@ -126,6 +132,22 @@ function checkSettingKeys(what: string, given: unknown, valid: readonly string[]
   checkKeys(what, given, valid);
   const { ffmpeg } = given as { ffmpeg?: unknown };
   if (ffmpeg !== undefined) checkKeys('ffmpeg setting', ffmpeg, FFMPEG_KEYS, 'ffmpeg.');
+}
+
+/** Refuses a hook that is not a function: it would otherwise fail only once the job's first event arrives. */
+function checkHooks(init: GenerateOptions): void {
+  for (const name of ['onProgress', 'onSheet', 'onTile'] as const) {
+    const hook: unknown = init[name];
+    if (hook !== undefined && typeof hook !== 'function') {
+      throw new SpriteError(
+        'INVALID_OPTION',
+        `${name} must be a function; got ${hook === null ? 'null' : typeof hook}.`,
+        {
+          param: name,
+        },
+      );
+    }
+  }
 }
 
 /** A sprite generator whose engine stays loaded between jobs. Jobs run one at a time, in call order. */
@@ -179,6 +201,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
   return {
     async generate(input, options, init = {}) {
       checkKeys('generate() option', init, HOOK_KEYS);
+      checkHooks(init);
       const { signal } = init;
       if (signal?.aborted) throw abortError();
       const parsed = typeof options === 'string' ? parseProcess(options) : { options };
@@ -188,10 +211,13 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
       checkNameTemplate(template);
       const sheets: SpriteSheet[] = [];
       const summary = await bridge.run(
-        { input: engineInput(input), options: resolved, nameTemplate: template, config },
+        { input: engineInput(input), options: resolved, nameTemplate: template, config, tiles: !!init.onTile },
         (event) => {
           if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });
-          else {
+          else if (event.type === 'tile') {
+            if (init.onTile) init.onTile(event.drawn);
+            else event.drawn.image.close();
+          } else {
             sheets.push(event.sheet);
             init.onSheet?.(event.sheet);
           }
@@ -225,10 +251,10 @@ export async function generateSprites(
   init: GenerateSpritesOptions = {},
 ): Promise<SpriteResult> {
   checkSettingKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
-  const { signal, onProgress, onSheet, ...settings } = init;
+  const { signal, onProgress, onSheet, onTile, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {
-    return await generator.generate(input, options, { signal, onProgress, onSheet });
+    return await generator.generate(input, options, { signal, onProgress, onSheet, onTile });
   } finally {
     generator.dispose();
   }

@@ -26,16 +26,33 @@ export interface TimedFrame {
   key: boolean;
 }
 
-/** The frame list and timing facts of a probed video. */
+/**
+ * The frame list and timing facts of a probed video. The frames are two typed arrays, not an object per frame: a
+ * two-hour film has 216 000 frames, and the table must weigh what its numbers weigh (13 bytes a frame).
+ */
 export interface FrameTable {
   /** Presentation time of the first decodable frame, in s on the container's timeline (SPEC §3 counts from here). */
   startSec: number;
-  /** Frames in presentation order, times in ms from `startSec`. */
-  frames: FrameInfo[];
+  /**
+   * Every frame's presentation time, in ms from `startSec`, ascending and distinct; only the key frames' when
+   * `keyFramesOnly` (a key-mode job reads no more).
+   */
+  times: Float64Array;
+  /** 1 where the frame at the same index in `times` is a key frame, else 0. */
+  keys: Uint8Array;
+  /** `times` lists the key frames alone; `durationMs` and `frameIntervalMs` still count every frame. */
+  keyFramesOnly?: boolean;
   /** Where the last frame ends, from the first frame, in whole ms. */
   durationMs: number;
   /** Mean interval between frames in ms (the span of the frame times over the gaps); 0 for a single frame. */
   frameIntervalMs: number;
+}
+
+/** A frame table, and where each of its frames was in the list it was built from. */
+export interface IndexedFrameTable {
+  table: FrameTable;
+  /** For each frame of `table` (same index as `times`), its index in the input list (decode order, for packets). */
+  source: Int32Array;
 }
 
 /** How long the last frame is taken to last when neither the container nor any gap tells (25 fps). */
@@ -52,25 +69,104 @@ const FALLBACK_FRAME_INTERVAL_MS = 1000 / 25;
  * one interval after its last frame.
  */
 export function buildFrameTable(rows: readonly TimedFrame[]): FrameTable | null {
-  if (rows.length === 0 || rows.some((r) => r.pts === null)) return null;
-  const sorted = rows.map((r) => ({ pts: r.pts as number, key: r.key })).sort((a, b) => a.pts - b.pts);
-  const firstKey = sorted.findIndex((r) => r.key);
-  const usable = firstKey > 0 ? sorted.slice(firstKey) : sorted;
-  // Duplicate timestamps (broken muxers) would make two frames claim one instant; keep the first.
-  const unique = usable.filter((r, i) => i === 0 || r.pts !== usable[i - 1]!.pts);
-  const startSec = unique[0]!.pts;
-  const frames = unique.map((r) => ({ time: roundMs((r.pts - startSec) * 1000), key: r.key }));
-  const last = frames[frames.length - 1]!.time;
-  const interval = frames.length > 1 ? roundMs(last / (frames.length - 1)) : 0;
-  const lastDuration = interval > 0 ? interval : FALLBACK_FRAME_INTERVAL_MS;
+  if (rows.some((r) => r.pts === null)) return null;
+  return (
+    indexFrames(
+      rows.length,
+      (i) => rows[i]!.pts!,
+      (i) => rows[i]!.key,
+    )?.table ?? null
+  );
+}
+
+/**
+ * {@link buildFrameTable} over `count` frames read through accessors (a demuxer's typed arrays need no object per
+ * frame), also telling where each frame of the table came from. Null when there is no frame.
+ */
+export function indexFrames(
+  count: number,
+  pts: (i: number) => number,
+  key: (i: number) => boolean,
+): IndexedFrameTable | null {
+  if (count === 0) return null;
+  const at = new Float64Array(count);
+  const order = new Int32Array(count);
+  let sorted = true;
+  for (let i = 0; i < count; i++) {
+    at[i] = pts(i);
+    order[i] = i;
+    if (i > 0 && at[i]! < at[i - 1]!) sorted = false;
+  }
+  // Ties keep the input order (the first listed is kept below), as a stable sort would.
+  if (!sorted) order.sort((a, b) => at[a]! - at[b]! || a - b);
+  let first = 0;
+  while (first < count && !key(order[first]!)) first++;
+  // No key frame at all: nothing could be decoded from the start, but every frame is still listed, as before.
+  if (first === count) first = 0;
+  const startSec = at[order[first]!]!;
+  const times = new Float64Array(count - first);
+  const keys = new Uint8Array(count - first);
+  const source = new Int32Array(count - first);
+  let n = 0;
+  for (let j = first; j < count; j++) {
+    const i = order[j]!;
+    // Duplicate timestamps (broken muxers) would make two frames claim one instant; keep the first.
+    if (n > 0 && at[i] === at[source[n - 1]!]) continue;
+    times[n] = roundMs((at[i]! - startSec) * 1000);
+    keys[n] = key(i) ? 1 : 0;
+    source[n] = i;
+    n++;
+  }
   return {
-    startSec,
-    frames,
+    table: { startSec, times: times.slice(0, n), keys: keys.slice(0, n), ...timing(times[n - 1]!, n) },
+    source: source.slice(0, n),
+  };
+}
+
+/** The interval (the mean gap) and the duration (one interval past the last frame) of `count` frames, in ms. */
+function timing(last: number, count: number): Pick<FrameTable, 'durationMs' | 'frameIntervalMs'> {
+  const interval = count > 1 ? roundMs(last / (count - 1)) : 0;
+  return {
     // Whole ms, like every parameter: sums of rounded frame times carry µs noise that would let a target at exactly
     // the end (5000 vs 5000.001) count as "before the end".
-    durationMs: Math.round(last + lastDuration),
+    durationMs: Math.round(last + (interval > 0 ? interval : FALLBACK_FRAME_INTERVAL_MS)),
     frameIntervalMs: interval,
   };
+}
+
+/**
+ * The table of a key-mode job from the key frames alone (presentation times in s, ascending) and what is known of the
+ * rest: how many frames there are and when the last is shown. The same duration and interval as {@link indexFrames}
+ * gives for the full list.
+ */
+export function keyFrameTable(keySecs: ArrayLike<number>, frameCount: number, lastSec: number): FrameTable {
+  const startSec = keySecs[0]!;
+  const times = Float64Array.from(keySecs, (s) => roundMs((s - startSec) * 1000));
+  return {
+    startSec,
+    times,
+    keys: new Uint8Array(times.length).fill(1),
+    keyFramesOnly: true,
+    ...timing(roundMs((lastSec - startSec) * 1000), frameCount),
+  };
+}
+
+/** The frame at `i` of the table, as one object (for code that takes frames one at a time). */
+export function frameAt(table: Pick<FrameTable, 'times' | 'keys'>, i: number): FrameInfo {
+  return { time: table.times[i]!, key: table.keys[i] === 1 };
+}
+
+/** Index of the frame at `time` (ms, as the table lists it, within the frame-time tolerance), or -1. */
+export function frameIndexAt(table: Pick<FrameTable, 'times'>, time: number): number {
+  const { times } = table;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < time - FRAME_TIME_TOLERANCE_MS) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < times.length && Math.abs(times[lo]! - time) <= FRAME_TIME_TOLERANCE_MS ? lo : -1;
 }
 
 /** Milliseconds kept to the microsecond: enough to tell frames apart, stable under float noise. */

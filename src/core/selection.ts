@@ -1,7 +1,7 @@
 // Which frames each mode captures (SPEC §3): targets, the streaming "frame at t" picker, and list forms.
 
 import { SpriteError } from './errors.js';
-import type { FrameInfo, FrameTable } from './frame-table.js';
+import { frameAt, type FrameInfo, type FrameTable } from './frame-table.js';
 import type { ResolvedOptions } from './options.js';
 
 /** One captured frame: the time asked for and the frame taken for it (both ms from the first frame). */
@@ -125,42 +125,33 @@ export class FramePicker {
   }
 }
 
-function byTime(frames: readonly FrameInfo[]): FrameInfo[] {
-  // Decode order (B-frames) is not presentation order.
-  return [...frames].sort((a, b) => a.time - b.time);
-}
-
-function pick(
-  frames: readonly FrameInfo[],
-  targets: readonly number[] | 'every',
-  ss: number,
-  limit: number,
-): Capture[] {
+function pick(table: FrameTable, targets: readonly number[] | 'every', ss: number, limit: number): Capture[] {
   const picker = new FramePicker(targets, { ss, limit });
   const out: Capture[] = [];
-  for (const frame of byTime(frames)) {
-    if (picker.done) break;
-    out.push(...picker.push(frame));
-  }
+  for (let i = 0; i < table.times.length && !picker.done; i++) out.push(...picker.push(frameAt(table, i)));
   out.push(...picker.end());
   return out;
 }
 
-/** `inter` mode on a known frame list (SPEC §3.1). */
-export function selectInter(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
-  return pick(frames, interTargets(opts, facts), opts.ss, opts.num);
+/** `inter` mode on a probed video's frames (SPEC §3.1). */
+export function selectInter(table: FrameTable, opts: ResolvedOptions): Capture[] {
+  return pick(table, interTargets(opts, table), opts.ss, opts.num);
 }
 
 /** `key` mode (SPEC §3.2): every key frame at or after `ss`, in order, up to `num`; the target is the frame's time. */
-export function selectKey(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
-  checkStart(opts.ss, facts);
-  const keys = byTime(frames).filter((f) => f.key && f.time >= opts.ss);
-  return (opts.num > 0 ? keys.slice(0, opts.num) : keys).map((f) => ({ target: f.time, time: f.time, key: true }));
+export function selectKey(table: FrameTable, opts: ResolvedOptions): Capture[] {
+  checkStart(opts.ss, table);
+  const out: Capture[] = [];
+  const { times, keys } = table;
+  for (let i = 0; i < times.length && !(opts.num > 0 && out.length >= opts.num); i++) {
+    if (keys[i] === 1 && times[i]! >= opts.ss) out.push({ target: times[i]!, time: times[i]!, key: true });
+  }
+  return out;
 }
 
 /** `avg` mode (SPEC §3.3): `num` targets evenly over `[ss, end)`; fewer captures when frames are fewer. */
-export function selectAvg(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
-  return pick(frames, avgTargets(opts, facts), opts.ss, opts.num);
+export function selectAvg(table: FrameTable, opts: ResolvedOptions): Capture[] {
+  return pick(table, avgTargets(opts, table), opts.ss, opts.num);
 }
 
 /**
@@ -189,15 +180,18 @@ export function lostTargets(
  * as in `inter`, SPEC §3.4), which `DhashSelector` then filters by their pixels. A dhash `num` limits the frames kept,
  * not the candidates: it keeps the `num` largest changes of the whole video.
  */
-export function selectFrames(frames: readonly FrameInfo[], opts: ResolvedOptions, facts: SelectionFacts): Capture[] {
+export function selectFrames(table: FrameTable, opts: ResolvedOptions): Capture[] {
+  if (table.keyFramesOnly && opts.m !== 'key') {
+    throw new SpriteError('INTERNAL', `A table of key frames alone cannot serve m_${opts.m}: it needs every frame.`);
+  }
   switch (opts.m) {
     case 'inter':
-      return selectInter(frames, opts, facts);
+      return selectInter(table, opts);
     case 'dhash':
-      return selectInter(frames, { ...opts, num: 0 }, facts);
+      return selectInter(table, { ...opts, num: 0 });
     case 'key':
-      return selectKey(frames, opts, facts);
+      return selectKey(table, opts);
     case 'avg':
-      return selectAvg(frames, opts, facts);
+      return selectAvg(table, opts);
   }
 }

@@ -37,16 +37,14 @@ export class SheetCompositor implements SheetSink {
     const { dst } = this.placement;
     const x = origin.x + dst.x;
     const y = origin.y + dst.y;
-    context.putImageData(
-      new ImageData(
-        new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength),
-        frame.width,
-        frame.height,
-      ),
-      x,
-      y,
-    );
+    context.putImageData(imageData(frame), x, y);
     return { x, y, w: dst.width, h: dst.height };
+  }
+
+  picture(frame: DecodedFrame): Promise<ImageBitmap> {
+    // From the frame's own pixels, which are exactly what draw() put on the sheet: no read-back of the canvas. A copy,
+    // since the bitmap is made after this returns and the frame's buffer may be reused by then.
+    return createImageBitmap(imageData({ ...frame, data: frame.data.slice() }));
   }
 
   async finish(): Promise<Blob> {
@@ -55,6 +53,15 @@ export class SheetCompositor implements SheetSink {
     this.context = null;
     return encodeCanvas(canvas, this.format, this.quality);
   }
+}
+
+/** The frame's pixels as ImageData, without a copy (the frame may be a view of a larger buffer). */
+function imageData(frame: DecodedFrame): ImageData {
+  return new ImageData(
+    new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength),
+    frame.width,
+    frame.height,
+  );
 }
 
 /** Encodes `canvas` as `format` (quality 1–100 for the lossy ones). The browser may answer with another type. */

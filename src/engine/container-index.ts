@@ -5,7 +5,7 @@
 
 import { type EncodedPacket, type EncodedPacketSink } from 'mediabunny';
 import { SpriteError } from '../core/errors.js';
-import type { TimedFrame } from '../core/frame-table.js';
+import { indexFrames, type IndexedFrameTable } from '../core/frame-table.js';
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
@@ -66,19 +66,118 @@ export async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIn
 }
 
 /**
- * The packets that are frames of the video, in decode order with their index: in MP4 and MOV, packets before an edit
- * list's start have negative times (decoded, since later frames refer to them, but never shown); ffprobe flags the
- * same packets discard. Other containers show every packet.
+ * The decode-order indices of the packets that are frames of the video, among the first `readable`: in MP4 and MOV,
+ * packets before an edit list's start have negative times (decoded, since later frames refer to them, but never
+ * shown); ffprobe flags the same packets discard. Other containers show every packet.
  */
-export function shownPackets(
-  packets: PacketIndex,
-  readable: number,
-  isobmff: boolean,
-): (TimedFrame & { index: number })[] {
-  const rows: (TimedFrame & { index: number })[] = [];
-  for (let i = 0; i < readable; i++) {
-    if (isobmff && packets.pts[i]! < 0) continue;
-    rows.push({ pts: packets.pts[i]!, key: packets.key[i] === 1, index: i });
+export function shownIndices(packets: PacketIndex, readable: number, isobmff: boolean): Int32Array {
+  const shown = new Int32Array(readable);
+  let n = 0;
+  for (let i = 0; i < readable; i++) if (!(isobmff && packets.pts[i]! < 0)) shown[n++] = i;
+  return shown.subarray(0, n);
+}
+
+/** The frame table of the shown packets (see {@link shownIndices}), with each frame's decode-order packet index. */
+export function packetFrames(packets: PacketIndex, readable: number, isobmff: boolean): IndexedFrameTable | null {
+  const shown = shownIndices(packets, readable, isobmff);
+  const indexed = indexFrames(
+    shown.length,
+    (j) => packets.pts[shown[j]!]!,
+    (j) => packets.key[shown[j]!] === 1,
+  );
+  if (!indexed) return null;
+  // From positions among the shown packets to positions among all packets.
+  for (let i = 0; i < indexed.source.length; i++) indexed.source[i] = shown[indexed.source[i]!]!;
+  return indexed;
+}
+
+/** Key frames alone, from a sample table's sync-sample list, and what the frame table needs of the other frames. */
+export interface KeyFrameIndex {
+  /** The key packets shown, in presentation order, as a {@link PacketIndex} of their own. */
+  keys: PacketIndex;
+  /** The frames the video has (shown, from the first key frame on): the mean interval divides by it. */
+  frameCount: number;
+  /** Presentation time of the first frame, s. */
+  startSec: number;
+  /** Presentation time of the last frame, s. */
+  lastSec: number;
+  /** Where the last frame ends by its own duration, s (what a header's claim is checked against). */
+  endSec: number;
+}
+
+/**
+ * How far decode order may put a frame from its place in presentation order, in packets, at most (B-frame
+ * reordering: H.264 allows 16 reference frames, HEVC 16 pictures; 64 leaves room).
+ */
+const REORDER_PACKETS = 64;
+
+/**
+ * The key frames of an MP4 or MOV whose sample table lists every sample (not fragmented), read without a table of
+ * every frame: the sync samples, the last sample shown and its successors in decode order (the sample count), and the
+ * samples up to the first key frame shown (edit-list trims, frames shown before it). A lookup per key frame and a
+ * GOP's worth of others, however long the film. Null where that cannot give the same table as listing every packet: a fragmented file, samples that are
+ * not numbered from 0 one by one, a last sample whose data is not in the file (a cut download), or no key frame.
+ */
+export async function keyFrameIndex(sink: EncodedPacketSink): Promise<KeyFrameIndex | null> {
+  const meta = { metadataOnly: true };
+  const first = await sink.getFirstPacket(meta);
+  // mediabunny numbers the samples of a sample table 0, 1, 2…; a fragment's from its byte offset.
+  if (!first || first.sequenceNumber !== 0) return null;
+  const lastShown = await sink.getPacket(Infinity, meta);
+  if (!lastShown) return null;
+  let lastDecoded = lastShown;
+  let beforeLast: EncodedPacket | null = null;
+  for (let i = 0; i < REORDER_PACKETS; i++) {
+    const next = await sink.getNextPacket(lastDecoded, meta);
+    if (!next) break;
+    if (next.sequenceNumber !== lastDecoded.sequenceNumber + 1) return null;
+    beforeLast = lastDecoded;
+    lastDecoded = next;
   }
-  return rows;
+  if ((await sink.getNextPacket(lastDecoded, meta)) !== null) return null;
+  // The last sample's bytes must be in the file: an index that promises more is a cut file, listed in full instead.
+  // (Read through its predecessor, or as the last shown: mediabunny finds no zero-length last sample by its time.)
+  const tail = await (beforeLast ? sink.getNextPacket(beforeLast) : sink.getPacket(Infinity)).catch((e: unknown) => {
+    if (e instanceof SpriteError) throw e;
+    return null;
+  });
+  if (tail?.sequenceNumber !== lastDecoded.sequenceNumber) return null;
+
+  const pts: number[] = [];
+  const duration: number[] = [];
+  const seqs: number[] = [];
+  for (let k = await sink.getFirstKeyPacket(meta); k; k = await sink.getNextKeyPacket(k, meta)) {
+    // Before an edit list's start: decoded, never shown (see shownIndices).
+    if (k.timestamp < 0) continue;
+    pts.push(k.timestamp);
+    duration.push(k.duration);
+    seqs.push(k.sequenceNumber);
+  }
+  if (pts.length === 0) return null;
+  // Presentation order; a time listed twice (a broken muxer) is one frame, as in the full table.
+  const order = pts
+    .map((_, i) => i)
+    .sort((a, b) => pts[a]! - pts[b]! || a - b)
+    .filter((i, j, all) => j === 0 || pts[i] !== pts[all[j - 1]!]);
+  const startSec = pts[order[0]!]!;
+  // The frames a full listing leaves out: trimmed by an edit list, or shown before the first key frame. Both sit at
+  // the start of the decode order (reordering moves a frame by a few places at most).
+  const startSeq = seqs[order[0]!]!;
+  let left = 0;
+  for (let p: EncodedPacket | null = first; p && p.sequenceNumber <= startSeq + REORDER_PACKETS;) {
+    if (p.timestamp < startSec) left++;
+    p = await sink.getNextPacket(p, meta);
+  }
+  const keys: PacketIndex = {
+    pts: Float64Array.from(order, (i) => pts[i]!),
+    key: new Uint8Array(order.length).fill(1),
+    duration: Float64Array.from(order, (i) => duration[i]!),
+  };
+  return {
+    keys,
+    frameCount: lastDecoded.sequenceNumber + 1 - left,
+    startSec,
+    lastSec: lastShown.timestamp,
+    endSec: lastShown.timestamp + lastShown.duration,
+  };
 }

@@ -3,7 +3,7 @@
 // package's entry module resolves every file (the decoder worker, the core) where the app's bundler can see it, and
 // hands the URLs down in each job's config.
 
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { SpriteError } from '../core/errors.js';
 import type { EngineApi } from '../protocol/engine-api.js';
 import { installTransferHandlers } from '../protocol/transfer-handlers.js';
@@ -29,8 +29,9 @@ const api: EngineApi = {
         createSink: (layout, placement, format, quality) => new SheetCompositor(layout, placement, format, quality),
         encodedType,
         // onEvent is a comlink proxy: the promise settles once the main thread has the event. runJob awaits only
-        // sheets and the final report; waiting on every progress tick would stall decoding.
-        emit: (event) => Promise.resolve(onEvent(event)),
+        // sheets and the final report; waiting on every progress tick would stall decoding. A tile's picture is
+        // moved, not copied: the worker has no further use for it.
+        emit: (event) => Promise.resolve(onEvent(event.type === 'tile' ? transfer(event, [event.drawn.image]) : event)),
       });
     } catch (e) {
       if (e instanceof SpriteError) throw e;

@@ -2,7 +2,7 @@
 // placed twice, nothing lost. Decoder-neutral: it knows only the contract (frame-source.ts).
 
 import type { EngineReport } from '../core/engine-report.js';
-import { FRAME_TIME_TOLERANCE_MS } from '../core/frame-table.js';
+import { frameIndexAt } from '../core/frame-table.js';
 import {
   DecoderFailure,
   type DecodedFrame,
@@ -57,11 +57,9 @@ export class FallbackSource implements FrameSource {
     const { table } = await this.fallback.probe();
     // The other demuxer's times for the same frames, matched within rounding; tiles keep the times the job planned.
     const ours = new Map<number, number>();
-    let j = 0;
     for (const t of rest) {
-      while (j < table.frames.length && table.frames[j]!.time < t - FRAME_TIME_TOLERANCE_MS) j++;
-      const frame = table.frames[j];
-      if (frame && Math.abs(frame.time - t) <= FRAME_TIME_TOLERANCE_MS) ours.set(frame.time, t);
+      const j = frameIndexAt(table, t);
+      if (j >= 0) ours.set(table.times[j]!, t);
     }
     await this.fallback.frames(
       { ...req, times: [...ours.keys()] },

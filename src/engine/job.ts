@@ -25,6 +25,11 @@ export interface SheetSink {
   readonly encoder: SheetEncoder;
   /** Copies a placed frame into cell `k` of the current sheet; returns where its picture landed. */
   draw(k: number, frame: DecodedFrame): TileRect;
+  /**
+   * The frame's picture as a bitmap of its own, for a `tile` event (only asked for when someone listens). Its pixels
+   * are taken before this returns: the frame's buffer may be reused once the frame is placed.
+   */
+  picture(frame: DecodedFrame): Promise<ImageBitmap>;
   /** Encodes the current sheet (all black if nothing was drawn) and starts a fresh one. */
   finish(): Promise<Blob>;
 }
@@ -50,6 +55,8 @@ type Report = (phase: SpritePhase, fraction?: number) => Promise<void>;
 class SheetWriter {
   private sheetTiles: Tile[] = [];
   private placed = 0;
+  /** Settles once every tile event so far has been sent (in order). */
+  private tilesSent: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly job: EngineJob,
@@ -60,10 +67,25 @@ class SheetWriter {
     private readonly watch: Watch,
   ) {}
 
-  /** Draws the next frame in its cell; a full sheet is encoded and sent before this settles. */
+  /**
+   * Draws the next frame in its cell (and sends it as a `tile` event when asked to); a full sheet is encoded and sent
+   * before this settles.
+   */
   async place(frame: DecodedFrame): Promise<void> {
     const { sheet, k } = cellOfFrame(this.layout, this.placed);
-    this.sheetTiles.push({ sheet, ...this.sink.draw(k, frame), time: frame.time });
+    const tile: Tile = { sheet, ...this.sink.draw(k, frame), time: frame.time };
+    this.sheetTiles.push(tile);
+    if (this.job.tiles) {
+      const { columns, width, height } = this.layout;
+      const drawn = { tile, index: this.placed, column: k % columns, row: Math.floor(k / columns) };
+      // Made while decoding goes on (awaiting each picture here would hold the decoder up by a task or two a tile),
+      // and sent in order: the sheet waits for its tiles to have been sent (see close). Not awaited once sent, as
+      // progress is not: the port keeps the order, so every tile still arrives before its sheet.
+      const picture = this.sink.picture(frame);
+      this.tilesSent = Promise.all([picture, this.tilesSent]).then(([image]) => {
+        void this.emit({ type: 'tile', drawn: { ...drawn, sheetWidth: width, sheetHeight: height, image } });
+      });
+    }
     this.placed++;
     if (k === this.layout.perSheet - 1) await this.close(sheet);
   }
@@ -79,6 +101,7 @@ class SheetWriter {
     const waiting = this.watch.current;
     this.watch.stage('encode');
     const blob = await this.sink.finish();
+    await this.tilesSent;
     this.watch.stage(waiting);
     const { options } = this.job;
     // Checked on every sheet too, not only up front: a name must never say another format than the file has.
@@ -165,7 +188,7 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     void progress('probe', 1);
     const display = displaySize(info);
     const { layout, placement } = planGeometry(opts, display, info.rotation);
-    const times = selectFrames(table.frames, opts, table).map((c) => c.time);
+    const times = selectFrames(table, opts).map((c) => c.time);
     // The longest name the job can write, checked before decoding rather than when that sheet is full.
     sheetFileName(job.nameTemplate, Math.max(0, Math.ceil(times.length / layout.perSheet) - 1), opts.f);
     const sink = deps.createSink(layout, placement, opts.f, opts.q);

@@ -27,6 +27,30 @@ export interface SpriteSheet {
   tiles: Tile[];
 }
 
+/**
+ * A tile as soon as its frame is drawn on its sheet, before the sheet is encoded: what `onTile` receives, so that a
+ * page can show each picture the moment it is decoded instead of waiting for a full sheet.
+ */
+export interface TileDrawn {
+  /** The tile as its sheet's `tiles` and the result will list it: sheet, position and size in px, time in ms. */
+  tile: Tile;
+  /** Its number in the job, from 0: the order of the tiles (and of the WebVTT cues). */
+  index: number;
+  /** Its cell on the sheet: column, from 0 (left). */
+  column: number;
+  /** Its cell on the sheet: row, from 0 (top). */
+  row: number;
+  /** Width of every sheet of the job, px. */
+  sheetWidth: number;
+  /** Height of every sheet of the job, px. */
+  sheetHeight: number;
+  /**
+   * The picture exactly as drawn on the sheet, `tile.w × tile.h` px. It is the receiver's: draw it (`drawImage(image,
+   * tile.x, tile.y)` puts it where the sheet has it) and `close()` it when done, to free its memory at once.
+   */
+  image: ImageBitmap;
+}
+
 /** Where the engine finds the ffmpeg decoder, and how it decodes. */
 export interface EngineConfig {
   /** Which decoder: the browser's own where it can (`auto`), or one forced. */
@@ -53,10 +77,13 @@ export interface EngineJob {
   nameTemplate: string;
   /** The engine's configuration. */
   config: EngineConfig;
+  /** Send a `tile` event for every tile as it is drawn (someone listens: they cost a picture each). */
+  tiles: boolean;
 }
 
 /** Messages the worker sends while it works. */
-export type EngineEvent = ({ type: 'progress' } & SpriteProgress) | { type: 'sheet'; sheet: SpriteSheet };
+export type EngineEvent =
+  ({ type: 'progress' } & SpriteProgress) | { type: 'tile'; drawn: TileDrawn } | { type: 'sheet'; sheet: SpriteSheet };
 
 /** What the worker returns when a job ends well; the sheets and their tiles have already arrived as events. */
 export interface EngineSummary {

@@ -2,6 +2,8 @@
 // every file both read they give the same frames, the same display size and pixels within 40 dB of each other.
 
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ALL_BROWSERS, expect, test } from './fixtures.js';
@@ -250,6 +252,10 @@ for (const file of BOTH) {
         kb.tiles.map((t) => t.time),
       );
       expect(ka.engine.used === 'webcodecs' && ka.engine.decoded).toBe(ka.tiles.length);
+      // An MP4 or MOV that is not fragmented gives key mode its sync samples alone, and the same length, interval and
+      // start as the table of every frame.
+      expect(ka.engine.frameTable).toBe(indexed === 'index' && !/fmp4/.test(file) ? 'sync-samples' : indexed);
+      expect(ka.source).toEqual(a.source);
     },
   );
 }
@@ -292,6 +298,65 @@ test('a picture the plane placer leaves to the canvas (10-bit VP9) still matches
   );
   expect(a.tiles.length).toBe(8);
   for (const [i, db] of psnr.entries()) expect(db, `tile ${i}: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(35);
+});
+
+test('key mode from sync samples alone gives the table of every frame: B-frames, edit lists, frames before the first key', async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sync-samples-'));
+  const cli = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', ...args, '-y']);
+  const x264 = (file: string, params: string) =>
+    cli([
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=192x108:rate=25:duration=8', '-c:v', 'libx264'],
+      ...['-bf', '3', '-x264-params', params, '-pix_fmt', 'yuv420p', join(dir, file)],
+    ]);
+  x264('closed.mp4', 'keyint=50:min-keyint=50:scenecut=0');
+  // Stream-copied from 1.3 s: the edit list hides the frames from the key frame at 1 s, and the frames up to the
+  // next key frame at 2 s are shown before any key frame (a full table drops them).
+  cli(['-ss', '1.3', '-i', join(dir, 'closed.mp4'), '-c', 'copy', join(dir, 'cut.mp4')]);
+  for (const name of ['closed.mp4', 'cut.mp4']) {
+    const input = { bytes: Array.from(readFileSync(join(dir, name))), name };
+    const key = { f: 'png', m: 'key', sw: 64, sh: 36, tw: 10, th: 10 };
+    // Key frames from the sync samples (WebCodecs), and from the table of every frame (ffmpeg.wasm reads it whole).
+    const [ka, kb] = await both(page, input, key);
+    expect(ka.engine.frameTable, name).toBe('sync-samples');
+    expect(kb.engine.frameTable, name).not.toBe('sync-samples');
+    expectTimes(
+      ka.tiles.map((t) => t.time),
+      kb.tiles.map((t) => t.time),
+    );
+    expect(ka.tiles.length, name).toBeGreaterThan(1);
+    // The same start, length and interval as WebCodecs' own table of every frame.
+    const every = await run(page, input, { f: 'png', inter: 1000, sw: 64, sh: 36 }, { engine: 'webcodecs' });
+    expect(every.ok && every.engine.frameTable).toBe('index');
+    expect(ka.source, name).toEqual(every.ok && every.source);
+  }
+});
+
+test('runs that jump GOPs start at their IDR without a flush, and every picture is still the frame ffmpeg.wasm gives', async ({
+  page,
+}) => {
+  // A key frame (IDR) every second, 3 B-frames; targets half a GOP in, two seconds apart: each run starts at an IDR
+  // after a skipped GOP. An H.264 file, the other engine as the reference, pixel by pixel (PSNR).
+  const dir = mkdtempSync(join(tmpdir(), 'idr-runs-'));
+  const file = join(dir, 'gops.mp4');
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=10', '-c:v', 'libx264'],
+    ...['-bf', '3', '-x264-params', 'keyint=25:min-keyint=25:scenecut=0', '-pix_fmt', 'yuv420p', file],
+  ]);
+  const input = { bytes: Array.from(readFileSync(file)), name: 'gops.mp4' };
+  const options = { f: 'png', ss: 480, inter: 2000, sw: 160, sh: 90, tw: 5, th: 1 };
+  const [a, b, psnr] = await both(page, input, options);
+  expect(a.tiles.map((t) => t.time)).toEqual([480, 2480, 4480, 6480, 8480]);
+  expectTimes(
+    a.tiles.map((t) => t.time),
+    b.tiles.map((t) => t.time),
+  );
+  // Each run is the IDR and the frames up to the target, skipping the B-frames nothing refers to: never a whole file.
+  expect(a.engine.used === 'webcodecs' && a.engine.decoded).toBeLessThan(5 * 13);
+  const { format } = await nativeDecoder(page, input);
+  for (const [i, db] of psnr.entries())
+    expect(db, `tile ${i}: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(leastPsnr(format));
 });
 
 function sarOf(sar: string): number {

@@ -201,8 +201,13 @@ test(
           () => 'resolved',
           (e: unknown) => (e as { code: string }).code,
         );
+        const hook = await api.generateSprites(file, { f: 'jpg' }, { onTile: 'draw' as never }).then(
+          () => 'resolved',
+          (e: unknown) => `${(e as { code: string }).code} ${(e as { param: string }).param}: ${(e as Error).message}`,
+        );
         return {
           disposed,
+          hook,
           idle: error(() => api.createSpriteGenerator({ idleTimeoutMs: -1 })),
           jobs: error(() => api.createSpriteGenerator({ maxJobsPerEngine: 0 })),
           renamed: error(() => api.createSpriteGenerator({ coreBaseUrl: '/ffmpeg/' } as never)),
@@ -217,6 +222,7 @@ test(
       [SAMPLE] as const,
     );
     expect(r.disposed).toBe('ENGINE_FAILED');
+    expect(r.hook).toBe('INVALID_OPTION onTile: onTile must be a function; got string.');
     expect(r.idle).toMatch(/^INVALID_OPTION idleTimeoutMs: idleTimeoutMs must be an integer ≥ 0 \(ms\); got -1/);
     expect(r.jobs).toMatch(/^INVALID_OPTION maxJobsPerEngine: maxJobsPerEngine must be an integer ≥ 1; got 0/);
     expect(r.renamed).toMatch(/^INVALID_OPTION coreBaseUrl: .*replaced by ffmpeg\.wasmURL/);
@@ -235,6 +241,33 @@ test(
     expect(r.stall).toMatch(/^INVALID_OPTION stallTimeoutMs: stallTimeoutMs must be an integer ≥ 100 \(ms\); got 50/);
   },
 );
+
+for (const engine of ['auto', 'ffmpeg'] as const) {
+  test(
+    `onTile (${engine}): each tile before its sheet, in order, with its cell and the very picture its sheet has`,
+    engine === 'auto' ? ALL_BROWSERS : {},
+    async ({ page }) => {
+      const r = await page.evaluate(
+        ([name, e]) => window.harness.tilesLive({ fixture: name }, { inter: 500, sw: 64, sh: 36, tw: 3, th: 2 }, e),
+        [SAMPLE, engine] as const,
+      );
+      const perSheet = 6;
+      const expected = r.tiles.flatMap((_, i) => [
+        `tile ${i}`,
+        ...(i % perSheet === perSheet - 1 || i === r.tiles.length - 1 ? [`sheet ${Math.floor(i / perSheet)}`] : []),
+      ]);
+      expect(r.tiles.length).toBeGreaterThan(perSheet);
+      expect(r.order).toEqual(expected);
+      expect(r.drawn.map((d) => d.tile)).toEqual(r.tiles);
+      r.drawn.forEach((d, i) => {
+        expect(d).toMatchObject({ index: i, column: i % 3, row: Math.floor((i % perSheet) / 3), closed: true });
+        expect([d.sheetWidth, d.sheetHeight]).toEqual([r.sheets[0]!.width, r.sheets[0]!.height]);
+      });
+      // PNG sheets: the picture a tile event carries is, pixel for pixel, what its sheet shows.
+      expect(r.differences).toEqual(r.tiles.map(() => 0));
+    },
+  );
+}
 
 test(
   'an error raised inside the engine reaches the caller whole: SpriteError with code, param and details',

@@ -318,9 +318,69 @@ async function sheetHead(sheet: number, length = 16): Promise<number[]> {
   return Array.from(new Uint8Array(await result.sheets[sheet]!.blob.slice(0, length).arrayBuffer()));
 }
 
+/**
+ * Runs a PNG job with onTile and checks each tile event against the finished sheets: the order tiles and sheets
+ * arrived in, and how far each tile's picture is from the same rectangle of its sheet (0 when they are the same).
+ */
+async function tilesLive(
+  input: HarnessInput,
+  options: Omit<api.SpriteOptions, 'f'>,
+  engine: api.EngineChoice = 'auto',
+) {
+  const order: string[] = [];
+  const drawn: api.TileDrawn[] = [];
+  const pictures: Uint8ClampedArray[] = [];
+  const result = await api.generateSprites(
+    await resolveInput(input),
+    { ...options, f: 'png' },
+    {
+      engine,
+      onTile: (d) => {
+        order.push(`tile ${d.index}`);
+        drawn.push(d);
+        const canvas = new OffscreenCanvas(d.image.width, d.image.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(d.image, 0, 0);
+        d.image.close();
+        pictures.push(context.getImageData(0, 0, canvas.width, canvas.height).data);
+      },
+      onSheet: (s) => order.push(`sheet ${s.index}`),
+    },
+  );
+  const differences = await Promise.all(
+    drawn.map(async (d, i) => {
+      const { tile } = d;
+      const sheet = await cropData(result.sheets[tile.sheet]!.blob, tile.x, tile.y, tile.w, tile.h);
+      const picture = pictures[i]!;
+      if (picture.length !== sheet.length) return Infinity;
+      let most = 0;
+      for (let j = 0; j < sheet.length; j++) most = Math.max(most, Math.abs(sheet[j]! - picture[j]!));
+      return most;
+    }),
+  );
+  return {
+    order,
+    differences,
+    drawn: drawn.map(({ tile, index, column, row, sheetWidth, sheetHeight, image }) => ({
+      tile,
+      index,
+      column,
+      row,
+      sheetWidth,
+      sheetHeight,
+      // Closed once read: a closed bitmap reports 0 × 0.
+      closed: image.width === 0,
+    })),
+    tiles: result.tiles,
+    sheets: result.sheets.map((s) => ({ index: s.index, width: s.width, height: s.height, tiles: s.tiles.length })),
+    engine: result.engine.used,
+  };
+}
+
 /** What the specs call through `window.harness`. */
 export const harness = {
   run,
+  tilesLive,
   nativeDecoder,
   canvasEncodes,
   sheetHead,

@@ -59,6 +59,46 @@ test('a file chosen through the file input', async ({ page }) => {
   await expect(page.locator('figure.sheet')).toHaveCount(1);
 });
 
+test('tiles show on their sheet as they are decoded; the encoded sheet then takes its place, nothing moving', async ({
+  page,
+}) => {
+  // What is added under the results, in order, and the height of each sheet's frame at that moment.
+  await page.evaluate(() => {
+    const added: { what: string; sheet: string; height: number }[] = [];
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof HTMLCanvasElement || node instanceof HTMLImageElement)) continue;
+          const figure = node.closest('figure')!;
+          const frame = figure.querySelector('.sheet-frame')!;
+          added.push({ what: node.localName, sheet: figure.dataset.sheet!, height: frame.clientHeight });
+        }
+      }
+    }).observe(document.getElementById('sheets')!, { childList: true, subtree: true });
+    Object.assign(window, { added });
+  });
+  await page.getByLabel('Columns').fill('2');
+  await page.getByLabel('Rows').fill('2');
+  await page.locator('#file').setInputFiles(fixture('vp9-opus_webm_320x180_bbb.webm'));
+  await done(page);
+  const added = await page.evaluate(
+    () => (window as unknown as { added: { what: string; sheet: string; height: number }[] }).added,
+  );
+  const sheets = await page.locator('figure.sheet').count();
+  expect(sheets).toBeGreaterThan(1);
+  for (let i = 0; i < sheets; i++) {
+    const mine = added.filter((a) => a.sheet === String(i));
+    // The canvas the tiles are drawn on first, then the encoded image, at the same height.
+    expect(mine.map((a) => a.what)).toEqual(['canvas', 'img']);
+    expect(mine[1]!.height).toBe(mine[0]!.height);
+    expect(mine[0]!.height).toBeGreaterThan(0);
+  }
+  // Once each image has loaded, its canvas is gone: only the encoded sheets remain, each with its grid.
+  await expect(page.locator('figure.sheet canvas')).toHaveCount(0);
+  await expect(page.locator('figure.sheet img')).toHaveCount(sheets);
+  await expect(page.getByRole('img', { name: /Sprite sheet 1: 4 frames/ })).toBeVisible();
+});
+
 test('a parameter change shows in the process string, and a pasted string fills the form', async ({ page }) => {
   const processBox = page.getByLabel(/Process string/);
   await page.getByLabel('Columns').fill('7');

@@ -5,10 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { framesOf } from './support.js';
 import { buildFrameTable } from '../../src/core/frame-table.js';
 import type { EncodedPacketSink } from 'mediabunny';
 import { SpriteError } from '../../src/core/errors.js';
-import { firstUnreadable, shownPackets } from '../../src/engine/container-index.js';
+import { firstUnreadable, packetFrames, shownIndices } from '../../src/engine/container-index.js';
 import {
   isobmffVideoPackets,
   tableOnFfmpegTimeline,
@@ -44,9 +45,9 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
       // ffprobe prints seconds to the microsecond; mediabunny keeps the exact fraction of the timescale.
       expect(table).not.toBeNull();
       expect(Math.abs(table!.startSec - full!.startSec)).toBeLessThan(2e-6);
-      expect(table!.frames.map((f) => f.key)).toEqual(full!.frames.map((f) => f.key));
-      table!.frames.forEach((f, i) =>
-        expect(Math.abs(f.time - full!.frames[i]!.time), `frame ${i}`).toBeLessThanOrEqual(0.002),
+      expect(framesOf(table!).map((f) => f.key)).toEqual(framesOf(full!).map((f) => f.key));
+      framesOf(table!).forEach((f, i) =>
+        expect(Math.abs(f.time - framesOf(full!)[i]!.time), `frame ${i}`).toBeLessThanOrEqual(0.002),
       );
       expect([table!.durationMs, table!.frameIntervalMs]).toEqual([full!.durationMs, full!.frameIntervalMs]);
     });
@@ -72,7 +73,7 @@ describe('MP4/MOV frame tables from the index, for ffmpeg.wasm', () => {
       { pts: 0, key: true },
       { pts: 0.04, key: false },
     ];
-    expect(tableOnFfmpegTimeline(packets, head)?.frames).toEqual([
+    expect(framesOf(tableOnFfmpegTimeline(packets, head)!)).toEqual([
       { time: 0, key: true },
       { time: 40, key: false },
       { time: 80, key: false },
@@ -123,7 +124,7 @@ describe('firstUnreadable', () => {
   });
 });
 
-describe('shownPackets', () => {
+describe('shown packets', () => {
   const packets = {
     pts: Float64Array.from([-0.08, -0.04, 0, 0.04, 0.08]),
     key: Uint8Array.from([1, 0, 0, 1, 0]),
@@ -131,14 +132,29 @@ describe('shownPackets', () => {
   };
 
   it('MP4 and MOV: packets before the edit list starts (negative times) are decoded but never shown', () => {
-    expect(shownPackets(packets, 5, true)).toEqual([
-      { pts: 0, key: false, index: 2 },
-      { pts: 0.04, key: true, index: 3 },
-      { pts: 0.08, key: false, index: 4 },
+    expect(Array.from(shownIndices(packets, 5, true))).toEqual([2, 3, 4]);
+    // The first shown packet is no key frame: the table starts at the first key frame shown, packet 3.
+    const indexed = packetFrames(packets, 5, true)!;
+    expect(framesOf(indexed.table)).toEqual([
+      { time: 0, key: true },
+      { time: 40, key: false },
     ]);
+    expect(Array.from(indexed.source)).toEqual([3, 4]);
+  });
+
+  it('maps each frame of the table to its packet in decode order, B-frames included', () => {
+    // I P B B in decode order: presentation order is packets 0, 2, 3, 1.
+    const bframes = {
+      pts: Float64Array.from([0, 0.12, 0.04, 0.08]),
+      key: Uint8Array.from([1, 0, 0, 0]),
+      duration: new Float64Array(4).fill(0.04),
+    };
+    const indexed = packetFrames(bframes, 4, false)!;
+    expect(Array.from(indexed.table.times)).toEqual([0, 40, 80, 120]);
+    expect(Array.from(indexed.source)).toEqual([0, 2, 3, 1]);
   });
 
   it('other containers show every readable packet, and none past a cut', () => {
-    expect(shownPackets(packets, 3, false).map((p) => p.index)).toEqual([0, 1, 2]);
+    expect(Array.from(shownIndices(packets, 3, false))).toEqual([0, 1, 2]);
   });
 });

@@ -39,9 +39,10 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
   };
   const source: FrameSource = {
     probe() {
-      const frames = Array.from({ length: 100 }, (_, n) => ({ time: n * FRAME_MS, key: n % 25 === 0 }));
+      const times = Float64Array.from({ length: 100 }, (_, n) => n * FRAME_MS);
+      const keys = Uint8Array.from({ length: 100 }, (_, n) => (n % 25 === 0 ? 1 : 0));
       return Promise.resolve({
-        table: { startSec: 0, frames, durationMs: 4000, frameIntervalMs: FRAME_MS },
+        table: { startSec: 0, times, keys, durationMs: 4000, frameIntervalMs: FRAME_MS },
         source: {
           codedWidth: 9,
           codedHeight: 8,
@@ -85,16 +86,25 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
  * A sheet drawer that records what was drawn where, and "encodes" each sheet as the list of its cells, typed as
  * `type(sheet)` says (the right type for the job's format unless told otherwise).
  */
-function fakeSink(type?: (sheet: number) => string): SheetSink & { sheets: string[][]; format: SpriteFormat } {
+function fakeSink(
+  type?: (sheet: number) => string,
+): SheetSink & { sheets: string[][]; format: SpriteFormat; pictures: number[] } {
   let current: string[] = [];
   const sheets: string[][] = [];
+  const pictures: number[] = [];
   return {
     sheets,
+    pictures,
     encoder: 'canvas',
     format: 'jpg',
     draw(k, frame) {
       current.push(`${k}@${frame.time}`);
       return { x: k * 10, y: 0, w: 9, h: 8 };
+    },
+    picture(frame) {
+      pictures.push(frame.time);
+      // Stands in for the bitmap: the frame's time says which frame it was made from.
+      return Promise.resolve({ fromTime: frame.time } as unknown as ImageBitmap);
     },
     finish() {
       sheets.push(current);
@@ -113,6 +123,7 @@ async function run(
   sink = fakeSink(),
   made = (f: SpriteFormat) => FORMAT_MIME[f],
   stallTimeoutMs = 60_000,
+  tiles = false,
 ) {
   const events: EngineEvent[] = [];
   /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
@@ -129,6 +140,7 @@ async function run(
       ffmpegWorkerURL: 'http://x/ffmpeg.worker.js',
       wasmURL: 'http://x/ffmpeg-core.wasm',
     },
+    tiles,
   };
   const summary = await runJob(job, {
     openSource: (open) => {
@@ -146,7 +158,7 @@ async function run(
   });
   const sheets = events.flatMap((e) => (e.type === 'sheet' ? [e.sheet] : []));
   const progress = events.flatMap((e) => (e.type === 'progress' ? [e.fraction] : []));
-  return { summary, sheets, progress, sink, timeline };
+  return { summary, sheets, progress, sink, timeline, events };
 }
 
 describe('runJob', () => {
@@ -171,6 +183,34 @@ describe('runJob', () => {
     });
     expect(fake.calls.closed).toBe(1);
     expect(fake.calls.opened.map((o) => o.keyOnly)).toEqual([false]);
+  });
+
+  it('sends every tile with its time, cell and picture before its sheet, only when asked to', async () => {
+    const asked = await run({ f: 'png', inter: 400, tw: 3, th: 2 }, fakeSource(), fakeSink(), undefined, 60_000, true);
+    const order = asked.events.flatMap((e) =>
+      e.type === 'tile' ? [`tile ${e.drawn.index}`] : e.type === 'sheet' ? [`sheet ${e.sheet.index}`] : [],
+    );
+    // 10 tiles: two full sheets of 6, a last one of 4.
+    expect(order).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((i) => `tile ${i}`),
+      'sheet 0',
+      ...[6, 7, 8, 9].map((i) => `tile ${i}`),
+      'sheet 1',
+    ]);
+    const drawn = asked.events.flatMap((e) => (e.type === 'tile' ? [e.drawn] : []));
+    const sheetTiles = asked.sheets.flatMap((s) => s.tiles);
+    drawn.forEach((d, i) => {
+      // The same tile the sheet lists, in the cell its index says, with the picture of its own frame.
+      expect(d.tile).toEqual(sheetTiles[i]);
+      expect([d.column, d.row]).toEqual([i % 3, Math.floor((i % 6) / 3)]);
+      expect([d.sheetWidth, d.sheetHeight]).toEqual([asked.sheets[0]!.width, asked.sheets[0]!.height]);
+      expect(d.image).toEqual({ fromTime: d.tile.time });
+    });
+
+    const silent = await run({ f: 'png', inter: 400, tw: 3, th: 2 }, fakeSource());
+    expect(silent.events.some((e) => e.type === 'tile')).toBe(false);
+    expect(silent.sink.pictures).toEqual([]);
+    expect(silent.sheets.flatMap((s) => s.tiles)).toEqual(sheetTiles);
   });
 
   it('progress follows the frames decoded across all sheets: encoding a sheet mid-job never jumps it', async () => {

@@ -35,6 +35,7 @@ const ROOT_EXPORTS = [
   'SpriteResult',
   'SpriteObjectUrls',
   'SpriteSheet',
+  'TileDrawn',
   'SpriteProgress',
   'SpritePhase',
   'Tile',

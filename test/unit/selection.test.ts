@@ -12,7 +12,8 @@ import {
   selectKey,
   type Capture,
 } from '../../src/core/selection.js';
-import type { FrameInfo } from '../../src/core/frame-table.js';
+import { buildFrameTable, type FrameInfo, type FrameTable } from '../../src/core/frame-table.js';
+import type { SelectionFacts } from '../../src/core/selection.js';
 
 const opts = (o: Partial<SpriteOptions> = {}) => resolveOptions({ f: 'jpg', ...o });
 const times = (c: Capture[]) => c.map((x) => x.time);
@@ -21,36 +22,49 @@ const times = (c: Capture[]) => c.map((x) => x.time);
 function cfr(n: number, step: number, gop = 25): FrameInfo[] {
   return Array.from({ length: n }, (_, i) => ({ time: i * step, key: i % gop === 0 }));
 }
+/** A frame table of `frames` (in time order) with the given facts. */
+function table(frames: FrameInfo[], facts: SelectionFacts): FrameTable {
+  return {
+    startSec: 0,
+    times: Float64Array.from(frames, (f) => f.time),
+    keys: Uint8Array.from(frames, (f) => (f.key ? 1 : 0)),
+    ...facts,
+  };
+}
 const fps25 = cfr(125, 40); // 5 s at 25 fps, key every 1 s
 const facts25 = { durationMs: 5000, frameIntervalMs: 40 };
 
 describe('inter (SPEC §3.1)', () => {
   it('captures the frame at ss, ss+inter, … while before the end', () => {
-    const c = selectInter(fps25, opts({ inter: 1000 }), facts25);
+    const c = selectInter(table(fps25, facts25), opts({ inter: 1000 }));
     expect(times(c)).toEqual([0, 1000, 2000, 3000, 4000]);
     expect(c.map((x) => x.target)).toEqual([0, 1000, 2000, 3000, 4000]);
   });
 
   it('takes the frame on screen (the last one at or before the target) between frames', () => {
-    expect(times(selectInter(fps25, opts({ inter: 1010 }), facts25))).toEqual([0, 1000, 2000, 3000, 4040]);
+    expect(times(selectInter(table(fps25, facts25), opts({ inter: 1010 })))).toEqual([0, 1000, 2000, 3000, 4040]);
   });
 
   it('starts at ss; when the frame on screen at ss began before ss, takes the first frame at or after ss', () => {
-    expect(times(selectInter(fps25, opts({ ss: 1000, inter: 1500 }), facts25))).toEqual([1000, 2480, 4000]);
+    expect(times(selectInter(table(fps25, facts25), opts({ ss: 1000, inter: 1500 })))).toEqual([1000, 2480, 4000]);
     // ss = 1010: the frame at 1000 is on screen but starts before ss → 1040.
-    expect(times(selectInter(fps25, opts({ ss: 1010, inter: 1000 }), facts25))).toEqual([1040, 2000, 3000, 4000]);
+    expect(times(selectInter(table(fps25, facts25), opts({ ss: 1010, inter: 1000 })))).toEqual([
+      1040, 2000, 3000, 4000,
+    ]);
   });
 
   it('captures every frame from ss when inter is 0 or below the frame interval', () => {
     expect(interTargets(opts({ inter: 0 }), facts25)).toBe('every');
     expect(interTargets(opts({ inter: 39 }), facts25)).toBe('every');
     expect(interTargets(opts({ inter: 40 }), facts25)).not.toBe('every');
-    expect(times(selectInter(fps25, opts({ ss: 4800, inter: 10 }), facts25))).toEqual([4800, 4840, 4880, 4920, 4960]);
+    expect(times(selectInter(table(fps25, facts25), opts({ ss: 4800, inter: 10 })))).toEqual([
+      4800, 4840, 4880, 4920, 4960,
+    ]);
   });
 
   it('stops after num captures', () => {
-    expect(times(selectInter(fps25, opts({ inter: 500, num: 3 }), facts25))).toEqual([0, 480, 1000]); // 500 falls between 480 and 520
-    expect(selectInter(fps25, opts({ num: 7 }), facts25)).toHaveLength(7);
+    expect(times(selectInter(table(fps25, facts25), opts({ inter: 500, num: 3 })))).toEqual([0, 480, 1000]); // 500 falls between 480 and 520
+    expect(selectInter(table(fps25, facts25), opts({ num: 7 }))).toHaveLength(7);
   });
 
   it('gives the same result for frames in decode order (B-frames) as in presentation order', () => {
@@ -62,44 +76,49 @@ describe('inter (SPEC §3.1)', () => {
       else decodeOrder.push(...group);
     }
     expect(decodeOrder.map((f) => f.time)).not.toEqual(fps25.map((f) => f.time));
+    // The frame table puts them in time order, whatever order the demuxer lists them in.
+    const rows = (frames: FrameInfo[]) => frames.map((f) => ({ pts: f.time / 1000, key: f.key }));
+    const fromDecodeOrder = buildFrameTable(rows(decodeOrder))!;
+    expect(Array.from(fromDecodeOrder.times)).toEqual(fps25.map((f) => f.time));
     for (const o of [opts({ inter: 330 }), opts({ m: 'avg', num: 9 }), opts({ m: 'key' })]) {
-      expect(selectFrames(decodeOrder, o, facts25)).toEqual(selectFrames(fps25, o, facts25));
+      expect(selectFrames(fromDecodeOrder, o)).toEqual(selectFrames(buildFrameTable(rows(fps25))!, o));
+      expect(selectFrames(fromDecodeOrder, o)).toEqual(selectFrames(table(fps25, facts25), o));
     }
   });
 
   it('works on a stream whose first frame is at a non-zero time once times count from it', () => {
     const absolute = fps25.map((f) => ({ ...f, time: f.time + 1400 }));
     const relative = absolute.map((f) => ({ ...f, time: f.time - absolute[0]!.time }));
-    expect(times(selectInter(relative, opts({ inter: 1000 }), facts25))).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(times(selectInter(table(relative, facts25), opts({ inter: 1000 })))).toEqual([0, 1000, 2000, 3000, 4000]);
   });
 
   it('captures a frame once when a VFR gap covers several targets', () => {
     // 0, 100, 200, then a 2.3 s gap to 2500, then 2600…
     const vfr: FrameInfo[] = [0, 100, 200, 2500, 2600, 2700].map((time, i) => ({ time, key: i === 0 }));
-    const c = selectInter(vfr, opts({ inter: 500 }), { durationMs: 2800, frameIntervalMs: 100 });
+    const c = selectInter(table(vfr, { durationMs: 2800, frameIntervalMs: 100 }), opts({ inter: 500 }));
     // Targets 0, 500, 1000, 1500, 2000 → 0, 200, 200 (again), 200, 200; 2500 → 2500.
     expect(times(c)).toEqual([0, 200, 2500]);
     expect(c.map((x) => x.target)).toEqual([0, 500, 2500]);
   });
 
   it('rejects ss at or past the end', () => {
-    expect(() => selectInter(fps25, opts({ ss: 5000 }), facts25)).toThrow(
+    expect(() => selectInter(table(fps25, facts25), opts({ ss: 5000 }))).toThrow(
       expect.objectContaining({ code: 'START_PAST_END', param: 'ss' }),
     );
-    expect(() => selectInter(fps25, opts({ ss: 4999 }), facts25)).not.toThrow();
+    expect(() => selectInter(table(fps25, facts25), opts({ ss: 4999 }))).not.toThrow();
   });
 });
 
 describe('key (SPEC §3.2)', () => {
   it('takes every key frame at or after ss, up to num', () => {
-    expect(times(selectKey(fps25, opts({ m: 'key' }), facts25))).toEqual([0, 1000, 2000, 3000, 4000]);
-    expect(times(selectKey(fps25, opts({ m: 'key', ss: 1000 }), facts25))).toEqual([1000, 2000, 3000, 4000]);
-    expect(times(selectKey(fps25, opts({ m: 'key', ss: 1001, num: 2 }), facts25))).toEqual([2000, 3000]);
+    expect(times(selectKey(table(fps25, facts25), opts({ m: 'key' })))).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(times(selectKey(table(fps25, facts25), opts({ m: 'key', ss: 1000 })))).toEqual([1000, 2000, 3000, 4000]);
+    expect(times(selectKey(table(fps25, facts25), opts({ m: 'key', ss: 1001, num: 2 })))).toEqual([2000, 3000]);
   });
 
   it('ignores inter and rejects ss past the end', () => {
-    expect(selectKey(fps25, opts({ m: 'key', inter: 2000 }), facts25)).toHaveLength(5);
-    expect(() => selectKey(fps25, opts({ m: 'key', ss: 6000 }), facts25)).toThrow(
+    expect(selectKey(table(fps25, facts25), opts({ m: 'key', inter: 2000 }))).toHaveLength(5);
+    expect(() => selectKey(table(fps25, facts25), opts({ m: 'key', ss: 6000 }))).toThrow(
       expect.objectContaining({ code: 'START_PAST_END' }),
     );
   });
@@ -113,18 +132,18 @@ describe('avg (SPEC §3.3)', () => {
 
   it('captures the frame on screen at each target', () => {
     // 1000 + 1333.33 = 2333.33 → frame 2320; 3666.67 → 3640.
-    expect(times(selectAvg(fps25, opts({ m: 'avg', num: 3, ss: 1000 }), facts25))).toEqual([1000, 2320, 3640]);
+    expect(times(selectAvg(table(fps25, facts25), opts({ m: 'avg', num: 3, ss: 1000 })))).toEqual([1000, 2320, 3640]);
   });
 
   it('defaults to one full sheet (tw·th)', () => {
     expect(
-      selectAvg(cfr(1000, 10), opts({ m: 'avg', tw: 3, th: 2 }), { durationMs: 10000, frameIntervalMs: 10 }),
+      selectAvg(table(cfr(1000, 10), { durationMs: 10000, frameIntervalMs: 10 }), opts({ m: 'avg', tw: 3, th: 2 })),
     ).toHaveLength(6);
   });
 
   it('captures fewer frames than num when the video has fewer, never a frame twice', () => {
     const few = cfr(4, 250);
-    const c = selectAvg(few, opts({ m: 'avg', num: 10 }), { durationMs: 1000, frameIntervalMs: 250 });
+    const c = selectAvg(table(few, { durationMs: 1000, frameIntervalMs: 250 }), opts({ m: 'avg', num: 10 }));
     expect(times(c)).toEqual([0, 250, 500, 750]);
   });
 });
@@ -132,10 +151,25 @@ describe('avg (SPEC §3.3)', () => {
 describe('dhash candidates and dispatch', () => {
   it('gives dhash candidates taken as in inter mode over the whole video: num limits the frames kept, not the candidates', () => {
     const o = { inter: 1000, ss: 200 };
-    const all = selectInter(fps25, opts({ m: 'inter', ...o }), facts25);
+    const all = selectInter(table(fps25, facts25), opts({ m: 'inter', ...o }));
     expect(all.length).toBeGreaterThan(3);
-    expect(selectFrames(fps25, opts({ m: 'dhash', ...o }), facts25)).toEqual(all);
-    expect(selectFrames(fps25, opts({ m: 'dhash', ...o, num: 3 }), facts25)).toEqual(all);
+    expect(selectFrames(table(fps25, facts25), opts({ m: 'dhash', ...o }))).toEqual(all);
+    expect(selectFrames(table(fps25, facts25), opts({ m: 'dhash', ...o, num: 3 }))).toEqual(all);
+  });
+});
+
+describe('a table of key frames alone', () => {
+  it('serves key mode, and no mode that needs every frame', () => {
+    const keys = {
+      ...table(
+        fps25.filter((f) => f.key),
+        facts25,
+      ),
+      keyFramesOnly: true,
+    };
+    expect(times(selectFrames(keys, opts({ m: 'key', ss: 1000 })))).toEqual([1000, 2000, 3000, 4000]);
+    for (const m of ['inter', 'avg', 'dhash'] as const)
+      expect(() => selectFrames(keys, opts({ m }))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 

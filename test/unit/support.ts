@@ -2,6 +2,7 @@
 
 import { expect } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
+import type { FrameInfo, FrameTable } from '../../src/core/frame-table.js';
 
 /** Runs `fn`, which must throw a SpriteError, and returns that error for closer checks. */
 export function errorOf(fn: () => unknown): SpriteError {
@@ -12,4 +13,9 @@ export function errorOf(fn: () => unknown): SpriteError {
     return e as SpriteError;
   }
   throw new Error('expected a SpriteError, nothing was thrown');
+}
+
+/** A frame table's frames as one object each: easier to compare in tests than its two typed arrays. */
+export function framesOf(table: Pick<FrameTable, 'times' | 'keys'>): FrameInfo[] {
+  return Array.from(table.times, (time, i) => ({ time, key: table.keys[i] === 1 }));
 }

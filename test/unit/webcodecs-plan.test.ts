@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseSar, recoverSar, simplestRatio } from '../../src/engine/webcodecs/aspect.js';
 import { findSps, spsSar } from '../../src/engine/webcodecs/h264-sps.js';
 import { planRuns } from '../../src/engine/webcodecs/decode-plan.js';
-import { hevcTopTemporalId, isNonReference, nalFraming, nalUnits } from '../../src/engine/webcodecs/nal.js';
+import { hevcTopTemporalId, isIdr, isNonReference, nalFraming, nalUnits } from '../../src/engine/webcodecs/nal.js';
 
 describe('planRuns', () => {
   // Decode order: key every 5 packets.
@@ -50,6 +50,25 @@ function au(...headers: number[][]): Uint8Array {
   for (const h of headers) out.push(0, 0, 0, h.length + 1, ...h, 0x88);
   return Uint8Array.from(out);
 }
+
+describe('isIdr', () => {
+  const four = { lengthSize: 4 } as const;
+  const hevc = (type: number) => [type << 1, 1];
+
+  it('H.264: only IDR slices (type 5), never a non-IDR I picture', () => {
+    expect(isIdr('avc', au([0x09], [0x67], [0x68], [0x65]), four)).toBe(true); // AUD, SPS, PPS, IDR
+    expect(isIdr('avc', au([0x41]), four)).toBe(false); // a non-IDR slice, whatever its type
+    expect(isIdr('avc', au([0x65], [0x41]), four)).toBe(false); // a picture not all IDR
+    expect(isIdr('avc', au([0x06]), four)).toBe(false); // no picture
+  });
+
+  it('HEVC: IDR_W_RADL and IDR_N_LP; a CRA (its leading pictures may refer to the GOP before) is not', () => {
+    expect(isIdr('hevc', au(hevc(35), hevc(19)), four)).toBe(true);
+    expect(isIdr('hevc', au(hevc(20)), four)).toBe(true);
+    expect(isIdr('hevc', au(hevc(21)), four)).toBe(false); // CRA
+    expect(isIdr('hevc', au(hevc(1)), four)).toBe(false);
+  });
+});
 
 describe('isNonReference', () => {
   const four = { lengthSize: 4 } as const;

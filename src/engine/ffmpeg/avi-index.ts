@@ -10,7 +10,7 @@
 // codecs with B-frames, packed B-frames, empty chunks with B-frames, a start offset, a file cut before its index
 // ends) gives null, and the engine scans the packets as before.
 
-import { buildFrameTable, roundMs, type FrameTable } from '../../core/frame-table.js';
+import { buildFrameTable, indexFrames, roundMs, type FrameTable } from '../../core/frame-table.js';
 
 /** Reads bytes `[start, end)` of the file (fewer at its end). */
 export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
@@ -172,7 +172,7 @@ export async function aviFrames(
   const firstShown = shownAt[0]!;
   const pts = (slot: number) => ((slot + 1) * scale) / rate;
   const keys = new Set(shownAt);
-  const table = buildFrameTable(entries.map((_, n) => ({ pts: pts(n), key: keys.has(n) })));
+  const table = indexFrames(entries.length, pts, (n) => keys.has(n))?.table ?? null;
   if (!table || all) return table && { table, keysBefore: null };
 
   const timeOf = (slot: number) => roundMs((pts(slot) - table.startSec) * 1000);

@@ -125,7 +125,7 @@ export class FfmpegSource implements FrameSource {
         this.frameTable = 'decode';
       }
     }
-    if (!table || table.frames.length === 0) {
+    if (!table || table.times.length === 0) {
       throw classify(
         main.log,
         new SpriteError('DECODE_FAILED', 'No video frame could be read from the file: it may be truncated or corrupt.'),
@@ -233,7 +233,7 @@ export class FfmpegSource implements FrameSource {
     };
     const keyTimes = this.keysBefore
       ? await this.keysBefore(req.times)
-      : table.frames.filter((f) => f.key).map((f) => f.time);
+      : Array.from(table.times.filter((_, i) => table.keys[i] === 1));
     const { width, height } = req.placement.crop;
     const frameBytes = width * height * 4;
     const decoders = 1 + this.extras.length;

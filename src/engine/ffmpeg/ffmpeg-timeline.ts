@@ -2,8 +2,8 @@
 // ffprobe's packet list (which reads the whole file) only when their first packets agree with ffprobe's exactly.
 
 import { BlobSource, EncodedPacketSink, Input, MP4, QTFF } from 'mediabunny';
-import { buildFrameTable, type FrameTable, type TimedFrame } from '../../core/frame-table.js';
-import { firstUnreadable, listPackets, shownPackets, type PacketIndex } from '../container-index.js';
+import type { FrameTable, TimedFrame } from '../../core/frame-table.js';
+import { firstUnreadable, listPackets, packetFrames, shownIndices, type PacketIndex } from '../container-index.js';
 
 /** Packets ffprobe reads to check that a container index gives ffmpeg's timeline. */
 export const TIMELINE_CHECK_PACKETS = 8;
@@ -40,16 +40,18 @@ export async function isobmffVideoPackets(blob: Blob, trackId: number): Promise<
  * 2026-11-26); ffmpeg's execs select frames by exact pts, so any difference means null.
  */
 export function tableOnFfmpegTimeline(packets: PacketIndex, head: readonly TimedFrame[]): FrameTable | null {
-  const rows = shownPackets(packets, packets.pts.length, true);
+  const shown = shownIndices(packets, packets.pts.length, true);
   const checked = head.slice(0, TIMELINE_CHECK_PACKETS);
   const same =
     checked.length > 0 &&
-    checked.every(
-      (h, i) =>
+    checked.every((h, i) => {
+      const p = shown[i];
+      return (
         h.pts !== null &&
-        rows[i] !== undefined &&
-        Math.abs(h.pts - rows[i].pts!) < PRINTED_PRECISION_S &&
-        h.key === rows[i].key,
-    );
-  return same ? buildFrameTable(rows) : null;
+        p !== undefined &&
+        Math.abs(h.pts - packets.pts[p]!) < PRINTED_PRECISION_S &&
+        h.key === (packets.key[p] === 1)
+      );
+    });
+  return same ? (packetFrames(packets, packets.pts.length, true)?.table ?? null) : null;
 }

@@ -74,6 +74,32 @@ export function isNonReference(
   return pictures > 0;
 }
 
+/**
+ * True when every picture (VCL) NAL unit of the access unit is an IDR picture: H.264 type 5, HEVC IDR_W_RADL and
+ * IDR_N_LP (19, 20). An IDR clears the decoder's references, so that decoding can jump to it without a flush; a CRA
+ * or an H.264 I picture that is not IDR does not (its leading pictures may refer to the GOP before). False when the
+ * unit holds no picture or cannot be read.
+ */
+export function isIdr(codec: 'avc' | 'hevc', data: Uint8Array, framing: NalFraming): boolean {
+  let pictures = 0;
+  for (const { offset, length } of nalUnits(data, framing)) {
+    const header = data[offset]!;
+    if (codec === 'avc') {
+      const type = header & 31;
+      if (type < 1 || type > 5) continue;
+      pictures++;
+      if (type !== 5) return false;
+    } else {
+      if (length < 2) continue;
+      const type = (header >> 1) & 63;
+      if (type > 31) continue;
+      pictures++;
+      if (type !== 19 && type !== 20) return false;
+    }
+  }
+  return pictures > 0;
+}
+
 /** The highest temporal sub-layer id an HEVC stream uses, from its hvcC (numTemporalLayers − 1); 0 when unknown. */
 export function hevcTopTemporalId(description: Uint8Array | undefined): number {
   if (!description || description.length < 22) return 0;

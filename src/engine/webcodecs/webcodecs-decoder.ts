@@ -19,8 +19,15 @@ import {
   type InputVideoTrack,
 } from 'mediabunny';
 import { SpriteError } from '../../core/errors.js';
-import { buildFrameTable, roundMs, sourceInfo, type FrameTable } from '../../core/frame-table.js';
-import { firstUnreadable, listPackets, shownPackets, type PacketIndex } from '../container-index.js';
+import { keyFrameTable, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import {
+  firstUnreadable,
+  keyFrameIndex,
+  listPackets,
+  packetFrames,
+  type KeyFrameIndex,
+  type PacketIndex,
+} from '../container-index.js';
 import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
 import { readRange } from '../input.js';
 import { chooseSar } from './aspect.js';
@@ -164,32 +171,28 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
     }
     return declined('its video codec is not one WebCodecs decodes', 'UNSUPPORTED_CODEC');
   }
-  // An MP4 or MOV index says where every frame's bytes are (and listing it reads no frame data): when not even the
+  // An MP4 or MOV index says where every frame's bytes are (and reading it reads no frame data): when not even the
   // first frame's are in the file, no decoder can show anything. Checked before the browser's decoder is asked, so
   // that it is said at once in a browser that cannot decode the codec too. (Other containers are walked packet by
   // packet, later; ffmpeg may resync past damage that stops that walk.)
-  let indexed: PacketIndex | null = null;
   if (isobmff) {
-    const packets = await listPackets(new EncodedPacketSink(track));
-    // The first packet only (near the index): where the rest stops is found later, if WebCodecs takes the file.
-    const first = {
-      pts: packets.pts.subarray(0, 1),
-      key: packets.key.subarray(0, 1),
-      duration: packets.duration.subarray(0, 1),
+    const sink = new EncodedPacketSink(track);
+    const first = await sink.getFirstPacket({ metadataOnly: true });
+    const head: PacketIndex | null = first && {
+      pts: Float64Array.of(first.timestamp),
+      key: Uint8Array.of(first.type === 'key' ? 1 : 0),
+      duration: Float64Array.of(first.duration),
     };
-    if (packets.pts.length > 0 && (await firstUnreadable(new EncodedPacketSink(track), first)) === 0) {
+    if (head && (await firstUnreadable(sink, head)) === 0) {
       return ruledOut(
         'the data of its first frame is not in the file',
         new SpriteError(
           'DECODE_FAILED',
           'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).',
-          {
-            details: { planned: packets.pts.length, from: 'container' },
-          },
+          { details: { from: 'container' } },
         ),
       );
     }
-    indexed = packets;
   }
   // Only now: what the container rules out is said at once even where WebCodecs is missing.
   if (typeof VideoDecoder === 'undefined')
@@ -201,12 +204,11 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
   const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
 
-  const packets = indexed ?? (await listPackets(new EncodedPacketSink(track)));
-  if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
-  const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
-  const probed = frameTable(packets, readable, isobmff);
-  if (!probed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
-  const claimedMs = await claimedDuration(track, packets, probed.table);
+  // A key-mode job on an MP4 or MOV needs the sync samples alone, not a table of every frame.
+  const keyIndex = isobmff && options.keyOnly ? await keyFrameIndex(new EncodedPacketSink(track)) : null;
+  const probed = keyIndex ? keyFramesProbed(keyIndex) : await allFramesProbed(track, isobmff);
+  if ('error' in probed) return probed;
+  const claimedMs = await claimedDuration(track, probed.endSec, probed.table);
   const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
   // A cut Matroska file loses its whole last cluster here, where ffmpeg.wasm still shows its frames.
   if (cut && options.othersFollow)
@@ -230,7 +232,6 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
     },
     probed.table,
   );
-  // MP4 and MOV list every sample in their index; other containers are walked packet by packet (headers only).
   return {
     input: demuxed,
     track,
@@ -239,10 +240,13 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
       (codec === 'avc' || codec === 'hevc') && framing
         ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 }
         : null,
-    ...probed,
+    table: probed.table,
+    packets: probed.packets,
+    packetOf: probed.packetOf,
+    readable: probed.readable,
     facts,
     truncatedFromMs: cut ? claimedMs : null,
-    frameTable: isobmff ? 'index' : 'packets',
+    frameTable: probed.frameTable,
     reason: options.chosenBecause ?? `the browser decodes ${facts.codec} natively (WebCodecs)`,
   };
 }
@@ -286,35 +290,55 @@ async function avcSar(
   return sps ? spsSar(sps) : null;
 }
 
-/**
- * The frame table of the readable packets. In MP4 and MOV, frames before an edit list's start have negative times:
- * they are decoded (later frames refer to them) but never shown, so they are not frames of the video.
- */
-function frameTable(
-  packets: PacketIndex,
-  readable: number,
-  isobmff: boolean,
-): Pick<OpenedTrack, 'table' | 'packets' | 'indexOf' | 'readable'> | null {
-  const rows = shownPackets(packets, readable, isobmff);
-  const table = buildFrameTable(rows);
-  if (!table) return null;
-  const indexOf = new Map<number, number>();
-  for (const row of rows) indexOf.set(roundMs((row.pts! - table.startSec) * 1000), row.index);
-  return { table, packets, indexOf, readable };
+/** The frame table and the packets a job's frames are found among, as read at open. */
+interface Probed extends Pick<OpenedTrack, 'table' | 'packets' | 'packetOf' | 'readable' | 'frameTable'> {
+  /** Where the last frame ends by its own duration, s on the container's timeline. */
+  endSec: number;
+}
+
+/** A key-mode job's table: the key frames are its packets, each its own run. */
+function keyFramesProbed(index: KeyFrameIndex): Probed {
+  const { keys } = index;
+  return {
+    table: keyFrameTable(keys.pts, index.frameCount, index.lastSec),
+    packets: keys,
+    packetOf: Int32Array.from(keys.pts, (_, i) => i),
+    readable: keys.pts.length,
+    frameTable: 'sync-samples',
+    endSec: index.endSec,
+  };
 }
 
 /**
- * Where the video track's header says it ends, ms from the first frame; null when it does not say. (The audio may
- * run longer: only the video counts, SPEC §3.)
+ * Every packet's time and key flag, and the frame table of those whose data is in the file. In MP4 and MOV, frames
+ * before an edit list's start have negative times: they are decoded (later frames refer to them) but never shown, so
+ * they are not frames of the video. MP4 and MOV list every sample in their index; other containers are walked packet
+ * by packet (headers only).
  */
-async function claimedDuration(
-  track: InputVideoTrack,
-  packets: PacketIndex,
-  table: FrameTable,
-): Promise<number | null> {
-  let end = -Infinity;
-  for (let i = 0; i < packets.pts.length; i++) end = Math.max(end, packets.pts[i]! + packets.duration[i]!);
+async function allFramesProbed(track: InputVideoTrack, isobmff: boolean): Promise<Probed | Declined> {
+  const packets = await listPackets(new EncodedPacketSink(track));
+  if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
+  const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
+  const indexed = packetFrames(packets, readable, isobmff);
+  if (!indexed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
+  let endSec = -Infinity;
+  for (let i = 0; i < packets.pts.length; i++) endSec = Math.max(endSec, packets.pts[i]! + packets.duration[i]!);
+  return {
+    table: indexed.table,
+    packets,
+    packetOf: indexed.source,
+    readable,
+    frameTable: isobmff ? 'index' : 'packets',
+    endSec,
+  };
+}
+
+/**
+ * Where the video track's header says it ends, ms from the first frame, given where its last frame ends (`endSec`);
+ * null when neither says. (The audio may run longer: only the video counts, SPEC §3.)
+ */
+async function claimedDuration(track: InputVideoTrack, endSec: number, table: FrameTable): Promise<number | null> {
   const metadata = await track.getDurationFromMetadata().catch(() => null);
-  const claimed = Math.max(end, metadata ?? -Infinity);
+  const claimed = Math.max(endSec, metadata ?? -Infinity);
   return Number.isFinite(claimed) ? (claimed - table.startSec) * 1000 : null;
 }
