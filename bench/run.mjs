@@ -3,6 +3,7 @@
 // Prints two tables and writes bench/results/<timestamp>.json. Targets are reported, never asserted.
 //
 // BENCH_REPS=n (3), BENCH_JOBS=a,c1 (a subset; the targets need the full set), BENCH_BASELINES=0 (our side only),
+// BENCH_WASM=0 (the CLI's commands, not the plain ffmpeg.wasm one),
 // BENCH_DECODERS=n (ffmpeg.wasm decoders), BENCH_WASM_LIMIT_S=s (300), BENCH_LONG=0 (skip the long and big inputs:
 // the 2-hour film and the 1 and 5 GiB AVI and MPEG-TS files take 25 GB of disk in bench/.cache/), BENCH_LOOPS=0 (skip
 // our WebCodecs decode loop against mediabunny's samplesAtTimestamps), BENCH_PORT=n (4180).
@@ -22,6 +23,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 4180);
 const LOOPS = process.env.BENCH_LOOPS !== '0';
 const only = process.env.BENCH_JOBS?.split(',');
 const baselines = process.env.BENCH_BASELINES !== '0';
+// The plain command inside ffmpeg.wasm is the slowest baseline by far (minutes a job): BENCH_WASM=0 leaves it out.
+const wasmPlainRuns = baselines && process.env.BENCH_WASM !== '0';
 const DECODERS = process.env.BENCH_DECODERS ? Number(process.env.BENCH_DECODERS) : undefined;
 const LONG = process.env.BENCH_LONG !== '0';
 // A run of the plain ffmpeg.wasm command past this is stopped and counted as "over the limit" (a lower bound), so a
@@ -529,6 +532,10 @@ try {
       }
       runs.cliPlain.push(cliPlain(job));
       runs.cliBest.push(job.key ? cliKey(job) : job.targets ? cliExact(job) : NaN);
+      if (!wasmPlainRuns) {
+        console.log(line);
+        continue;
+      }
       // The naive command can crash or hang the core: record that with its last log lines, and go on in a new page.
       let timer;
       const limit = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), WASM_LIMIT_MS)));

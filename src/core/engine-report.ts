@@ -5,12 +5,13 @@ export type EngineName = 'webcodecs' | 'ffmpeg';
 
 /**
  * How a job's frame table (every frame's time and key flag) was read: from the container's index, reading no frame
- * data (MP4/MOV sample tables, AVI indexes); from the index's sync samples alone, for a key-mode job on an MP4 or MOV
- * (the key frames' times, the frame count and the last frame: no table of every frame); by listing every packet,
- * which reads the whole file (MPEG-TS, Matroska, AVI without a usable index…); or by decoding every frame, for
- * streams that carry no times (raw H.264).
+ * data (MP4/MOV sample tables, AVI indexes); from that index without a table of every frame, on an MP4 or MOV, by
+ * the sync samples alone for a key-mode job (`sync-samples`) or by looking up the frame on screen at each target for
+ * an `inter`, `avg` or `dhash` job (`targets`), with the frame count and the last frame for the length; by listing
+ * every packet, which reads the whole file (MPEG-TS, Matroska, AVI without a usable index…); or by decoding every
+ * frame, for streams that carry no times (raw H.264).
  */
-export type FrameTableSource = 'index' | 'sync-samples' | 'packets' | 'decode';
+export type FrameTableSource = 'index' | 'sync-samples' | 'targets' | 'packets' | 'decode';
 
 /** WebCodecs failed mid-job and the next decoder made the rest. */
 export interface EngineFallback {

@@ -34,14 +34,18 @@ export interface FrameTable {
   /** Presentation time of the first decodable frame, in s on the container's timeline (SPEC §3 counts from here). */
   startSec: number;
   /**
-   * Every frame's presentation time, in ms from `startSec`, ascending and distinct; only the key frames' when
-   * `keyFramesOnly` (a key-mode job reads no more).
+   * Every frame's presentation time, in ms from `startSec`, ascending and distinct; only some frames' when `partial`
+   * says so.
    */
   times: Float64Array;
   /** 1 where the frame at the same index in `times` is a key frame, else 0. */
   keys: Uint8Array;
-  /** `times` lists the key frames alone; `durationMs` and `frameIntervalMs` still count every frame. */
-  keyFramesOnly?: boolean;
+  /**
+   * `times` lists only what one job needs, read from a container index without listing every frame: the key frames
+   * (`keys`, for key mode), or the frame on screen at each of the job's targets and the first frame from its start
+   * on (`targets`, for the job whose targets they are). `durationMs` and `frameIntervalMs` still count every frame.
+   */
+  partial?: 'keys' | 'targets';
   /** Where the last frame ends, from the first frame, in whole ms. */
   durationMs: number;
   /** Mean interval between frames in ms (the span of the frame times over the gaps); 0 for a single frame. */
@@ -146,7 +150,7 @@ export function keyFrameTable(keySecs: ArrayLike<number>, frameCount: number, la
     startSec,
     times,
     keys: new Uint8Array(times.length).fill(1),
-    keyFramesOnly: true,
+    partial: 'keys',
     ...timing(roundMs((lastSec - startSec) * 1000), frameCount),
   };
 }

@@ -181,8 +181,9 @@ export function lostTargets(
  * not the candidates: it keeps the `num` largest changes of the whole video.
  */
 export function selectFrames(table: FrameTable, opts: ResolvedOptions): Capture[] {
-  if (table.keyFramesOnly && opts.m !== 'key') {
-    throw new SpriteError('INTERNAL', `A table of key frames alone cannot serve m_${opts.m}: it needs every frame.`);
+  // A partial table answers only the job it was read for (see FrameTable.partial).
+  if (table.partial !== undefined && (table.partial === 'keys') !== (opts.m === 'key')) {
+    throw new SpriteError('INTERNAL', `A table of ${table.partial ?? 'every'} frame(s) cannot serve m_${opts.m}.`);
   }
   switch (opts.m) {
     case 'inter':

@@ -5,7 +5,7 @@
 
 import { type EncodedPacket, type EncodedPacketSink } from 'mediabunny';
 import { SpriteError } from '../core/errors.js';
-import { indexFrames, type IndexedFrameTable } from '../core/frame-table.js';
+import { indexFrames, roundMs, type IndexedFrameTable } from '../core/frame-table.js';
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
@@ -180,4 +180,80 @@ export async function keyFrameIndex(sink: EncodedPacketSink): Promise<KeyFrameIn
     lastSec: lastShown.timestamp,
     endSec: lastShown.timestamp + lastShown.duration,
   };
+}
+
+/** A packet by its decode-order number (mediabunny's sample number) and presentation time. */
+export interface NumberedPacket {
+  /** Decode-order number. */
+  seq: number;
+  /** Presentation time, s. */
+  pts: number;
+  /** A key packet. */
+  key: boolean;
+}
+
+/** The frames on screen at a job's targets, and the key packet each is decoded from. */
+export interface FramesAtTargets {
+  /** The frame on screen at each target, and the first frame from the first target on (see framesAtTargets). */
+  frames: NumberedPacket[];
+  /** The key packet each of `frames` is decoded from (by the frame's number). */
+  keyOf: Map<number, NumberedPacket>;
+}
+
+/**
+ * The frames a target-driven job (inter, avg, dhash) can take, from a sample table that lists every sample (see
+ * {@link keyFrameIndex}): for each target (ms from `startSec`, ascending, the first at the job's start), the last
+ * frame whose time, rounded to the µs as the frame table has it, is at or before it; and the first frame at or after
+ * the first target, which the job takes when nothing from its start on is on screen yet. Two lookups a target, plus a
+ * GOP's walk for that first frame: the same answers as the table of every frame, without listing it. Null when a
+ * lookup disagrees with the rounding (the caller lists every frame instead).
+ */
+export async function framesAtTargets(
+  sink: EncodedPacketSink,
+  startSec: number,
+  targets: readonly number[],
+): Promise<FramesAtTargets | null> {
+  const meta = { metadataOnly: true };
+  const frames = new Map<number, NumberedPacket>();
+  const keyOf = new Map<number, NumberedPacket>();
+  const numbered = (p: EncodedPacket): NumberedPacket => ({
+    seq: p.sequenceNumber,
+    pts: p.timestamp,
+    key: p.type === 'key',
+  });
+  const relMs = (pts: number) => roundMs((pts - startSec) * 1000);
+  const add = async (p: EncodedPacket) => {
+    if (frames.has(p.sequenceNumber)) return;
+    frames.set(p.sequenceNumber, numbered(p));
+    const key = p.type === 'key' ? p : await sink.getKeyPacket(p.timestamp, meta);
+    if (!key) throw new Error(`no key frame before ${p.timestamp} s`);
+    keyOf.set(p.sequenceNumber, numbered(key));
+  };
+  for (const t of targets) {
+    // Half a µs past the target: a frame whose time rounds to the target is on screen at it.
+    const p = await sink.getPacket(startSec + (t + 0.0005) / 1000, meta);
+    if (!p || p.timestamp < startSec) continue;
+    if (relMs(p.timestamp) > t) return null;
+    await add(p);
+  }
+  // The first frame at or after the first target, when the one on screen there started before it: the next frame
+  // shown, found among the packets decoded from the same key frame up to a reordering's reach past it.
+  const first = targets[0];
+  if (first !== undefined) {
+    const onScreen = await sink.getPacket(startSec + (first + 0.0005) / 1000, meta);
+    if (onScreen && relMs(onScreen.timestamp) < first) {
+      const from = keyOf.get(onScreen.sequenceNumber);
+      let next: EncodedPacket | null = null;
+      let p = from ? await sink.getKeyPacket(from.pts, meta) : null;
+      for (
+        ;
+        p && p.sequenceNumber <= onScreen.sequenceNumber + REORDER_PACKETS;
+        p = await sink.getNextPacket(p, meta)
+      ) {
+        if (p.timestamp > onScreen.timestamp && (!next || p.timestamp < next.timestamp)) next = p;
+      }
+      if (next) await add(next);
+    }
+  }
+  return { frames: [...frames.values()].sort((a, b) => a.pts - b.pts), keyOf };
 }

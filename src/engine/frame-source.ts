@@ -5,6 +5,7 @@ import type { EngineName, EngineReport } from '../core/engine-report.js';
 import type { SpriteError } from '../core/errors.js';
 import type { FrameTable } from '../core/frame-table.js';
 import type { FramePlacement } from '../core/geometry.js';
+import type { SelectionFacts } from '../core/selection.js';
 import type { VideoSourceInfo } from '../core/source.js';
 import type { EngineConfig } from '../protocol/engine-api.js';
 import type { JobInput } from './input.js';
@@ -50,6 +51,12 @@ export interface FrameRequest {
 export interface OpenOptions {
   /** The job decodes key frames only: the source may skip everything else, and plan its decoders for that. */
   keyOnly: boolean;
+  /**
+   * The job's target times, ms, once the video's start, length and frame interval are known (`inter`, `avg` and
+   * `dhash`; absent in key mode), or `'every'` frame: a decoder may list only the frames on screen at them instead
+   * of every frame (a `partial` table). Throws what choosing the targets throws (START_PAST_END).
+   */
+  targets?: ((facts: SelectionFacts) => readonly number[] | 'every') | undefined;
   /** The job's watchdog: the source reports signs of life (packets read, frames decoded, log lines) and its stage. */
   watch: Watch;
   /** Where the decoders' files are and how they decode (the generator's settings). */

@@ -6,7 +6,7 @@ import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from
 import { sheetFileName } from '../core/names.js';
 import { formatRefused, type ResolvedOptions, type SheetEncoder, type SpriteFormat } from '../core/options.js';
 import { progressReporter, type SpritePhase } from '../core/progress.js';
-import { lostTargets, selectFrames } from '../core/selection.js';
+import { avgTargets, interTargets, lostTargets, selectFrames } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
@@ -37,7 +37,7 @@ export interface SheetSink {
 /** What a job needs from its surroundings; the worker passes the real ones, unit tests fakes. */
 export interface JobDeps {
   /** Opens the input with a decoder (called once, when the load phase starts). */
-  openSource(options: Pick<OpenOptions, 'keyOnly' | 'watch'>): Promise<FrameSource>;
+  openSource(options: Pick<OpenOptions, 'keyOnly' | 'targets' | 'watch'>): Promise<FrameSource>;
   /** Makes the sheet drawer for the job's grid (frames land at `placement.dst` in their cells). */
   createSink(layout: SheetLayout, placement: FramePlacement, format: SpriteFormat, quality: number): SheetSink;
   /** The MIME type the sheet encoder really gives for `format` (checked before anything is decoded). */
@@ -180,7 +180,15 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
   // Before any decoder loads: a format this browser cannot encode is the caller's to change, at once.
   const refused = formatRefused(opts.f, await deps.encodedType(opts.f));
   if (refused) throw refused;
-  const source = await deps.openSource({ keyOnly: opts.m === 'key', watch });
+  const source = await deps.openSource({
+    keyOnly: opts.m === 'key',
+    // The same targets the selection below takes frames for (dhash's candidates are inter's).
+    targets:
+      opts.m === 'key'
+        ? undefined
+        : (facts) => (opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts)),
+    watch,
+  });
   try {
     void progress('load', 1);
     watch.stage('probe');

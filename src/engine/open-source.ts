@@ -8,7 +8,7 @@ import { isSource, type FrameDecoder, type FrameSource, type OpenOptions } from 
 import type { JobInput } from './input.js';
 
 /** What the job gives: the rest of {@link OpenOptions} is decided here. */
-export type JobOpenOptions = Pick<OpenOptions, 'keyOnly' | 'watch' | 'config'>;
+export type JobOpenOptions = Pick<OpenOptions, 'keyOnly' | 'targets' | 'watch' | 'config'>;
 
 /**
  * Opens `input` with the first of `decoders` that takes it (only the one named by `config.engine`, unless `auto`).

@@ -224,7 +224,10 @@ for (const file of BOTH) {
       // timeline is not ffmpeg's (the rotated fragmented file starts at 0 in one and at 83 ms in the other), ffmpeg.wasm
       // reads the packet list instead.
       const indexed = /\.(mp4|mov)$/.test(file) ? 'index' : 'packets';
-      expect(a.engine.frameTable).toBe(indexed);
+      // WebCodecs needs no table of every frame where the sample table lists every sample (not fragmented): it looks
+      // up the frame on screen at each target.
+      const whole = indexed === 'index' && !/fmp4/.test(file);
+      expect(a.engine.frameTable).toBe(whole ? 'targets' : indexed);
       expect(b.engine.frameTable).toBe(a.source.startTimeMs === b.source.startTimeMs ? indexed : 'packets');
       // The same frames, and the ones the CLI says are on screen at each target.
       expectTimes(
@@ -254,7 +257,7 @@ for (const file of BOTH) {
       expect(ka.engine.used === 'webcodecs' && ka.engine.decoded).toBe(ka.tiles.length);
       // An MP4 or MOV that is not fragmented gives key mode its sync samples alone, and the same length, interval and
       // start as the table of every frame.
-      expect(ka.engine.frameTable).toBe(indexed === 'index' && !/fmp4/.test(file) ? 'sync-samples' : indexed);
+      expect(ka.engine.frameTable).toBe(whole ? 'sync-samples' : indexed);
       expect(ka.source).toEqual(a.source);
     },
   );
@@ -300,7 +303,7 @@ test('a picture the plane placer leaves to the canvas (10-bit VP9) still matches
   for (const [i, db] of psnr.entries()) expect(db, `tile ${i}: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(35);
 });
 
-test('key mode from sync samples alone gives the table of every frame: B-frames, edit lists, frames before the first key', async ({
+test('sync samples for key mode, lookups at the targets for the others: the answers of the table of every frame (B-frames, edit lists, frames before the first key)', async ({
   page,
 }) => {
   const dir = mkdtempSync(join(tmpdir(), 'sync-samples-'));
@@ -326,10 +329,24 @@ test('key mode from sync samples alone gives the table of every frame: B-frames,
       kb.tiles.map((t) => t.time),
     );
     expect(ka.tiles.length, name).toBeGreaterThan(1);
-    // The same start, length and interval as WebCodecs' own table of every frame.
-    const every = await run(page, input, { f: 'png', inter: 1000, sw: 64, sh: 36 }, { engine: 'webcodecs' });
+    // The same start, length and interval as WebCodecs' own table of every frame (which a job of every frame lists).
+    const every = await run(page, input, { f: 'png', inter: 0, num: 1, sw: 64, sh: 36 }, { engine: 'webcodecs' });
     expect(every.ok && every.engine.frameTable).toBe('index');
     expect(ka.source, name).toEqual(every.ok && every.source);
+    // Targets between frames, the first before any frame from ss on (ss 10 ms, frames every 40): inter, avg, dhash.
+    for (const options of [
+      { m: 'inter', ss: 10, inter: 730 },
+      { m: 'avg', num: 7 },
+      { m: 'dhash', inter: 500, thr: 5 },
+    ]) {
+      const [ta, tb] = await both(page, input, { f: 'png', sw: 64, sh: 36, tw: 10, th: 2, ...options });
+      expect(ta.engine.frameTable, `${name} ${options.m}`).toBe('targets');
+      expectTimes(
+        ta.tiles.map((t) => t.time),
+        tb.tiles.map((t) => t.time),
+      );
+      expect(ta.source, `${name} ${options.m}`).toEqual(every.ok && every.source);
+    }
   }
 });
 

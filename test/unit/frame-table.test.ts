@@ -63,7 +63,7 @@ describe('keyFrameTable', () => {
       full.frameIntervalMs,
     ]);
     expect(Array.from(keys.times)).toEqual(Array.from(full.times).filter((_, i) => full.keys[i] === 1));
-    expect(keys.keyFramesOnly).toBe(true);
+    expect(keys.partial).toBe('keys');
   });
 });
 

@@ -158,18 +158,66 @@ describe('dhash candidates and dispatch', () => {
   });
 });
 
-describe('a table of key frames alone', () => {
+describe('partial tables', () => {
   it('serves key mode, and no mode that needs every frame', () => {
     const keys = {
       ...table(
         fps25.filter((f) => f.key),
         facts25,
       ),
-      keyFramesOnly: true,
+      partial: 'keys' as const,
     };
     expect(times(selectFrames(keys, opts({ m: 'key', ss: 1000 })))).toEqual([1000, 2000, 3000, 4000]);
     for (const m of ['inter', 'avg', 'dhash'] as const)
       expect(() => selectFrames(keys, opts({ m }))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+
+  it('a table of the frames at the targets serves the modes with targets, and not key mode', () => {
+    const near = { ...table(fps25, facts25), partial: 'targets' as const };
+    expect(times(selectFrames(near, opts({ inter: 1000 })))).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(() => selectFrames(near, opts({ m: 'key' }))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+describe('the frames at the targets hold every answer (what WebCodecs looks up instead of a table of every frame)', () => {
+  it('picks the same frames from them as from the table of every frame (property)', () => {
+    const input = fc.record({
+      gaps: fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 80 }),
+      ss: fc.integer({ min: 0, max: 3000 }),
+      inter: fc.integer({ min: 1, max: 2000 }),
+      num: fc.integer({ min: 0, max: 12 }),
+      m: fc.constantFrom('inter' as const, 'avg' as const, 'dhash' as const),
+    });
+    fc.assert(
+      fc.property(input, ({ gaps, ss, inter, num, m }) => {
+        let t = 0;
+        const frames: FrameInfo[] = [
+          { time: 0, key: true },
+          ...gaps.map((g, i) => ({ time: (t += g), key: i % 7 === 6 })),
+        ];
+        const facts = { durationMs: t + 40, frameIntervalMs: t / gaps.length };
+        fc.pre(ss < facts.durationMs);
+        const o = opts({ m, ss, inter: m === 'avg' ? 0 : inter, num: m === 'avg' ? Math.max(num, 1) : num });
+        const targets = m === 'avg' ? avgTargets(o, facts) : interTargets(o, facts);
+        fc.pre(targets !== 'every');
+        // The frame on screen at each target, and the next one after the frame on screen at the first target.
+        const at = (x: number) => frames.filter((f) => f.time <= x).at(-1)!;
+        const picked = new Set(targets.map(at));
+        const first = at(targets[0]!);
+        if (first.time < targets[0]!) {
+          const next = frames.find((f) => f.time > first.time);
+          if (next) picked.add(next);
+        }
+        const near = {
+          ...table(
+            [...picked].sort((a, b) => a.time - b.time),
+            facts,
+          ),
+          partial: 'targets' as const,
+        };
+        expect(selectFrames(near, o)).toEqual(selectFrames(table(frames, facts), o));
+      }),
+    );
   });
 });
 

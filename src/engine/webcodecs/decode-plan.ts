@@ -10,19 +10,27 @@ export interface DecodeRun {
 }
 
 /**
- * Plans the runs for `wanted` decode-order indices. `key[i]` says whether packet i (decode order) is a key packet.
- * A wanted packet needs every packet from the key before it (decode order); runs that overlap or touch are merged, so
+ * Plans the runs for `wanted` decode-order numbers. `keyBefore(i)` is the decode-order number of the key packet at or
+ * before packet i. A wanted packet needs every packet from that key on; runs that overlap or touch are merged, so
  * each packet is fed at most once and a run never starts in the middle of another.
  */
-export function planRuns(key: ArrayLike<boolean | number>, wanted: readonly number[]): DecodeRun[] {
+export function planRuns(keyBefore: (i: number) => number, wanted: readonly number[]): DecodeRun[] {
   const sorted = [...new Set(wanted)].sort((a, b) => a - b);
   const runs: DecodeRun[] = [];
   for (const w of sorted) {
-    let from = w;
-    while (from > 0 && !key[from]) from--;
+    const from = keyBefore(w);
     const last = runs[runs.length - 1];
     if (last && from <= last.to + 1) last.to = Math.max(last.to, w);
     else runs.push({ from, to: w });
   }
   return runs;
+}
+
+/** {@link planRuns}' `keyBefore` over every packet's key flag, in decode order (the first packet counts as a key). */
+export function keyBeforeIn(key: ArrayLike<boolean | number>): (i: number) => number {
+  return (i) => {
+    let from = i;
+    while (from > 0 && !key[from]) from--;
+    return from;
+  };
 }

@@ -19,9 +19,11 @@ import {
   type InputVideoTrack,
 } from 'mediabunny';
 import { SpriteError } from '../../core/errors.js';
-import { keyFrameTable, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import { keyFrameTable, roundMs, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import type { SelectionFacts } from '../../core/selection.js';
 import {
   firstUnreadable,
+  framesAtTargets,
   keyFrameIndex,
   listPackets,
   packetFrames,
@@ -33,7 +35,7 @@ import { readRange } from '../input.js';
 import { chooseSar } from './aspect.js';
 import { findSps, spsSar } from './h264-sps.js';
 import { hevcTopTemporalId, nalFraming, type NalFraming } from './nal.js';
-import { WebCodecsSource, type OpenedTrack } from './webcodecs-source.js';
+import { packetOrder, WebCodecsSource, type OpenedTrack } from './webcodecs-source.js';
 
 /** The containers mediabunny demuxes that carry video WebCodecs can decode; the rest go to ffmpeg.wasm. */
 const FORMATS = [MP4, QTFF, MATROSKA, WEBM, MPEG_TS];
@@ -46,6 +48,11 @@ const CODEC_NAMES: Record<string, string> = {
   av1: 'av1',
   prores: 'prores',
 };
+/**
+ * Packets listed for the cost of one target's lookups (the frame on screen, its key frame): above this many targets
+ * per frame, listing every packet is the cheaper way to the same table.
+ */
+const TARGET_LOOKUP_COST = 3;
 /** Bytes of a URL input mediabunny may keep cached: its reads are small (index, packets), not the whole file. */
 const URL_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -184,12 +191,14 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
       duration: Float64Array.of(first.duration),
     };
     if (head && (await firstUnreadable(sink, head)) === 0) {
+      // How many frames the index promises, for the message's details: listed in full, as the job ends here anyway.
+      const planned = (await listPackets(sink)).pts.length;
       return ruledOut(
         'the data of its first frame is not in the file',
         new SpriteError(
           'DECODE_FAILED',
           'No video frame could be read from the file: its index lists frames whose data is not there (the file was cut short before its first frame).',
-          { details: { from: 'container' } },
+          { details: { planned, from: 'container' } },
         ),
       );
     }
@@ -204,9 +213,15 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
   const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
 
-  // A key-mode job on an MP4 or MOV needs the sync samples alone, not a table of every frame.
-  const keyIndex = isobmff && options.keyOnly ? await keyFrameIndex(new EncodedPacketSink(track)) : null;
-  const probed = keyIndex ? keyFramesProbed(keyIndex) : await allFramesProbed(track, isobmff);
+  // An MP4 or MOV needs no table of every frame: a key-mode job takes the sync samples, a job with targets the
+  // frames on screen at them. Where that cannot be had (fragments, a cut file, frames wanted everywhere), every
+  // packet is listed.
+  const index =
+    isobmff && (options.keyOnly || options.targets) ? await keyFrameIndex(new EncodedPacketSink(track)) : null;
+  const probed =
+    (index && options.keyOnly ? keyFramesProbed(index) : null) ??
+    (index && options.targets ? await targetFramesProbed(track, index, options.targets) : null) ??
+    (await allFramesProbed(track, isobmff));
   if ('error' in probed) return probed;
   const claimedMs = await claimedDuration(track, probed.endSec, probed.table);
   const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
@@ -241,7 +256,7 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
         ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 }
         : null,
     table: probed.table,
-    packets: probed.packets,
+    order: probed.order,
     packetOf: probed.packetOf,
     readable: probed.readable,
     facts,
@@ -291,7 +306,7 @@ async function avcSar(
 }
 
 /** The frame table and the packets a job's frames are found among, as read at open. */
-interface Probed extends Pick<OpenedTrack, 'table' | 'packets' | 'packetOf' | 'readable' | 'frameTable'> {
+interface Probed extends Pick<OpenedTrack, 'table' | 'order' | 'packetOf' | 'readable' | 'frameTable'> {
   /** Where the last frame ends by its own duration, s on the container's timeline. */
   endSec: number;
 }
@@ -301,10 +316,47 @@ function keyFramesProbed(index: KeyFrameIndex): Probed {
   const { keys } = index;
   return {
     table: keyFrameTable(keys.pts, index.frameCount, index.lastSec),
-    packets: keys,
+    order: packetOrder(keys),
     packetOf: Int32Array.from(keys.pts, (_, i) => i),
     readable: keys.pts.length,
     frameTable: 'sync-samples',
+    endSec: index.endSec,
+  };
+}
+
+/**
+ * A target-driven job's table: the frames on screen at its targets, each run from its own key frame. Null when
+ * listing every packet serves better: frames wanted everywhere, or so many targets that lookups would cost more than
+ * the list (each target takes about two lookups, each about the cost of a listed packet).
+ */
+async function targetFramesProbed(
+  track: InputVideoTrack,
+  index: KeyFrameIndex,
+  targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
+): Promise<Probed | null> {
+  const facts = keyFrameTable(index.keys.pts, index.frameCount, index.lastSec);
+  const targets = targetsOf(facts);
+  if (targets === 'every' || targets.length * TARGET_LOOKUP_COST > index.frameCount) return null;
+  const found = await framesAtTargets(new EncodedPacketSink(track), facts.startSec, targets);
+  if (!found) return null;
+  const { frames, keyOf } = found;
+  const pts = new Map<number, number>();
+  for (const f of frames) pts.set(f.seq, f.pts);
+  for (const k of keyOf.values()) pts.set(k.seq, k.pts);
+  return {
+    table: {
+      startSec: facts.startSec,
+      times: Float64Array.from(frames, (f) => roundMs((f.pts - facts.startSec) * 1000)),
+      keys: Uint8Array.from(frames, (f) => (f.key ? 1 : 0)),
+      partial: 'targets',
+      durationMs: facts.durationMs,
+      frameIntervalMs: facts.frameIntervalMs,
+    },
+    order: { pts: (i) => pts.get(i)!, keyBefore: (i) => keyOf.get(i)?.seq ?? i },
+    packetOf: Int32Array.from(frames, (f) => f.seq),
+    // keyFrameIndex found the last sample's data in the file.
+    readable: Number.POSITIVE_INFINITY,
+    frameTable: 'targets',
     endSec: index.endSec,
   };
 }
@@ -325,7 +377,7 @@ async function allFramesProbed(track: InputVideoTrack, isobmff: boolean): Promis
   for (let i = 0; i < packets.pts.length; i++) endSec = Math.max(endSec, packets.pts[i]! + packets.duration[i]!);
   return {
     table: indexed.table,
-    packets,
+    order: packetOrder(packets),
     packetOf: indexed.source,
     readable,
     frameTable: isobmff ? 'index' : 'packets',

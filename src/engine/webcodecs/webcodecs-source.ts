@@ -17,7 +17,7 @@ import {
   type ProbeResult,
 } from '../frame-source.js';
 import type { Watch } from '../watchdog.js';
-import { planRuns, type DecodeRun } from './decode-plan.js';
+import { keyBeforeIn, planRuns, type DecodeRun } from './decode-plan.js';
 import { FramePlacer, type Picture } from './frame-placer.js';
 import { isIdr, isNonReference, type NalFraming } from './nal.js';
 
@@ -39,6 +39,19 @@ export interface NalInfo {
   topTemporalId: number;
 }
 
+/** The packets a job's frames are found among, by decode-order number (their index, or mediabunny's sample number). */
+export interface DecodeOrder {
+  /** Presentation time, s, of packet `i` (any packet a frame of the table or its run starts at). */
+  pts(i: number): number;
+  /** Decode-order number of the key packet at or before packet `i`, where its run starts. */
+  keyBefore(i: number): number;
+}
+
+/** The decode order of every packet of a track, from its full list. */
+export function packetOrder(packets: PacketIndex): DecodeOrder {
+  return { pts: (i) => packets.pts[i]!, keyBefore: keyBeforeIn(packets.key) };
+}
+
 /** What opening a file learned (webcodecs-decoder.ts): the track, how to decode it, and its frames. */
 export interface OpenedTrack {
   /** The demuxer over the input (disposed when the source is closed). */
@@ -49,9 +62,9 @@ export interface OpenedTrack {
   config: VideoDecoderConfig;
   /** Set for H.264 and HEVC. */
   framing: NalInfo | null;
-  /** Every packet's time and key flag, in decode order. */
-  packets: PacketIndex;
-  /** Decode-order packet index of each frame of the table (same index as `table.times`). */
+  /** The packets the job's frames and their runs are among, by decode-order number. */
+  order: DecodeOrder;
+  /** Decode-order number of each frame of the table (same index as `table.times`). */
   packetOf: Int32Array;
   /** Index of the first packet whose data is missing (a cut file); the packet count when none is. */
   readable: number;
@@ -112,17 +125,19 @@ export class WebCodecsSource implements FrameSource {
     onFrame: (frame: DecodedFrame) => Promise<void> | void,
     onProgress?: (done: number) => void,
   ): Promise<void> {
-    const { packets, packetOf, readable, table } = this.track;
+    const { order, packetOf, readable, table } = this.track;
     const wanted = req.times
       .map((t) => frameIndexAt(table, t))
       .filter((j) => j >= 0)
       .map((j) => packetOf[j]!)
       .filter((i) => i < readable);
     const byTimestamp = new Map(
-      wanted.map((i) => [Math.round(packets.pts[i]! * 1e6), roundMs((packets.pts[i]! - table.startSec) * 1000)]),
+      wanted.map((i) => [Math.round(order.pts(i) * 1e6), roundMs((order.pts(i) - table.startSec) * 1000)]),
     );
     const expected = [...byTimestamp.values()].sort((a, b) => a - b);
-    const runs: DecodeRun[] = this.keyOnly ? wanted.map((i) => ({ from: i, to: i })) : planRuns(packets.key, wanted);
+    const runs: DecodeRun[] = this.keyOnly
+      ? wanted.map((i) => ({ from: i, to: i }))
+      : planRuns(order.keyBefore, wanted);
     const placer = new FramePlacer(req.placement);
     const delivery = new Delivery(expected, (frame) => placer.place(frame), onFrame, onProgress);
     const watch = this.watch;
@@ -160,7 +175,7 @@ export class WebCodecsSource implements FrameSource {
       const wantedSet = new Set(wanted);
       let previous: DecodeRun | null = null;
       for (const run of runs) {
-        let packet = await this.sink.getPacket(packets.pts[run.from]!);
+        let packet = await this.sink.getPacket(order.pts(run.from));
         // A run that does not follow on from the last starts the decoder afresh, as a seek does: nothing of the
         // skipped stretch lingers as a reference, and the browser checks that the run really starts at a key frame.
         // Key frames alone need no such care (each decodes by itself), and neither does an IDR picture, which clears
