@@ -42,9 +42,9 @@ export interface NalInfo {
 /** The packets a job's frames are found among, by decode-order number (their index, or mediabunny's sample number). */
 export interface DecodeOrder {
   /** Presentation time, s, of packet `i` (any packet a frame of the table or its run starts at). */
-  pts(i: number): number;
+  readonly pts: (i: number) => number;
   /** Decode-order number of the key packet at or before packet `i`, where its run starts. */
-  keyBefore(i: number): number;
+  readonly keyBefore: (i: number) => number;
 }
 
 /** The decode order of every packet of a track, from its full list. */
