@@ -27,7 +27,7 @@ function figureFor(host: HTMLElement, index: number, width: number, height: numb
   return figure;
 }
 
-/** Draws one tile into its sheet's canvas, which is made, all black as the encoded sheet's empty cells are, at the first. */
+/** Draws one tile into its sheet's canvas, made at the sheet's first tile, all black as an encoded sheet's empty cells. */
 export function drawTile(host: HTMLElement, drawn: TileDrawn): void {
   const { tile, image, sheetWidth, sheetHeight } = drawn;
   const figure = figureFor(host, tile.sheet, sheetWidth, sheetHeight);

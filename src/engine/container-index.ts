@@ -115,8 +115,9 @@ const REORDER_PACKETS = 64;
  * The key frames of an MP4 or MOV whose sample table lists every sample (not fragmented), read without a table of
  * every frame: the sync samples, the last sample shown and its successors in decode order (the sample count), and the
  * samples up to the first key frame shown (edit-list trims, frames shown before it). A lookup per key frame and a
- * GOP's worth of others, however long the film. Null where that cannot give the same table as listing every packet: a fragmented file, samples that are
- * not numbered from 0 one by one, a last sample whose data is not in the file (a cut download), or no key frame.
+ * GOP's worth of others, however long the film. Null where that cannot give the same table as listing every packet:
+ * a fragmented file, samples that are not numbered from 0 one by one, a last sample whose data is not in the file (a
+ * cut download), or no key frame.
  */
 export async function keyFrameIndex(sink: EncodedPacketSink): Promise<KeyFrameIndex | null> {
   const meta = { metadataOnly: true };
