@@ -22,6 +22,7 @@ const ctx: ExtractContext = {
   startSec: 1.4,
   formatStartSec: 1.4,
   placement: framePlacement('stretch', { width: 160, height: 90 }, { width: 160, height: 90 }),
+  headersSuffice: false,
   keyOnly: false,
 };
 
@@ -128,6 +129,13 @@ describe('filterChain and execArgs', () => {
     expect(args[args.indexOf('-frames:v') + 1]).toBe('2');
     expect(args).toContain('-copyts');
     expect(args).toContain('-noautorotate');
+  });
+
+  it("skips ffmpeg's stream analysis, on the input, only where the container's headers suffice (AVI)", () => {
+    const args = execArgs({ times: [1000], seekMs: 1000 }, { ...ctx, headersSuffice: true });
+    const input = args.indexOf('-i');
+    expect(args.slice(0, input).join(' ')).toContain('-probesize 32 -analyzeduration 0');
+    expect(execArgs({ times: [1000], seekMs: 1000 }, ctx)).not.toContain('-probesize');
   });
 
   it('drops the seek for the first frame and when asked to read from the start', () => {

@@ -104,6 +104,11 @@ export interface ExtractContext {
   formatStartSec: number;
   /** How each frame is scaled, turned and cropped (the turn included). */
   placement: FramePlacement;
+  /**
+   * The container's headers already say all an exec needs (AVI: the stream list and each stream's format), so that
+   * ffmpeg's stream analysis, which decodes frames to learn the same, is skipped.
+   */
+  headersSuffice: boolean;
   /** Decode key frames only (`-skip_frame nokey`). */
   keyOnly: boolean;
 }
@@ -137,6 +142,7 @@ export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false)
   const seek = exec.seekMs > 0 ? ctx.startSec + exec.seekMs / 1000 - ctx.formatStartSec + 0.001 : 0;
   const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
+  if (ctx.headersSuffice) args.push('-probesize', '32', '-analyzeduration', '0');
   if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
   args.push(
     '-i',

@@ -229,6 +229,7 @@ export class FfmpegSource implements FrameSource {
       startSec: table.startSec,
       formatStartSec: stream.formatStartSec,
       placement: req.placement,
+      headersSuffice: isFormat(stream, 'avi'),
       keyOnly,
     };
     const keyTimes = this.keysBefore
