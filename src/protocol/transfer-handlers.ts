@@ -9,7 +9,10 @@ type Serialised = { spriteError: SpriteErrorData } | { other: unknown };
 
 let installed = false;
 
-/** Replaces comlink's "throw" handler with one that keeps SpriteErrors; both sides of the boundary must call it. */
+/**
+ * Replaces comlink's "throw" handler with one that keeps SpriteErrors. Both sides of a boundary call it where a
+ * SpriteError may cross; errors from a side that does not (the ffmpeg decoder worker) are still read whole.
+ */
 export function installTransferHandlers(): void {
   if (installed) return;
   installed = true;
@@ -23,7 +26,9 @@ export function installTransferHandlers(): void {
     },
     deserialize(serialised) {
       if ('spriteError' in serialised) throw SpriteError.fromData(serialised.spriteError);
-      return base.deserialize(serialised.other);
+      // A worker that did not install this handler (the ffmpeg decoder worker) sends comlink's own form: without this,
+      // its error reached us as "undefined is not an object", its message lost.
+      return base.deserialize('other' in serialised ? serialised.other : serialised);
     },
   };
   transferHandlers.set('throw', handler);
