@@ -230,18 +230,20 @@ export async function framesAtTargets(
     if (!key) throw new Error(`no key frame before ${p.timestamp} s`);
     keyOf.set(p.sequenceNumber, numbered(key));
   };
-  for (const t of targets) {
+  let firstOnScreen: EncodedPacket | null = null;
+  for (const [i, t] of targets.entries()) {
     // Half a µs past the target: a frame whose time rounds to the target is on screen at it.
     const p = await sink.getPacket(startSec + (t + 0.0005) / 1000, meta);
     if (!p || p.timestamp < startSec) continue;
     if (relMs(p.timestamp) > t) return null;
+    if (i === 0) firstOnScreen = p;
     await add(p);
   }
   // The first frame at or after the first target, when the one on screen there started before it: the next frame
   // shown, found among the packets decoded from the same key frame up to a reordering's reach past it.
   const first = targets[0];
   if (first !== undefined) {
-    const onScreen = await sink.getPacket(startSec + (first + 0.0005) / 1000, meta);
+    const onScreen = firstOnScreen;
     if (onScreen && relMs(onScreen.timestamp) < first) {
       const from = keyOf.get(onScreen.sequenceNumber);
       let next: EncodedPacket | null = null;

@@ -54,24 +54,9 @@ export function isNonReference(
   framing: NalFraming,
   topTemporalId = 0,
 ): boolean {
-  let pictures = 0;
-  for (const { offset, length } of nalUnits(data, framing)) {
-    const header = data[offset]!;
-    if (codec === 'avc') {
-      const type = header & 31;
-      if (type < 1 || type > 5) continue;
-      pictures++;
-      if (header >> 5 !== 0) return false;
-    } else {
-      if (length < 2) continue;
-      const type = (header >> 1) & 63;
-      if (type > 31) continue;
-      pictures++;
-      const temporalId = (data[offset + 1]! & 7) - 1;
-      if (type > 14 || type % 2 !== 0 || temporalId !== topTemporalId) return false;
-    }
-  }
-  return pictures > 0;
+  return everyPicture(codec, data, framing, (type, header, next) =>
+    codec === 'avc' ? header >> 5 === 0 : type <= 14 && type % 2 === 0 && (next & 7) - 1 === topTemporalId,
+  );
 }
 
 /**
@@ -81,21 +66,27 @@ export function isNonReference(
  * unit holds no picture or cannot be read.
  */
 export function isIdr(codec: 'avc' | 'hevc', data: Uint8Array, framing: NalFraming): boolean {
+  return everyPicture(codec, data, framing, (type) => (codec === 'avc' ? type === 5 : type === 19 || type === 20));
+}
+
+/**
+ * Whether the access unit holds a picture (VCL) NAL unit, H.264 types 1–5 or HEVC types 0–31, and `test` holds for
+ * every one, given its type, its first header byte and the byte after (HEVC's temporal id is in it).
+ */
+function everyPicture(
+  codec: 'avc' | 'hevc',
+  data: Uint8Array,
+  framing: NalFraming,
+  test: (type: number, header: number, next: number) => boolean,
+): boolean {
   let pictures = 0;
   for (const { offset, length } of nalUnits(data, framing)) {
     const header = data[offset]!;
-    if (codec === 'avc') {
-      const type = header & 31;
-      if (type < 1 || type > 5) continue;
-      pictures++;
-      if (type !== 5) return false;
-    } else {
-      if (length < 2) continue;
-      const type = (header >> 1) & 63;
-      if (type > 31) continue;
-      pictures++;
-      if (type !== 19 && type !== 20) return false;
-    }
+    if (codec === 'hevc' && length < 2) continue;
+    const type = codec === 'avc' ? header & 31 : (header >> 1) & 63;
+    if (codec === 'avc' ? type < 1 || type > 5 : type > 31) continue;
+    pictures++;
+    if (!test(type, header, data[offset + 1] ?? 0)) return false;
   }
   return pictures > 0;
 }
