@@ -20,6 +20,7 @@ const CROSS_BROWSER = [
   'generator.spec.ts',
   'url-input.spec.ts',
   'watchdog.spec.ts',
+  'mpegts-windows.spec.ts',
 ];
 
 /** The projects named on the command line (`--project=x` or `--project x`); none = all. */

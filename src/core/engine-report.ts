@@ -7,9 +7,11 @@ export type EngineName = 'webcodecs' | 'ffmpeg';
  * How a job's frame table (every frame's time and key flag) was read: from the container's index, reading no frame
  * data (MP4/MOV sample tables, AVI indexes); from that index without a table of every frame, on an MP4 or MOV, by
  * the sync samples alone for a key-mode job (`sync-samples`) or by looking up the frame on screen at each target for
- * an `inter`, `avg` or `dhash` job (`targets`), with the frame count and the last frame for the length; by listing
- * every packet, which reads the whole file (MPEG-TS, Matroska, AVI without a usable index…); or by decoding every
- * frame, for streams that carry no times (raw H.264).
+ * an `inter`, `avg` or `dhash` job (`targets`), with the frame count and the last frame for the length; for such a job
+ * on an MPEG-TS, also `targets`: ffprobe lists a short window of packets around each target, and the head and the
+ * tail give the length; by listing every packet, which reads the whole file (MPEG-TS in key mode or where the windows
+ * cannot be sure, Matroska, AVI without a usable index…); or by decoding every frame, for streams that carry no times
+ * (raw H.264).
  */
 export type FrameTableSource = 'index' | 'sync-samples' | 'targets' | 'packets' | 'decode';
 

@@ -155,6 +155,27 @@ export function keyFrameTable(keySecs: ArrayLike<number>, frameCount: number, la
   };
 }
 
+/**
+ * The table of a target-driven job from some of the frames (presentation times in s, any order; each at most once)
+ * and what is known of the rest: how many frames there are from `startSec` on and when the last is shown. The
+ * duration and interval are those {@link indexFrames} gives for the full list.
+ */
+export function targetFramesTable(
+  startSec: number,
+  frames: readonly { pts: number; key: boolean }[],
+  frameCount: number,
+  lastSec: number,
+): FrameTable {
+  const shown = [...frames].sort((a, b) => a.pts - b.pts);
+  return {
+    startSec,
+    times: Float64Array.from(shown, (f) => roundMs((f.pts - startSec) * 1000)),
+    keys: Uint8Array.from(shown, (f) => (f.key ? 1 : 0)),
+    partial: 'targets',
+    ...timing(roundMs((lastSec - startSec) * 1000), frameCount),
+  };
+}
+
 /** The frame at `i` of the table, as one object (for code that takes frames one at a time). */
 export function frameAt(table: Pick<FrameTable, 'times' | 'keys'>, i: number): FrameInfo {
   return { time: table.times[i]!, key: table.keys[i] === 1 };

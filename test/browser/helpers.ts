@@ -1,5 +1,6 @@
 // Shared pieces of the browser specs: the harness handle, fixture facts, and independent expectations.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
@@ -74,6 +75,43 @@ export async function tilePsnr(
     [tile, ref] as const,
   );
   return psnr(mine, theirs);
+}
+
+/** RGBA pixels of a tile of the last result, read back through the browser's decoder. */
+export function tileRgba(page: Page, tile: { sheet: number; x: number; y: number; w: number; h: number }) {
+  return page.evaluate((t) => window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), {
+    sheet: tile.sheet,
+    x: tile.x,
+    y: tile.y,
+    w: tile.w,
+    h: tile.h,
+  });
+}
+
+/** RGBA of the video frame `n` (presentation order) of `file`, scaled to w × h as the engine scales, from the CLI. */
+export function cliFrame(file: string, n: number, w: number, h: number): number[] {
+  const raw = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
+      '-vf',
+      `select=eq(n\\,${n}),scale=${w}:${h}:flags=area`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-',
+    ],
+    { maxBuffer: 1 << 24 },
+  );
+  return [...raw];
 }
 
 /** Times (ms) must match to within float noise: the library rounds to the microsecond. */

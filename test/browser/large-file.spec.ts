@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseShowinfo } from '../../src/engine/ffmpeg/probe-parse.js';
-import { expectTimes, frameAt, openHarness, psnr } from './helpers.js';
+import { cliFrame, expectTimes, frameAt, openHarness, psnr, tileRgba } from './helpers.js';
 
 const SEGMENT_S = 10;
 const FPS = 30;
@@ -92,30 +92,6 @@ function expectedTable() {
   return { times: frames.map((f) => f.time), keys: frames.filter((f) => f.key).map((f) => f.time) };
 }
 
-/** RGBA of the segment's frame `n` (presentation order) scaled to w × h as the engine scales, from the CLI. */
-function cliFrame(n: number, w: number, h: number): number[] {
-  const raw = execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      segment,
-      '-vf',
-      `select=eq(n\\,${n}),scale=${w}:${h}:flags=area`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgba',
-      '-',
-    ],
-    { maxBuffer: 1 << 24 },
-  );
-  return [...raw];
-}
-
 test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles past the 4 GiB mark', async ({
   page,
 }) => {
@@ -162,12 +138,6 @@ test('a 4 GiB MPEG-4 AVI: the frame table from its OpenDML index, exact tiles pa
   // The last tile (past 4 GiB) shows the very frame the CLI decodes there.
   const last = interRun.tiles.at(-1)!;
   const frameIndex = times.indexOf(last.time) % (SEGMENT_S * FPS);
-  const mine = await page.evaluate((t) => window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h), {
-    sheet: last.sheet,
-    x: last.x,
-    y: last.y,
-    w: last.w,
-    h: last.h,
-  });
-  expect(psnr(mine, cliFrame(frameIndex, last.w, last.h))).toBeGreaterThan(35);
+  const mine = await tileRgba(page, last);
+  expect(psnr(mine, cliFrame(segment, frameIndex, last.w, last.h))).toBeGreaterThan(35);
 });

@@ -78,7 +78,7 @@ export class FfmpegEngine {
   }
 
   /** Attaches `input` to the decoders a job needs and returns the job's frame source; `reason` says why ffmpeg.wasm. */
-  async open(input: Blob, { keyOnly, watch }: OpenOptions, reason: string): Promise<FrameSource> {
+  async open(input: Blob, { keyOnly, targets, watch }: OpenOptions, reason: string): Promise<FrameSource> {
     const [first, ...others] = this.slots;
     // Also mid-job, when this engine takes over from WebCodecs: loading a core shows no life until it is done.
     watch.stage('load');
@@ -115,7 +115,7 @@ export class FfmpegEngine {
         },
       };
     });
-    return new FfmpegSource(input, main, () => first!.release(main), extras, keyOnly, reason);
+    return new FfmpegSource(input, main, () => first!.release(main), extras, keyOnly, reason, targets);
   }
 
   /** Stops every core at once. */

@@ -4,7 +4,7 @@
 import type { FfmpegReport, FrameTableSource } from '../../core/engine-report.js';
 import { SpriteError } from '../../core/errors.js';
 import { buildFrameTable, sourceInfo, type FrameTable } from '../../core/frame-table.js';
-import type { DecodedFrame, FrameRequest, FrameSource, ProbeResult } from '../frame-source.js';
+import type { DecodedFrame, FrameRequest, FrameSource, OpenOptions, ProbeResult } from '../frame-source.js';
 import { runOrdered } from '../ordered-pool.js';
 import { aviFrames, type AviFrames } from './avi-index.js';
 import { blobReads } from './blob-reads.js';
@@ -18,6 +18,7 @@ import {
   type ExtractContext,
 } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
+import { tableFromWindows, windowProbeArgs } from './seek-windows.js';
 import {
   missingDecoder,
   PACKET_ENTRIES,
@@ -78,6 +79,8 @@ export class FfmpegSource implements FrameSource {
     private readonly keyOnly: boolean,
     /** Why ffmpeg.wasm runs the job. */
     private readonly reason: string,
+    /** The job's targets once the stream's facts are known (see OpenOptions.targets). */
+    private readonly targetsOf?: OpenOptions['targets'],
   ) {}
 
   report(): FfmpegReport {
@@ -102,6 +105,8 @@ export class FfmpegSource implements FrameSource {
     let cut = false;
     if (table) {
       this.frameTable = 'index';
+    } else if ((table = await this.windowsTable(stream))) {
+      this.frameTable = 'targets';
     } else {
       const csv = await main.probe(
         [
@@ -185,6 +190,38 @@ export class FfmpegSource implements FrameSource {
       ),
     );
     return tableOnFfmpegTimeline(packets, head);
+  }
+
+  /**
+   * A target-driven job's table in MPEG-TS, which has no index: ffprobe seeks to a window around each
+   * target, as the CLI's `-ss` does there, instead of listing every packet. Null (list every packet) for key mode,
+   * for jobs that want frames everywhere, and when the windows cannot give the full table's answer: an interval that
+   * changes between the start and the end or around a target (a timestamp jump a window sees), no key frame within
+   * MAX_LOOKBACK_SEC, windows covering much of the video.
+   */
+  private async windowsTable(stream: StreamInfo): Promise<FrameTable | null> {
+    const targetsOf = this.targetsOf;
+    if (this.keyOnly || !targetsOf || !isFormat(stream, 'mpegts')) return null;
+    if (stream.claimedEndSec === null) return null;
+    // The windows are shared among the decoders (each lists its share in one call, reading the file in parallel);
+    // one that failed to load leaves its share to the main decoder, after its own.
+    let mainTurn: Promise<unknown> = Promise.resolve();
+    const list = async (intervals: string, lane: number) => {
+      const extra = lane > 0 ? await this.extras[lane - 1]?.ready : null;
+      const decoder = extra ?? this.main;
+      const run = () =>
+        decoder.probe(windowProbeArgs(String(stream.index), intervals, decoder.inputPath), '/windows.csv');
+      if (extra) return run();
+      const turn = mainTurn.then(run);
+      mainTurn = turn.catch(() => undefined);
+      return turn;
+    };
+    return tableFromWindows(
+      list,
+      { claimedEndSec: stream.claimedEndSec, formatStartSec: stream.formatStartSec, reorder: stream.hasBFrames },
+      targetsOf,
+      1 + this.extras.length,
+    );
   }
 
   private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {

@@ -19,7 +19,7 @@ import {
   type InputVideoTrack,
 } from 'mediabunny';
 import { SpriteError } from '../../core/errors.js';
-import { keyFrameTable, roundMs, sourceInfo, type FrameTable } from '../../core/frame-table.js';
+import { keyFrameTable, sourceInfo, targetFramesTable, type FrameTable } from '../../core/frame-table.js';
 import type { SelectionFacts } from '../../core/selection.js';
 import {
   firstUnreadable,
@@ -344,14 +344,8 @@ async function targetFramesProbed(
   for (const f of frames) pts.set(f.seq, f.pts);
   for (const k of keyOf.values()) pts.set(k.seq, k.pts);
   return {
-    table: {
-      startSec: facts.startSec,
-      times: Float64Array.from(frames, (f) => roundMs((f.pts - facts.startSec) * 1000)),
-      keys: Uint8Array.from(frames, (f) => (f.key ? 1 : 0)),
-      partial: 'targets',
-      durationMs: facts.durationMs,
-      frameIntervalMs: facts.frameIntervalMs,
-    },
+    // `frames` are in presentation order already, as packetOf lists them.
+    table: targetFramesTable(facts.startSec, frames, index.frameCount, index.lastSec),
     order: { pts: (i) => pts.get(i)!, keyBefore: (i) => keyOf.get(i)?.seq ?? i },
     packetOf: Int32Array.from(frames, (f) => f.seq),
     // keyFrameIndex found the last sample's data in the file.

@@ -1,0 +1,272 @@
+// Windows around the targets instead of every packet, in MPEG-TS, against the full packet list (the CLI's
+// ffprobe as the oracle, and also as the prober: the same libavformat seeks the engine's ffprobe makes). The jobs
+// must take the very frames, and decode them from the very key frames, that the table of every frame gives; where
+// the windows cannot be sure (a timestamp jump they see), they give null and the engine lists every packet.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
+import { avgTargets, interTargets, selectFrames } from '../../src/core/selection.js';
+import { parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
+import {
+  answerTarget,
+  parseWindowPackets,
+  planWindows,
+  splitRuns,
+  streamEnds,
+  tableFromWindows,
+  windowProbeArgs,
+  type WindowPacket,
+} from '../../src/engine/ffmpeg/seek-windows.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'seek-windows-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+const probe = (args: string[]) =>
+  execFileSync('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+
+/** `seconds` of test picture (a different one per `pattern`) at `fps`, encoded with `codec`, into `out`. */
+function make(
+  out: string,
+  seconds: number,
+  fps: number,
+  codec: string[],
+  muxer: string[],
+  pattern = 'testsrc2',
+): string {
+  const file = join(dir, out);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `${pattern}=size=160x120:rate=${fps}:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    ...codec,
+    '-c:a',
+    'mp2',
+    ...muxer,
+    file,
+  ]);
+  return file;
+}
+
+/** Two files end to end, as a recorder that restarts or a cut broadcast writes them. */
+function joined(out: string, a: string, b: string): string {
+  const file = join(dir, out);
+  writeFileSync(file, Buffer.concat([readFileSync(a), readFileSync(b)]));
+  return file;
+}
+
+const MPEG2 = ['-c:v', 'mpeg2video', '-q:v', '4', '-bf', '2', '-g', '15'];
+const H264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-bf',
+  '3',
+  '-g',
+  '48',
+  '-x264-params',
+  'open-gop=1:scenecut=0',
+];
+
+/** The table of every packet, as the engine builds it without windows. */
+function fullTable(file: string): FrameTable {
+  const csv = probe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
+  return buildFrameTable(parsePacketCsv(csv))!;
+}
+
+function streamOf(file: string) {
+  const info = parseStreamInfo(probe(['-show_entries', PROBE_ENTRIES, '-of', 'json', file]));
+  return { claimedEndSec: info.claimedEndSec!, formatStartSec: info.formatStartSec, reorder: info.hasBFrames };
+}
+
+/** ffprobe listing windows, as the engine's decoder runs it; counts the calls. */
+function lister(file: string) {
+  const calls: string[] = [];
+  const list = (intervals: string) => {
+    calls.push(intervals);
+    const args = windowProbeArgs('v:0', intervals, file);
+    return Promise.resolve(execFileSync('ffprobe', args, { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  };
+  return { list, calls };
+}
+
+const targetsOf = (opts: ReturnType<typeof resolveOptions>) => (facts: Parameters<typeof avgTargets>[1]) =>
+  opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
+
+/** The key frame each capture decodes from: the last key frame at or before it, as the execs are planned. */
+function keysBefore(table: FrameTable, times: readonly number[]): number[] {
+  const keys = Array.from(table.times.filter((_, i) => table.keys[i] === 1));
+  return times.map((t) => keys.filter((k) => k <= t).at(-1) ?? -1);
+}
+
+/** The windows' answer for `options`, against the full table's; null when the windows gave up. */
+async function compare(file: string, options: Partial<SpriteOptions>, lanes = 1) {
+  const opts = resolveOptions({ f: 'jpg', ...options });
+  const full = fullTable(file);
+  const { list, calls } = lister(file);
+  const partial = await tableFromWindows(list, streamOf(file), targetsOf(opts), lanes);
+  if (!partial) return { partial, calls };
+  const want = selectFrames(full, opts).map((c) => c.time);
+  const got = selectFrames(partial, opts).map((c) => c.time);
+  expect(got).toEqual(want);
+  expect(keysBefore(partial, got)).toEqual(keysBefore(full, want));
+  expect(partial).toMatchObject({
+    startSec: full.startSec,
+    durationMs: full.durationMs,
+    frameIntervalMs: full.frameIntervalMs,
+    partial: 'targets',
+  });
+  expect(partial.times.length).toBeLessThan(full.times.length / 2);
+  return { partial, calls };
+}
+
+const jobs: [string, Partial<SpriteOptions>][] = [
+  ['avg 20', { m: 'avg', num: 20 }],
+  ['avg 7 from 3.3 s', { m: 'avg', num: 7, ss: 3300 }],
+  ['inter 13.7 s', { m: 'inter', inter: 13_700 }],
+  ['dhash every 15 s', { m: 'dhash', inter: 15_000 }],
+];
+
+describe('tableFromWindows', () => {
+  // Four minutes: twenty windows of a GOP each stay well under a third of the video.
+  const files: [string, () => string][] = [
+    ['MPEG-2 in MPEG-TS, B-frames, audio', () => make('plain.ts', 240, 25, MPEG2, ['-f', 'mpegts'])],
+    [
+      'MPEG-2 in MPEG-TS whose timestamps wrap (33 bits) mid-file',
+      () => make('wrap.ts', 240, 30, MPEG2, ['-output_ts_offset', String(2 ** 33 / 90000 - 100), '-f', 'mpegts']),
+    ],
+    ['H.264 in MPEG-TS, 3 B-frames, open GOPs of 2 s', () => make('h264.ts', 240, 24, H264, ['-f', 'mpegts'])],
+  ];
+  for (const [what, file] of files) {
+    it(`takes the frames the full packet list gives: ${what}`, async () => {
+      const path = file();
+      for (const [job, options] of jobs) {
+        const { partial, calls } = await compare(path, options);
+        expect(partial, `${job}: windows gave up`).not.toBeNull();
+        // The ends, then one call for every target (a second only where a window found no key frame).
+        expect(calls.length, job).toBeLessThanOrEqual(3);
+      }
+      // Shared among two decoders: the same answer, the windows in two calls.
+      const { partial, calls } = await compare(path, { m: 'avg', num: 20 }, 2);
+      expect(partial).not.toBeNull();
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+    }, 60_000);
+  }
+
+  it('gives up where a window sees a timestamp jump: the full list is then read', async () => {
+    const a = make('a.ts', 30, 25, MPEG2, ['-f', 'mpegts']);
+    const b = make('b.ts', 30, 25, MPEG2, ['-output_ts_offset', '45', '-f', 'mpegts'], 'smptebars');
+    const jump = joined('jump.ts', a, b);
+    // 15 s missing between the two halves: avg 20 has targets every 3.75 s, some within the gap.
+    const { partial } = await compare(jump, { m: 'avg', num: 20 });
+    expect(partial).toBeNull();
+  }, 60_000);
+
+  it('gives the full list’s answer where a recording restarts its clock on the same frame grid', async () => {
+    // Both halves from 0 to 120 s: the full list has each time twice and keeps the first, so its table is one
+    // half's, which the windows also find (in whichever half ffprobe's seek lands).
+    const a = make('c.ts', 120, 25, MPEG2, ['-f', 'mpegts']);
+    const b = make('d.ts', 120, 25, MPEG2, ['-f', 'mpegts'], 'smptebars');
+    const restart = joined('restart.ts', a, b);
+    const { partial } = await compare(restart, { m: 'avg', num: 10 });
+    expect(partial).not.toBeNull();
+  }, 60_000);
+
+  it('gives up on MPEG-PS, whose packets may carry no time (the decoder dates those frames)', async () => {
+    const ps = make('ps.mpg', 60, 25, MPEG2, ['-f', 'vob']);
+    const { list } = lister(ps);
+    const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
+    expect(await tableFromWindows(list, streamOf(ps), targetsOf(opts))).toBeNull();
+  }, 60_000);
+
+  it('gives up, not a wrong count, where the frame interval differs at the start and the end', async () => {
+    const a = make('e.ts', 20, 25, MPEG2, ['-f', 'mpegts']);
+    const b = make('f.ts', 20, 30, MPEG2, ['-output_ts_offset', '20', '-f', 'mpegts']);
+    const { partial } = await compare(joined('rates.ts', a, b), { m: 'avg', num: 20 });
+    expect(partial).toBeNull();
+  }, 60_000);
+});
+
+/**
+ * A stream's packets in decode order: CFR at `step` s from `start`; an I-frame first, then each anchor (P, or I at a
+ * multiple of `gop`) sent before the `bf` B-frames shown before it.
+ */
+function stream(count: number, start: number, step: number, gop: number, bf: number): WindowPacket[] {
+  const pts = (i: number) => start + i * step;
+  const packets: WindowPacket[] = [{ pts: pts(0), pos: 0, key: true }];
+  for (let i = 1; i < count;) {
+    const anchor = Math.min(i + bf, count - 1);
+    packets.push({ pts: pts(anchor), pos: packets.length, key: anchor % gop === 0 });
+    for (let b = i; b < anchor; b++) packets.push({ pts: pts(b), pos: packets.length, key: false });
+    i = anchor + 1;
+  }
+  return packets;
+}
+
+describe('the windows’ parts', () => {
+  const all = stream(3001, 10, 0.04, 48, 2);
+  const ends = streamEnds(all.slice(0, 64), all.slice(-30), 1)!;
+
+  it('reads the start, the end, the interval and the count from the head and the tail alone', () => {
+    expect(ends).toMatchObject({ startSec: 10, frameCount: 3001 });
+    expect(ends.gopSec).toBeCloseTo(1.92, 9);
+    expect(ends.lastSec).toBeCloseTo(10 + 3000 * 0.04, 9);
+    expect(ends.facts).toEqual({ durationMs: 120040, frameIntervalMs: 40 });
+  });
+
+  it('splits one call’s rows at the sentinels, and refuses a split it cannot be sure of', () => {
+    const first = all[0]!;
+    const rows = [first, ...all.slice(1, 5), first, ...all.slice(100, 110), first, first];
+    expect(splitRuns(rows, 4)?.map((r) => r.length)).toEqual([5, 10, 0, 0]);
+    expect(splitRuns(rows, 3)).toBeNull();
+  });
+
+  it('merges windows that overlap, and reads from the start those that reach back to it', () => {
+    const plan = planWindows([10, 11, 30, 31, 60], 10, 2, 0.5);
+    expect(plan).toEqual({
+      fromStartToSec: 11.5,
+      windows: [
+        { fromSec: 28, toSec: 31.5 },
+        { fromSec: 58, toSec: 60.5 },
+      ],
+      runOf: [0, 0, 1, 1, 2],
+    });
+  });
+
+  it('answers a target from the key frame before it, asks to look further back without one, and sees a gap', () => {
+    const window = (fromSec: number, toSec: number) => {
+      const at = all.findIndex((p) => p.pts >= fromSec);
+      const stop = all.findIndex((p, i) => i > at && p.pts > toSec);
+      return all.slice(at, stop < 0 ? undefined : stop);
+    };
+    const t = 50_000.5; // ms from the start: frame 1250 is on screen.
+    const answer = answerTarget(window(10 + 48.5, 10 + 50.5), t, ends);
+    expect(answer).not.toBe('no-key');
+    expect(answer).not.toBe('irregular');
+    const frames = (answer as { frames: WindowPacket[] }).frames;
+    expect(frames[0]).toMatchObject({ key: true });
+    expect(frames.some((p) => Math.abs(p.pts - (10 + 50)) < 1e-9)).toBe(true);
+    expect(answerTarget(window(10 + 49.5, 10 + 50.5), 49_900, ends)).toBe('no-key');
+    const gap = window(10 + 48.5, 10 + 50.5).filter((p) => Math.abs(p.pts - 60) > 1e-9);
+    expect(answerTarget(gap, t, ends)).toBe('irregular');
+  });
+
+  it('reads ffprobe’s packet rows, and refuses a row without a time', () => {
+    expect(parseWindowPackets('1.5,376,K_\n\n1.54,1504,__,\n')).toEqual([
+      { pts: 1.5, pos: 376, key: true },
+      { pts: 1.54, pos: 1504, key: false },
+    ]);
+    expect(parseWindowPackets('N/A,376,K_\n')).toBeNull();
+  });
+});
