@@ -173,6 +173,25 @@ describe('tableFromWindows', () => {
     expect(partial).toBeNull();
   }, 60_000);
 
+  it('where no window crosses a jump, keeps the stream’s own interval; the length is off by under interval × jump / length', async () => {
+    // 0.4 s (10 frames) missing at 60 s; avg 5 looks around 0, 24, 48, 72 and 96 s only.
+    const a = make('g.ts', 60, 25, MPEG2, ['-f', 'mpegts']);
+    const b = make('h.ts', 60, 25, MPEG2, ['-output_ts_offset', '60.4', '-f', 'mpegts'], 'smptebars');
+    const file = joined('small-jump.ts', a, b);
+    const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
+    const full = fullTable(file);
+    const partial = (await tableFromWindows(lister(file).list, streamOf(file), targetsOf(opts)))!;
+    expect(partial).not.toBeNull();
+    expect(partial.frameIntervalMs).toBe(40);
+    // The full list's mean gap counts the jump in (about 40.1 ms).
+    expect(full.frameIntervalMs).toBeGreaterThan(40.1);
+    const lastMs = full.times[full.times.length - 1]!;
+    expect(Math.abs(partial.durationMs - full.durationMs)).toBeLessThanOrEqual(
+      Math.ceil((partial.frameIntervalMs * 400) / lastMs) + 1,
+    );
+    expect(selectFrames(partial, opts).map((c) => c.time)).toEqual(selectFrames(full, opts).map((c) => c.time));
+  }, 60_000);
+
   it('gives the full list’s answer where a recording restarts its clock on the same frame grid', async () => {
     // Both halves from 0 to 120 s: the full list has each time twice and keeps the first, so its table is one
     // half's, which the windows also find (in whichever half ffprobe's seek lands).
