@@ -36,7 +36,10 @@ async function openFirst(
   const opened = await decoder.open(input, { ...options, othersFollow: rest.length > 0, chosenBecause: because });
   if (isSource(opened)) {
     if (rest.length === 0) return opened;
-    return new FallbackSource(opened, () => openFirst(rest, input, options, `${decoder.label} failed mid-job`));
+    // The next decoder is asked for frames the first one's table chose: it lists every frame rather than the frames
+    // at targets its own demuxer's facts (start, length) might place a little elsewhere.
+    const handOver = { ...options, targets: undefined };
+    return new FallbackSource(opened, () => openFirst(rest, input, handOver, `${decoder.label} failed mid-job`));
   }
   if (opened.final || rest.length === 0) throw opened.error;
   return openFirst(rest, input, options, `${decoder.label} cannot take this file: ${opened.reason}`);
