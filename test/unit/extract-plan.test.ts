@@ -6,6 +6,7 @@ import {
   execArgs,
   filterChain,
   matchWantedTime,
+  TS_WRAP_SEC,
   MAX_BYTES_PER_EXEC,
   MAX_FRAMES_PER_EXEC,
   maxExecFrames,
@@ -170,8 +171,24 @@ describe('filterChain and execArgs', () => {
 describe('matchWantedTime', () => {
   it('maps a delivered frame to the wanted time within the select window, and nothing else', () => {
     const times = [0, 41.667, 83.333];
-    expect(matchWantedTime(times, 1.4, 1.4 + 0.041667)).toBe(41.667);
-    expect(matchWantedTime(times, 1.4, 1.4 + 0.0833334)).toBe(83.333);
-    expect(matchWantedTime(times, 1.4, 1.4 + 0.0625)).toBeNull();
+    expect(matchWantedTime({ times }, 1.4, 1.4 + 0.041667)).toBe(41.667);
+    expect(matchWantedTime({ times }, 1.4, 1.4 + 0.0833334)).toBe(83.333);
+    expect(matchWantedTime({ times }, 1.4, 1.4 + 0.0625)).toBeNull();
+    // Seeked by time, a frame a 33-bit wrap away is another frame; from a byte position, the same one.
+    expect(matchWantedTime({ times }, 1.4, 1.4 + 0.041667 - TS_WRAP_SEC)).toBeNull();
+    expect(matchWantedTime({ times, startByte: 376 }, 1.4, 1.4 + 0.041667 - TS_WRAP_SEC)).toBe(41.667);
+    expect(matchWantedTime({ times, startByte: 376 }, 95_440, 95_440 + 0.041667 - TS_WRAP_SEC)).toBe(41.667);
+  });
+
+  it('starts an exec at a byte position instead of seeking, selecting the frames as either dating gives them', () => {
+    const args = execArgs({ times: [1000], seekMs: 1000, startByte: 188 * 1000 }, ctx);
+    expect(args.slice(args.indexOf('-skip_initial_bytes'), args.indexOf('-skip_initial_bytes') + 2)).toEqual([
+      '-skip_initial_bytes',
+      '188000',
+    ]);
+    expect(args).not.toContain('-ss');
+    const vf = args[args.indexOf('-vf') + 1]!;
+    expect(vf.match(/lt\(abs/g)).toHaveLength(3);
+    expect(execArgs({ times: [1000], seekMs: 1000, startByte: 188 }, ctx, true)).not.toContain('-skip_initial_bytes');
   });
 });

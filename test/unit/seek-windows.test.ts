@@ -19,6 +19,8 @@ import {
   splitRuns,
   streamEnds,
   tableFromWindows,
+  tableStartBefore,
+  TS_PACKET_BYTES,
   windowProbeArgs,
   type WindowPacket,
 } from '../../src/engine/ffmpeg/seek-windows.js';
@@ -115,7 +117,8 @@ async function compare(file: string, options: Partial<SpriteOptions>, lanes = 1)
   const opts = resolveOptions({ f: 'jpg', ...options });
   const full = fullTable(file);
   const { list, calls } = lister(file);
-  const partial = await tableFromWindows(list, streamOf(file), targetsOf(opts), lanes);
+  const windowed = await tableFromWindows(list, streamOf(file), targetsOf(opts), lanes);
+  const partial = windowed?.table ?? null;
   if (!partial) return { partial, calls };
   const want = selectFrames(full, opts).map((c) => c.time);
   const got = selectFrames(partial, opts).map((c) => c.time);
@@ -128,6 +131,24 @@ async function compare(file: string, options: Partial<SpriteOptions>, lanes = 1)
     partial: 'targets',
   });
   expect(partial.times.length).toBeLessThan(full.times.length / 2);
+  // Every key frame a capture decodes from has its byte position, where the packet list puts a key frame of that
+  // time (a clock that restarts has two).
+  const positions = new Map<number, number[]>();
+  for (const line of probe([
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,pos,flags',
+    '-of',
+    'csv=p=0',
+    file,
+  ]).split('\n')) {
+    if (!line.includes('K')) continue;
+    const [pts, pos] = line.split(',').map(Number);
+    const ms = Math.round((pts! - full.startSec) * 1e6) / 1e3;
+    positions.set(ms, [...(positions.get(ms) ?? []), pos!]);
+  }
+  for (const k of keysBefore(partial, got)) if (k > 0) expect(positions.get(k)).toContain(windowed!.keyPos.get(k));
   return { partial, calls };
 }
 
@@ -180,7 +201,7 @@ describe('tableFromWindows', () => {
     const file = joined('small-jump.ts', a, b);
     const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
     const full = fullTable(file);
-    const partial = (await tableFromWindows(lister(file).list, streamOf(file), targetsOf(opts)))!;
+    const partial = (await tableFromWindows(lister(file).list, streamOf(file), targetsOf(opts)))!.table;
     expect(partial).not.toBeNull();
     expect(partial.frameIntervalMs).toBe(40);
     // The full list's mean gap counts the jump in (about 40.1 ms).
@@ -279,6 +300,26 @@ describe('the windows’ parts', () => {
     expect(answerTarget(window(10 + 49.5, 10 + 50.5), 49_900, ends)).toBe('no-key');
     const gap = window(10 + 48.5, 10 + 50.5).filter((p) => Math.abs(p.pts - 60) > 1e-9);
     expect(answerTarget(gap, t, ends)).toBe('irregular');
+  });
+
+  it('finds the stream tables before a key frame’s packet, in 188-byte packets only', () => {
+    const packet = (pid: number, start: boolean) => {
+      const p = new Uint8Array(TS_PACKET_BYTES);
+      p.set([0x47, (start ? 0x40 : 0) | (pid >> 8), pid & 0xff]);
+      return p;
+    };
+    // From byte 1000: video, the PAT (PID 0, a section start), the PMT, video, then the key frame's packet.
+    const packets = [packet(0x100, false), packet(0, true), packet(0x1000, true), packet(0x100, false)];
+    const bytes = new Uint8Array(packets.length * TS_PACKET_BYTES);
+    packets.forEach((p, i) => bytes.set(p, i * TS_PACKET_BYTES));
+    const from = 1000;
+    const key = from + bytes.length;
+    expect(tableStartBefore(bytes, from, key)).toBe(from + TS_PACKET_BYTES);
+    // No PAT within the bytes read; bytes that are not 188-byte packets.
+    expect(tableStartBefore(bytes.slice(2 * TS_PACKET_BYTES), from + 2 * TS_PACKET_BYTES, key)).toBeNull();
+    const shifted = new Uint8Array(bytes.length);
+    shifted.set(bytes.subarray(4), 0);
+    expect(tableStartBefore(shifted, from, key)).toBeNull();
   });
 
   it('reads ffprobe’s packet rows, and refuses a row without a time', () => {

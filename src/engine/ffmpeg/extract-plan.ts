@@ -41,11 +41,30 @@ export function balancedExecFrames(count: number, decoders: number): number {
 const PTS_EPSILON_S = FRAME_TIME_TOLERANCE_MS / 1000;
 
 /**
- * Which of an exec's wanted times (ms from the first frame) a delivered frame at `absSec` (s, absolute) is: the one
- * within the same window the `select` filter used, else null (not a frame that was asked for).
+ * Where MPEG-TS timestamps wrap, s (33 bits of a 90 kHz clock). An exec that starts at a byte position past a wrap
+ * dates frames without the wrap the whole file's timeline has undone (or the other way round): its times are the
+ * timeline's give or take this.
  */
-export function matchWantedTime(times: readonly number[], startSec: number, absSec: number): number | null {
-  for (const t of times) if (Math.abs(startSec + t / 1000 - absSec) < PTS_EPSILON_S) return t;
+export const TS_WRAP_SEC = 2 ** 33 / 90000;
+
+/** The times an exec may date the frame at `absSec` by: that one, and, from a byte position, a wrap either side. */
+function datings(absSec: number, fromByte: boolean): number[] {
+  return fromByte ? [absSec, absSec - TS_WRAP_SEC, absSec + TS_WRAP_SEC] : [absSec];
+}
+
+/**
+ * Which of an exec's wanted times (ms from the first frame) a delivered frame at `absSec` (s, as the exec dates it)
+ * is: the one within the same window the `select` filter used, else null (not a frame that was asked for).
+ */
+export function matchWantedTime(
+  exec: Pick<ExecPlan, 'times' | 'startByte'>,
+  startSec: number,
+  absSec: number,
+): number | null {
+  for (const t of exec.times) {
+    const dated = datings(startSec + t / 1000, exec.startByte !== undefined);
+    if (dated.some((d) => Math.abs(d - absSec) < PTS_EPSILON_S)) return t;
+  }
   return null;
 }
 
@@ -57,6 +76,11 @@ export interface ExecPlan {
    * decoder without its references (grey or garbled pictures in streams whose only key frame is the first).
    */
   seekMs: number;
+  /**
+   * MPEG-TS: a byte position to start reading at instead of seeking to `seekMs` (`-skip_initial_bytes`), where the
+   * windows found the key frame's packet: it spares ffmpeg's timestamp search, which reads some 8 MB there.
+   */
+  startByte?: number;
 }
 
 /**
@@ -118,9 +142,15 @@ function secondsArg(x: number): string {
   return x.toFixed(6);
 }
 
-/** The filter chain: select exactly the wanted frames first, so only they are scaled, rotated and cropped. */
-export function filterChain(absTimes: readonly number[], ctx: ExtractContext): string {
-  const select = absTimes.map((t) => `lt(abs(t-${secondsArg(t)})\\,${PTS_EPSILON_S})`).join('+');
+/**
+ * The filter chain: select exactly the wanted frames first, so only they are scaled, rotated and cropped. `fromByte`:
+ * the exec starts at a byte position, and may date frames a wrap away (see TS_WRAP_SEC).
+ */
+export function filterChain(absTimes: readonly number[], ctx: ExtractContext, fromByte = false): string {
+  const select = absTimes
+    .flatMap((t) => datings(t, fromByte))
+    .map((t) => `lt(abs(t-${secondsArg(t)})\\,${PTS_EPSILON_S})`)
+    .join('+');
   const { scaled, scaledCoded, crop, rotation } = ctx.placement;
   const filters = [`select='${select}'`, `scale=${scaledCoded.width}:${scaledCoded.height}:flags=area`];
   if (rotation === 90) filters.push('transpose=clock');
@@ -133,8 +163,12 @@ export function filterChain(absTimes: readonly number[], ctx: ExtractContext): s
   return filters.join(',');
 }
 
-/** The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). */
+/**
+ * The full argument list of one exec; `fromStart` drops the seek (the retry when a seek overshot). A `startByte`
+ * replaces the seek.
+ */
 export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false): string[] {
+  const fromByte = !fromStart && exec.startByte !== undefined;
   const absTimes = exec.times.map((t) => ctx.startSec + t / 1000);
   // 1 ms past the key frame: the demuxer goes to the key frame at or before the point, so it lands on this one.
   // (A point just before it would land on the previous key frame and decode a whole extra GOP.) No frame lies within
@@ -143,7 +177,8 @@ export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false)
   const args = ['-loglevel', 'info', '-nostats', '-copyts', '-noautorotate'];
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
   if (ctx.headersSuffice) args.push('-probesize', '32', '-analyzeduration', '0');
-  if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
+  if (fromByte) args.push('-skip_initial_bytes', String(exec.startByte));
+  else if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
   args.push(
     '-i',
     ctx.inputPath,
@@ -153,7 +188,7 @@ export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false)
     '-sn',
     '-dn',
     '-vf',
-    filterChain(absTimes, ctx),
+    filterChain(absTimes, ctx, fromByte),
     '-fps_mode',
     'passthrough',
     '-frames:v',

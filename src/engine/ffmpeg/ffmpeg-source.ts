@@ -18,7 +18,7 @@ import {
   type ExtractContext,
 } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
-import { tableFromWindows, windowProbeArgs } from './seek-windows.js';
+import { tableFromWindows, tableStartBefore, windowProbeArgs } from './seek-windows.js';
 import {
   missingDecoder,
   PACKET_ENTRIES,
@@ -31,6 +31,11 @@ import {
 /** What demuxers log when a file stops before its own structure says it should. */
 const TRUNCATED = /ended prematurely|partial file|truncat|unexpected end of file|Invalid NAL unit size|stream ends/i;
 const OUTPUT = '/frames.rgba';
+/**
+ * How far before a key frame's packet the stream's tables are looked for, bytes: muxers repeat them every 0.1 s or
+ * so (ffmpeg's default; broadcast at most every 0.5 s), some 640 KB at 50 Mb/s.
+ */
+const TABLES_SEARCH_BYTES = 1 << 20;
 /**
  * How many execs past the oldest undelivered one the decoders may run ahead, per decoder: finished frames wait in
  * order, so this bounds the frames held while one decoder is on a long exec.
@@ -65,6 +70,8 @@ export interface LentDecoder {
 export class FfmpegSource implements FrameSource {
   private probed?: { stream: StreamInfo; table: FrameTable };
   private frameTable: FrameTableSource = 'packets';
+  /** MPEG-TS read through windows: the byte position of each key frame they found, by its time (ms). */
+  private keyPos: Map<number, number> | null = null;
   /** Where the frame table flags only some key frames (AVI with B-frames): the ones given frames decode from. */
   private keysBefore: AviFrames['keysBefore'] = null;
 
@@ -102,10 +109,13 @@ export class FfmpegSource implements FrameSource {
     // An index that lists every frame saves reading the whole file, which is what ffprobe's packet list does (about
     // a minute for 5 GiB): only the index is read, from the Blob, in this worker.
     let table = await this.indexTable(stream);
+    let windowed: Awaited<ReturnType<typeof tableFromWindows>> = null;
     let cut = false;
     if (table) {
       this.frameTable = 'index';
-    } else if ((table = await this.windowsTable(stream))) {
+    } else if ((windowed = await this.windowsTable(stream))) {
+      table = windowed.table;
+      this.keyPos = windowed.keyPos;
       this.frameTable = 'targets';
     } else {
       const csv = await main.probe(
@@ -199,7 +209,7 @@ export class FfmpegSource implements FrameSource {
    * changes between the start and the end or around a target (a timestamp jump a window sees), no key frame within
    * MAX_LOOKBACK_SEC, windows covering much of the video.
    */
-  private async windowsTable(stream: StreamInfo): Promise<FrameTable | null> {
+  private async windowsTable(stream: StreamInfo): ReturnType<typeof tableFromWindows> {
     const targetsOf = this.targetsOf;
     if (this.keyOnly || !targetsOf || !isFormat(stream, 'mpegts')) return null;
     if (stream.claimedEndSec === null) return null;
@@ -292,11 +302,22 @@ export class FfmpegSource implements FrameSource {
       maxAhead: RUN_AHEAD_PER_DECODER * decoders,
       run: async (decoder, i) => {
         const exec = execs[i]!;
+        exec.startByte = await this.startByteOf(exec.seekMs);
         const execCtx: ExtractContext = { ...ctx, inputPath: decoder.inputPath };
         progress.start(decoder, exec.times.length);
         try {
-          const args = execArgs(exec, execCtx);
-          let got = await decoder.extract(args, OUTPUT, frameBytes);
+          let got = await decoder.extract(execArgs(exec, execCtx), OUTPUT, frameBytes);
+          // Started at a byte position that did not give every frame (the stream's tables further back than read):
+          // seek by time instead. Matching still allows for either dating.
+          if (got.length < exec.times.length && exec.startByte !== undefined) {
+            const seeked = await decoder.extract(
+              execArgs({ ...exec, startByte: undefined }, execCtx),
+              OUTPUT,
+              frameBytes,
+            );
+            if (seeked.length > got.length) got = seeked;
+          }
+          const args = execArgs({ ...exec, startByte: undefined }, execCtx);
           // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
           if (got.length < exec.times.length && args.includes('-ss')) {
             const retry = await decoder.extract(execArgs(exec, execCtx, true), OUTPUT, frameBytes);
@@ -310,11 +331,23 @@ export class FfmpegSource implements FrameSource {
       deliver: async (got, i) => {
         const exec = execs[i]!;
         for (const { absSec, data } of got) {
-          const time = matchWantedTime(exec.times, table.startSec, absSec);
+          const time = matchWantedTime(exec, table.startSec, absSec);
           if (time !== null) await onFrame({ time, width, height, data });
         }
       },
     });
+  }
+
+  /**
+   * Where an exec decoding from the key frame at `seekMs` can start reading (MPEG-TS, from the windows): at the
+   * stream tables just before the key frame's packet, found in the MiB before it. Undefined: seek by time.
+   */
+  private async startByteOf(seekMs: number): Promise<number | undefined> {
+    const pos = seekMs > 0 ? this.keyPos?.get(seekMs) : undefined;
+    if (pos === undefined) return undefined;
+    const from = Math.max(0, pos - TABLES_SEARCH_BYTES);
+    const bytes = await blobReads(this.input).read(from, pos);
+    return tableStartBefore(bytes, from, pos) ?? undefined;
   }
 
   async close(): Promise<void> {

@@ -290,6 +290,31 @@ export function windowTable(found: readonly WindowPacket[], ends: StreamEnds): F
   return targetFramesTable(ends.startSec, [...byPts.values()], ends.frameCount, ends.lastSec);
 }
 
+/** The byte position of each key frame the windows found, by its time in the table (ms from the first frame). */
+export function keyPositions(found: readonly WindowPacket[], ends: StreamEnds): Map<number, number> {
+  const at = new Map<number, number>();
+  for (const p of found) if (p.key) at.set(roundMs((p.pts - ends.startSec) * 1000), p.pos);
+  return at;
+}
+
+/** An MPEG-TS packet's size, bytes (the only one the byte starts are made for: M2TS and FEC sizes are left to seeks). */
+export const TS_PACKET_BYTES = 188;
+
+/**
+ * Where to start reading so that ffmpeg meets the stream's tables before the packet at `pos`: the last packet of the
+ * program association table (PID 0, starting a section) before it, among `bytes`, which are the file's bytes from
+ * `from` up to `pos`. Null when there is none there, or the bytes before `pos` are not 188-byte packets.
+ */
+export function tableStartBefore(bytes: Uint8Array, from: number, pos: number): number | null {
+  for (let p = pos - TS_PACKET_BYTES; p >= from; p -= TS_PACKET_BYTES) {
+    const i = p - from;
+    if (bytes[i] !== 0x47) return null;
+    const pid = ((bytes[i + 1]! & 0x1f) << 8) | bytes[i + 2]!;
+    if (pid === 0 && (bytes[i + 1]! & 0x40) !== 0) return p;
+  }
+  return null;
+}
+
 /** The look back for the first round: a whole group of pictures as the head shows it, and one frame more. */
 export function firstLookback(ends: StreamEnds): number {
   return ends.gopSec + ends.intervalSec;
@@ -317,14 +342,15 @@ export interface WindowedStream {
  * the frame count, then a window around each target, looking further back for those with no key frame yet. Null
  * when the windows cannot give the full table's answer (the caller lists every packet): an interval that differs
  * between the start and the end or around a target, no key frame within MAX_LOOKBACK_SEC, windows covering much of
- * the video, or targets wanted at every frame.
+ * the video, or targets wanted at every frame. With the table, the byte position of each key frame found (`keyPos`, by
+ * its time in the table), where an exec can start reading instead of seeking.
  */
 export async function tableFromWindows(
   list: (intervals: string, lane: number) => Promise<string>,
   stream: WindowedStream,
   targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
   lanes = 1,
-): Promise<FrameTable | null> {
+): Promise<{ table: FrameTable; keyPos: Map<number, number> } | null> {
   const read = async (first: string, windows: readonly Window[], lane = 0) => {
     const rows = parseWindowPackets(await list(intervalsArg(first, windows, stream.formatStartSec), lane));
     return rows && splitRuns(rows, 1 + windows.length);
@@ -371,5 +397,5 @@ export async function tableFromWindows(
     }
     open = again;
   }
-  return windowTable(found, ends);
+  return { table: windowTable(found, ends), keyPos: keyPositions(found, ends) };
 }
