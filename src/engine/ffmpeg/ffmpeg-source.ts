@@ -109,13 +109,10 @@ export class FfmpegSource implements FrameSource {
     // An index that lists every frame saves reading the whole file, which is what ffprobe's packet list does (about
     // a minute for 5 GiB): only the index is read, from the Blob, in this worker.
     let table = await this.indexTable(stream);
-    let windowed: Awaited<ReturnType<typeof tableFromWindows>> = null;
     let cut = false;
     if (table) {
       this.frameTable = 'index';
-    } else if ((windowed = await this.windowsTable(stream))) {
-      table = windowed.table;
-      this.keyPos = windowed.keyPos;
+    } else if ((table = await this.windowsTable(stream))) {
       this.frameTable = 'targets';
     } else {
       const csv = await main.probe(
@@ -207,9 +204,9 @@ export class FfmpegSource implements FrameSource {
    * target, as the CLI's `-ss` does there, instead of listing every packet. Null (list every packet) for key mode,
    * for jobs that want frames everywhere, and when the windows cannot give the full table's answer: an interval that
    * changes between the start and the end or around a target (a timestamp jump a window sees), no key frame within
-   * MAX_LOOKBACK_SEC, windows covering much of the video.
+   * MAX_LOOKBACK_SEC, windows covering much of the video. Keeps the key frames' byte positions for the execs.
    */
-  private async windowsTable(stream: StreamInfo): ReturnType<typeof tableFromWindows> {
+  private async windowsTable(stream: StreamInfo): Promise<FrameTable | null> {
     const targetsOf = this.targetsOf;
     if (this.keyOnly || !targetsOf || !isFormat(stream, 'mpegts')) return null;
     if (stream.claimedEndSec === null) return null;
@@ -226,12 +223,14 @@ export class FfmpegSource implements FrameSource {
       mainTurn = turn.catch(() => undefined);
       return turn;
     };
-    return tableFromWindows(
+    const windowed = await tableFromWindows(
       list,
       { claimedEndSec: stream.claimedEndSec, formatStartSec: stream.formatStartSec, reorder: stream.hasBFrames },
       targetsOf,
       1 + this.extras.length,
     );
+    this.keyPos = windowed?.keyPos ?? null;
+    return windowed?.table ?? null;
   }
 
   private async decodeTimes(stream: StreamInfo): Promise<FrameTable | null> {
