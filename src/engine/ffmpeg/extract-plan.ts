@@ -80,7 +80,7 @@ export interface ExecPlan {
    * MPEG-TS: a byte position to start reading at instead of seeking to `seekMs` (`-skip_initial_bytes`), where the
    * windows found the key frame's packet: it spares ffmpeg's timestamp search, which reads some 8 MB there.
    */
-  startByte?: number;
+  startByte?: number | undefined;
 }
 
 /**
