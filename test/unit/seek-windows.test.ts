@@ -81,11 +81,34 @@ const H264 = [
   'open-gop=1:scenecut=0',
 ];
 
+/** `f` of each file computed once: the full packet lists are read once per file, not once per job. */
+function perFile<T>(f: (file: string) => T): (file: string) => T {
+  const done = new Map<string, T>();
+  return (file) => {
+    if (!done.has(file)) done.set(file, f(file));
+    return done.get(file)!;
+  };
+}
+
 /** The table of every packet, as the engine builds it without windows. */
-function fullTable(file: string): FrameTable {
+const fullTable = perFile((file): FrameTable => {
   const csv = probe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
   return buildFrameTable(parsePacketCsv(csv))!;
-}
+});
+
+/** The byte positions of the key frames, by time in the full table (ms; a clock that restarts has two at a time). */
+const keyPositionsOf = perFile((file) => {
+  const startSec = fullTable(file).startSec;
+  const positions = new Map<number, number[]>();
+  const csv = probe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,pos,flags', '-of', 'csv=p=0', file]);
+  for (const line of csv.split('\n')) {
+    if (!line.includes('K')) continue;
+    const [pts, pos] = line.split(',').map(Number);
+    const ms = Math.round((pts! - startSec) * 1e6) / 1e3;
+    positions.set(ms, [...(positions.get(ms) ?? []), pos!]);
+  }
+  return positions;
+});
 
 function streamOf(file: string) {
   const info = parseStreamInfo(probe(['-show_entries', PROBE_ENTRIES, '-of', 'json', file]));
@@ -131,23 +154,8 @@ async function compare(file: string, options: Partial<SpriteOptions>, lanes = 1)
     partial: 'targets',
   });
   expect(partial.times.length).toBeLessThan(full.times.length / 2);
-  // Every key frame a capture decodes from has its byte position, where the packet list puts a key frame of that
-  // time (a clock that restarts has two).
-  const positions = new Map<number, number[]>();
-  for (const line of probe([
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'packet=pts_time,pos,flags',
-    '-of',
-    'csv=p=0',
-    file,
-  ]).split('\n')) {
-    if (!line.includes('K')) continue;
-    const [pts, pos] = line.split(',').map(Number);
-    const ms = Math.round((pts! - full.startSec) * 1e6) / 1e3;
-    positions.set(ms, [...(positions.get(ms) ?? []), pos!]);
-  }
+  // Every key frame a capture decodes from has its byte position, where the packet list puts a key frame of that time.
+  const positions = keyPositionsOf(file);
   for (const k of keysBefore(partial, got)) if (k > 0) expect(positions.get(k)).toContain(windowed!.keyPos.get(k));
   return { partial, calls };
 }

@@ -306,19 +306,15 @@ export class FfmpegSource implements FrameSource {
         progress.start(decoder, exec.times.length);
         try {
           let got = await decoder.extract(execArgs(exec, execCtx), OUTPUT, frameBytes);
+          const seekArgs = execArgs({ ...exec, startByte: undefined }, execCtx);
           // Started at a byte position that did not give every frame (the stream's tables further back than read):
           // seek by time instead. Matching still allows for either dating.
           if (got.length < exec.times.length && exec.startByte !== undefined) {
-            const seeked = await decoder.extract(
-              execArgs({ ...exec, startByte: undefined }, execCtx),
-              OUTPUT,
-              frameBytes,
-            );
+            const seeked = await decoder.extract(seekArgs, OUTPUT, frameBytes);
             if (seeked.length > got.length) got = seeked;
           }
-          const args = execArgs({ ...exec, startByte: undefined }, execCtx);
           // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
-          if (got.length < exec.times.length && args.includes('-ss')) {
+          if (got.length < exec.times.length && seekArgs.includes('-ss')) {
             const retry = await decoder.extract(execArgs(exec, execCtx, true), OUTPUT, frameBytes);
             if (retry.length > got.length) got = retry;
           }

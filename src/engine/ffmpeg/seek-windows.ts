@@ -338,12 +338,11 @@ export interface WindowedStream {
 /**
  * The partial table of a target-driven job, from ffprobe listing windows (`list` runs ffprobe with the given
  * `-read_intervals` on decoder `lane`, of `lanes`, and returns its `WINDOW_PACKET_ENTRIES` CSV): the head and the
- * tail first, for the length and
- * the frame count, then a window around each target, looking further back for those with no key frame yet. Null
- * when the windows cannot give the full table's answer (the caller lists every packet): an interval that differs
- * between the start and the end or around a target, no key frame within MAX_LOOKBACK_SEC, windows covering much of
- * the video, or targets wanted at every frame. With the table, the byte position of each key frame found (`keyPos`, by
- * its time in the table), where an exec can start reading instead of seeking.
+ * tail first, for the length and the frame count, then a window around each target, looking further back for those
+ * with no key frame yet. Null when the windows cannot give the full table's answer (the caller lists every packet):
+ * an interval that differs between the start and the end or around a target, no key frame within MAX_LOOKBACK_SEC,
+ * windows covering much of the video, or targets wanted at every frame. With the table, the byte position of each
+ * key frame found (`keyPos`, by its time in the table), where an exec can start reading instead of seeking.
  */
 export async function tableFromWindows(
   list: (intervals: string, lane: number) => Promise<string>,
@@ -385,9 +384,9 @@ export async function tableFromWindows(
         ),
       ),
     );
+    if (parts.some((p) => !p)) return null;
     // Run 0 is the read from the start (lane 0's first); each lane's own first run is a one-packet placeholder.
-    const runs = parts.some((p) => !p) ? null : [parts[0]![0]!, ...parts.flatMap((p) => p!.slice(1))];
-    if (!runs) return null;
+    const runs = [parts[0]![0]!, ...parts.flatMap((p) => p!.slice(1))];
     const again: number[] = [];
     for (const [j, i] of open.entries()) {
       const answer = answerTarget(runs[plan.runOf[j]!]!, targets[i]!, ends);
