@@ -140,6 +140,10 @@ const INPUTS = {
     ],
   },
   long: { file: 'long-1080p-2h.mp4', duration: 7200, concat: { of: 'in2', times: 24 }, long: true },
+  // The same film in the containers without an index of every frame (H.264, which WebCodecs decodes): MPEG-TS, and
+  // Matroska, whose cues list only key frames.
+  longTs: { file: 'long-1080p-2h.ts', args: ['-i', 'CACHE/long-1080p-2h.mp4', '-c', 'copy'], long: true },
+  longMkv: { file: 'long-1080p-2h.mkv', args: ['-i', 'CACHE/long-1080p-2h.mp4', '-c', 'copy'], long: true },
   segAvi: {
     file: 'seg-1080p-30s-mpeg4.avi',
     duration: 30,
@@ -185,7 +189,8 @@ for (const [name, input] of Object.entries(INPUTS)) {
       stdio: 'inherit',
     });
   } else {
-    execFileSync('ffmpeg', ['-v', 'error', ...input.args, '-y', part], { stdio: 'inherit' });
+    const args = input.args.map((a) => a.replace(/^CACHE\//, `${cache}/`));
+    execFileSync('ffmpeg', ['-v', 'error', ...args, '-y', part], { stdio: 'inherit' });
   }
   execFileSync('mv', [part, path(name)]);
 }
@@ -295,6 +300,33 @@ const LONG_JOBS = [
     file: 'long',
     options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 },
     engine: 'ffmpeg',
+  },
+  // Index-less containers for WebCodecs (issue 18): the frame count from both ends, a lookup at each target.
+  {
+    id: 'x120',
+    title: 'avg 20, 2-hour film as MPEG-TS (H.264), 4.8 GB File',
+    file: 'longTs',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliSeeked('longTs', 20),
+  },
+  {
+    id: 'x120k',
+    title: '100 key frames, 2-hour film as MPEG-TS (H.264), 4.8 GB File',
+    file: 'longTs',
+    options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 },
+  },
+  {
+    id: 'm120k',
+    title: '100 key frames, 2-hour film as Matroska (H.264, cues), 4.8 GB File',
+    file: 'longMkv',
+    options: { f: 'jpg', m: 'key', num: 100, sw: W, sh: H, tw: 10, th: 10 },
+  },
+  {
+    id: 'm120',
+    title: 'avg 20, 2-hour film as Matroska (H.264, cues), 4.8 GB File',
+    file: 'longMkv',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliSeeked('longMkv', 20),
   },
   // The same job on every size (20 frames spread evenly), so that what grows with the file shows, not the job's size.
   {

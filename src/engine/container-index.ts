@@ -3,9 +3,17 @@
 // decodes, ffmpeg.wasm for MP4 and MOV files whose codec the browser cannot decode (instead of ffprobe's packet list,
 // which reads the whole file).
 
-import { type EncodedPacket, type EncodedPacketSink } from 'mediabunny';
+import {
+  MATROSKA,
+  WEBM,
+  type EncodedPacket,
+  type EncodedPacketSink,
+  type InputFormat,
+  type InputVideoTrack,
+} from 'mediabunny';
 import { SpriteError } from '../core/errors.js';
 import { indexFrames, roundMs, type IndexedFrameTable } from '../core/frame-table.js';
+import { MATROSKA_HEAD_BYTES, readMatroskaHead } from './matroska-head.js';
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
@@ -183,6 +191,134 @@ export async function keyFrameIndex(sink: EncodedPacketSink): Promise<KeyFrameIn
   };
 }
 
+/** A {@link KeyFrameIndex} read at a file's two ends, on a regular grid of frame times checked wherever it is read. */
+export interface GridIndex extends KeyFrameIndex {
+  /** The frame interval, s: every frame is at `startSec` plus a whole number of it, within `toleranceSec`. */
+  intervalSec: number;
+  /** How far a frame's time may be from its grid slot, s (the container's rounding of times). */
+  toleranceSec: number;
+}
+
+/** Frames read at each end of an index-less file to learn its interval and check its grid. */
+const END_FRAMES = 64;
+/**
+ * How far the mean gap of the first frames may be from a simple fraction of ticks for that to be the interval: a gap
+ * a tick off shifts the mean of END_FRAMES - 1 gaps by under 0.02 tick. The last frames check it: an interval wrong
+ * by a fraction of a tick is more than a tick off the grid after a hundred frames.
+ */
+const TICKS_SLACK = 0.05;
+
+/** Whether `pts` is on the grid of `index` (see {@link GridIndex}). */
+export function onGrid(index: Pick<GridIndex, 'startSec' | 'intervalSec' | 'toleranceSec'>, pts: number): boolean {
+  const slots = (pts - index.startSec) / index.intervalSec;
+  return Math.abs(pts - index.startSec - Math.round(slots) * index.intervalSec) <= index.toleranceSec;
+}
+
+/** What the container says of the track's times, beside its packets. */
+export interface TrackClock {
+  /** Ticks a second of the times the container stores (Matroska: 1000 for its usual 1 ms; MPEG-TS: 90 000). */
+  ticksPerSec: number;
+  /** The frame duration the container declares, s, exact to the ns (Matroska's DefaultDuration); else null. */
+  declaredIntervalSec: number | null;
+  /**
+   * A time is found without reading the file up to it: MPEG-TS (a search on bytes and timestamps), Matroska with
+   * cues. Without cues, mediabunny reads every cluster from the start for its first lookup, and on a segment of
+   * unknown size (a file written to a pipe) some later key-frame lookups miss (mediabunny 1.61.0): such a file is
+   * listed packet by packet instead.
+   */
+  seekable: boolean;
+}
+
+/**
+ * How the container times the track's frames (see {@link TrackClock}): Matroska's declared duration and cues from
+ * the file's head (`read`, a byte range), which mediabunny does not expose.
+ */
+export async function trackClock(
+  track: InputVideoTrack,
+  format: InputFormat,
+  read: (start: number, end: number) => Promise<Uint8Array>,
+): Promise<TrackClock> {
+  const ticksPerSec = await track.getTimeResolution();
+  if (format !== MATROSKA && format !== WEBM) return { ticksPerSec, declaredIntervalSec: null, seekable: true };
+  const head = readMatroskaHead(await read(0, MATROSKA_HEAD_BYTES), track.id);
+  const ns = head?.defaultDurationNs ?? null;
+  return { ticksPerSec, declaredIntervalSec: ns === null ? null : ns / 1e9, seekable: head?.cues ?? false };
+}
+
+/**
+ * The frame count and times of a file without an index of every frame (MPEG-TS, and Matroska or WebM, whose cues list
+ * key frames only), read at its two ends instead of packet by packet: the first packets give the start (the first key
+ * frame shown, as the full table has it) and the interval, the last GOP's packets the last frame, and the frames
+ * between are as many as the grid has slots. The interval is a simple fraction of the container's ticks, or
+ * the duration it declares where its times are rounded (Matroska's ms, 33 or 34 ms apart at 29.97 fps): a mean of
+ * rounded gaps would miscount the slots of a long file. Null where that may not be the full table's answer: no key
+ * frame among the first packets, times off the grid at either end (variable frame rate, a repeated time), rounded
+ * times without a declared duration that fits them, a file so short that its list costs as little, a file that is
+ * not seekable (see {@link TrackClock}). {@link framesAtTargets} checks each frame it looks up against the grid too
+ * (a jump or a gap a lookup lands in); a gap of whole frames between lookups is not seen (see the README).
+ */
+export async function gridIndex(sink: EncodedPacketSink, clock: TrackClock): Promise<GridIndex | null> {
+  if (!clock.seekable) return null;
+  const meta = { metadataOnly: true };
+  // Enough packets in decode order that the END_FRAMES earliest frames are all among them, reordered or not.
+  const head: EncodedPacket[] = [];
+  for (let p = await sink.getFirstPacket(meta); p; p = await sink.getNextPacket(p, meta)) {
+    head.push(p);
+    if (head.length === END_FRAMES + REORDER_PACKETS) break;
+  }
+  if (head.length < END_FRAMES + REORDER_PACKETS) return null;
+  const byTime = [...head].sort((a, b) => a.timestamp - b.timestamp);
+  const firstKey = byTime.find((p) => p.type === 'key');
+  if (!firstKey) return null;
+  const startSec = firstKey.timestamp;
+  const shown = byTime.filter((p) => p.timestamp >= startSec).slice(0, END_FRAMES);
+  const gaps = shown.slice(1).map((p, i) => p.timestamp - shown[i]!.timestamp);
+  if (gaps.some((g) => g <= 0)) return null;
+  const tick = 1 / clock.ticksPerSec;
+  const meanTicks = (shown[shown.length - 1]!.timestamp - startSec) / gaps.length / tick;
+  // The interval the container declares, or else a number of ticks in quarters at most near the first frames' mean
+  // gap (MPEG-TS: 3600 at 25 fps, 3003 at 29.97, 1501.5 at 59.94, 3753.75 at 23.976, give or take a tick of an
+  // encoder's rounding; Matroska: 40 ms at 25 fps, 125/3 ms at 24): the first on whose grid both ends lie.
+  const parts = [1, 2, 3, 4].find((d) => Math.abs(meanTicks * d - Math.round(meanTicks * d)) <= TICKS_SLACK * d);
+  const candidates = [clock.declaredIntervalSec, parts ? (Math.round(meanTicks * parts) / parts) * tick : null];
+
+  const lastShown = await sink.getPacket(Infinity, meta);
+  if (!lastShown || lastShown.timestamp <= startSec) return null;
+  // The last frames, and every packet decoded after the first of them (a reordering's reach before).
+  const tailFrom = lastShown.timestamp - (END_FRAMES + REORDER_PACKETS) * meanTicks * tick;
+  const tail: number[] = [];
+  for (let p = await sink.getPacket(Math.max(tailFrom, startSec), meta); p; p = await sink.getNextPacket(p, meta))
+    tail.push(p.timestamp);
+  if (new Set(tail).size !== tail.length || tail.length < END_FRAMES) return null;
+  if (tail.some((pts) => pts > lastShown.timestamp)) return null;
+  // A time may be a tick off its slot: a rounded start and a rounded time (Matroska), an encoder's rounding (MPEG-TS).
+  const toleranceSec = tick * (1 + 1e-6);
+  const fits = (intervalSec: number) => {
+    const grid = { startSec, intervalSec, toleranceSec };
+    return (
+      toleranceSec * 4 < intervalSec &&
+      shown.every((p) => onGrid(grid, p.timestamp)) &&
+      tail.every((pts) => onGrid(grid, pts))
+    );
+  };
+  const intervalSec = candidates.find((c): c is number => c !== null && c > 0 && fits(c));
+  if (intervalSec === undefined) return null;
+  const slots = Math.round((lastShown.timestamp - startSec) / intervalSec);
+  return {
+    startSec,
+    intervalSec,
+    toleranceSec,
+    keys: {
+      pts: Float64Array.of(startSec),
+      key: Uint8Array.of(1),
+      duration: Float64Array.of(firstKey.duration),
+    },
+    frameCount: slots + 1,
+    lastSec: lastShown.timestamp,
+    endSec: lastShown.timestamp + lastShown.duration,
+  };
+}
+
 /** A packet by its decode-order number (mediabunny's sample number) and presentation time. */
 export interface NumberedPacket {
   /** Decode-order number. */
@@ -203,16 +339,18 @@ export interface FramesAtTargets {
 
 /**
  * The frames a target-driven job (inter, avg, dhash) can take, from a sample table that lists every sample (see
- * {@link keyFrameIndex}): for each target (ms from `startSec`, ascending, the first at the job's start), the last
+ * {@link keyFrameIndex}) or from lookups on a grid read at the file's ends ({@link gridIndex}): for each target (ms from `startSec`, ascending, the first at the job's start), the last
  * frame whose time, rounded to the µs as the frame table has it, is at or before it; and the first frame at or after
  * the first target, which the job takes when nothing from its start on is on screen yet. Two lookups a target, plus a
- * GOP's walk for that first frame: the same answers as the table of every frame, without listing it. Null when a
- * lookup disagrees with the rounding (the caller lists every frame instead).
+ * GOP's walk for that first frame: the same answers as the table of every frame, without listing it. Null (the
+ * caller lists every frame instead) when a lookup disagrees with the rounding, finds no key frame before a frame, or
+ * finds a frame or key frame off `grid`.
  */
 export async function framesAtTargets(
   sink: EncodedPacketSink,
   startSec: number,
   targets: readonly number[],
+  grid: GridIndex | null = null,
 ): Promise<FramesAtTargets | null> {
   const meta = { metadataOnly: true };
   const frames = new Map<number, NumberedPacket>();
@@ -223,12 +361,14 @@ export async function framesAtTargets(
     key: p.type === 'key',
   });
   const relMs = (pts: number) => roundMs((pts - startSec) * 1000);
-  const add = async (p: EncodedPacket) => {
-    if (frames.has(p.sequenceNumber)) return;
+  // False where the answer may not be the full list's: no key frame found before a frame, or a frame off the grid.
+  const add = async (p: EncodedPacket): Promise<boolean> => {
+    if (frames.has(p.sequenceNumber)) return true;
     frames.set(p.sequenceNumber, numbered(p));
     const key = p.type === 'key' ? p : await sink.getKeyPacket(p.timestamp, meta);
-    if (!key) throw new Error(`no key frame before ${p.timestamp} s`);
+    if (!key) return false;
     keyOf.set(p.sequenceNumber, numbered(key));
+    return !grid || (onGrid(grid, p.timestamp) && onGrid(grid, key.timestamp));
   };
   let firstOnScreen: EncodedPacket | null = null;
   for (const [i, t] of targets.entries()) {
@@ -237,7 +377,7 @@ export async function framesAtTargets(
     if (!p || p.timestamp < startSec) continue;
     if (relMs(p.timestamp) > t) return null;
     if (i === 0) firstOnScreen = p;
-    await add(p);
+    if (!(await add(p))) return null;
   }
   // The first frame at or after the first target, when the one on screen there started before it: the next frame
   // shown, found among the packets decoded from the same key frame up to a reordering's reach past it.
@@ -248,14 +388,13 @@ export async function framesAtTargets(
       const from = keyOf.get(onScreen.sequenceNumber);
       let next: EncodedPacket | null = null;
       let p = from ? await sink.getKeyPacket(from.pts, meta) : null;
-      for (
-        ;
-        p && p.sequenceNumber <= onScreen.sequenceNumber + REORDER_PACKETS;
-        p = await sink.getNextPacket(p, meta)
-      ) {
+      // Counted past the frame on screen, not by number: MPEG-TS and Matroska number packets by byte position.
+      let past = 0;
+      for (; p && past <= REORDER_PACKETS; p = await sink.getNextPacket(p, meta)) {
         if (p.timestamp > onScreen.timestamp && (!next || p.timestamp < next.timestamp)) next = p;
+        if (p.sequenceNumber >= onScreen.sequenceNumber) past++;
       }
-      if (next) await add(next);
+      if (next && !(await add(next))) return null;
     }
   }
   return { frames: [...frames.values()].sort((a, b) => a.pts - b.pts), keyOf };

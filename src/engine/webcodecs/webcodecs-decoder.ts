@@ -28,7 +28,10 @@ import {
   listPackets,
   packetFrames,
   type KeyFrameIndex,
+  type GridIndex,
+  gridIndex,
   type PacketIndex,
+  trackClock,
 } from '../container-index.js';
 import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
 import { readRange } from '../input.js';
@@ -123,8 +126,15 @@ export const webcodecsDecoder: FrameDecoder = {
             prefetchProfile: 'network',
           });
     const demuxed = new Input({ source, formats: FORMATS });
+    const read = (start: number, end: number) =>
+      input instanceof Blob
+        ? input
+            .slice(start, end)
+            .arrayBuffer()
+            .then((b) => new Uint8Array(b))
+        : readRange(input, start, Math.min(end, input.size), options.watch);
     try {
-      const result = await inspect(demuxed, options);
+      const result = await inspect(demuxed, read, options);
       if ('error' in result) {
         demuxed.dispose();
         return result;
@@ -145,7 +155,11 @@ export const webcodecsDecoder: FrameDecoder = {
   terminate() {},
 };
 
-async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrack | Declined> {
+async function inspect(
+  demuxed: Input,
+  read: (start: number, end: number) => Promise<Uint8Array>,
+  options: OpenOptions,
+): Promise<OpenedTrack | Declined> {
   const format = await demuxed.getFormat();
   const isobmff = format instanceof IsobmffInputFormat;
   const track = await demuxed.getPrimaryVideoTrack();
@@ -214,10 +228,16 @@ async function inspect(demuxed: Input, options: OpenOptions): Promise<OpenedTrac
   if (!support.supported) return declined(`this browser has no decoder for ${config.codec}`, 'UNSUPPORTED_CODEC');
 
   // An MP4 or MOV needs no table of every frame: a key-mode job takes the sync samples, a job with targets the
-  // frames on screen at them. Where that cannot be had (fragments, a cut file, frames wanted everywhere), every
-  // packet is listed.
-  const index =
-    isobmff && (options.keyOnly || options.targets) ? await keyFrameIndex(new EncodedPacketSink(track)) : null;
+  // frames on screen at them. MPEG-TS, Matroska and WebM have no such table: a job with targets reads their two ends
+  // and looks its targets up, where the frames lie on one regular grid. Where neither can be had (fragments, a cut
+  // file, irregular times, frames wanted everywhere), every packet is listed.
+  const index = isobmff
+    ? options.keyOnly || options.targets
+      ? await keyFrameIndex(new EncodedPacketSink(track))
+      : null
+    : !options.keyOnly && options.targets
+      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, read))
+      : null;
   const probed =
     (index && options.keyOnly ? keyFramesProbed(index) : null) ??
     (index && options.targets ? await targetFramesProbed(track, index, options.targets) : null) ??
@@ -331,13 +351,15 @@ function keyFramesProbed(index: KeyFrameIndex): Probed {
  */
 async function targetFramesProbed(
   track: InputVideoTrack,
-  index: KeyFrameIndex,
+  index: KeyFrameIndex | GridIndex,
   targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
 ): Promise<Probed | null> {
   const facts = keyFrameTable(index.keys.pts, index.frameCount, index.lastSec);
   const targets = targetsOf(facts);
   if (targets === 'every' || targets.length * TARGET_LOOKUP_COST > index.frameCount) return null;
-  const found = await framesAtTargets(new EncodedPacketSink(track), facts.startSec, targets);
+  // Read at its ends only: a frame looked up off the grid is a jump or a gap there, which the frame count missed.
+  const grid = 'intervalSec' in index ? index : null;
+  const found = await framesAtTargets(new EncodedPacketSink(track), facts.startSec, targets, grid);
   if (!found) return null;
   const { frames, keyOf } = found;
   const pts = new Map<number, number>();
@@ -346,9 +368,9 @@ async function targetFramesProbed(
   return {
     // `frames` are in presentation order already, as packetOf lists them.
     table: targetFramesTable(facts.startSec, frames, index.frameCount, index.lastSec),
-    order: { pts: (i) => pts.get(i)!, keyBefore: (i) => keyOf.get(i)?.seq ?? i },
-    packetOf: Int32Array.from(frames, (f) => f.seq),
-    // keyFrameIndex found the last sample's data in the file.
+    order: { pts: (i) => pts.get(i)!, keyBefore: (i) => keyOf.get(i)?.seq ?? i, ...(grid && { sequence: true }) },
+    packetOf: Float64Array.from(frames, (f) => f.seq),
+    // keyFrameIndex found the last sample's data in the file; gridIndex read the last packet itself.
     readable: Number.POSITIVE_INFINITY,
     frameTable: 'targets',
     endSec: index.endSec,

@@ -45,6 +45,11 @@ export interface DecodeOrder {
   readonly pts: (i: number) => number;
   /** Decode-order number of the key packet at or before packet `i`, where its run starts. */
   readonly keyBefore: (i: number) => number;
+  /**
+   * The numbers are mediabunny's own (byte positions in MPEG-TS and Matroska, which skip), not packets counted from
+   * the first: a run then ends at the packet numbered `to`, however many packets come before it.
+   */
+  readonly sequence?: true;
 }
 
 /** The decode order of every packet of a track, from its full list. */
@@ -65,7 +70,7 @@ export interface OpenedTrack {
   /** The packets the job's frames and their runs are among, by decode-order number. */
   order: DecodeOrder;
   /** Decode-order number of each frame of the table (same index as `table.times`). */
-  packetOf: Int32Array;
+  packetOf: Int32Array | Float64Array;
   /** Index of the first packet whose data is missing (a cut file); the packet count when none is. */
   readable: number;
   /** The frames of the video. */
@@ -184,8 +189,9 @@ export class WebCodecsSource implements FrameSource {
         if (previous && run.from > previous.to + 1 && !this.keyOnly && !(packet && this.startsAfresh(packet)))
           void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
         previous = run;
-        for (let i = run.from; i <= run.to && packet; i++) {
-          if (delivery.stopped()) break;
+        for (let counted = run.from; packet; counted++) {
+          const i = order.sequence ? packet.sequenceNumber : counted;
+          if (i > run.to || delivery.stopped()) break;
           if (wantedSet.has(i) || !this.disposable(packet)) {
             await delivery.room(() => decoder.decodeQueueSize < MAX_DECODE_QUEUE);
             if (delivery.stopped()) break;
@@ -197,7 +203,8 @@ export class WebCodecsSource implements FrameSource {
             }
             this.decoded++;
           }
-          if (i < run.to) packet = await this.sink.getNextPacket(packet);
+          if (i >= run.to) break;
+          packet = await this.sink.getNextPacket(packet);
         }
         if (delivery.stopped()) break;
       }

@@ -1,0 +1,128 @@
+// A Matroska or WebM track's declared frame duration (DefaultDuration), and whether the file has cues, read from the
+// file's first bytes. Its blocks'
+// times are rounded to the segment's time unit (usually 1 ms: 0, 33, 67, 100… at 29.97 fps), so only the declared
+// duration, in ns, tells the frame interval precisely enough to count the frames of a long file from its two ends.
+// mediabunny reads it too but does not expose it.
+
+const EBML_HEADER = 0x1a45dfa3;
+const SEGMENT = 0x18538067;
+const TRACKS = 0x1654ae6b;
+const CLUSTER = 0x1f43b675;
+const TRACK_ENTRY = 0xae;
+const TRACK_NUMBER = 0xd7;
+const DEFAULT_DURATION = 0x23e383;
+/** Deprecated: a track that has one may scale its times, which are then not counted here. */
+const TRACK_TIMESTAMP_SCALE = 0x23314f;
+const SEEK_HEAD = 0x114d9b74;
+const SEEK = 0x4dbb;
+const SEEK_ID = 0x53ab;
+const CUES = 0x1c53bb6b;
+
+/** Bytes of the file's head read for the track list: it comes before the first cluster, after a few KB of headers. */
+export const MATROSKA_HEAD_BYTES = 256 * 1024;
+
+interface Element {
+  id: number;
+  /** Where its data starts. */
+  data: number;
+  /** Where it ends; null for an unknown size (a live stream's segment). */
+  end: number | null;
+}
+
+/** The element whose header starts at `pos`, or null where the bytes run out or are no element header. */
+function elementAt(bytes: Uint8Array, pos: number): Element | null {
+  const first = bytes[pos];
+  if (first === undefined || first === 0) return null;
+  const idLength = Math.clz32(first) - 23;
+  if (idLength > 4 || pos + idLength >= bytes.length) return null;
+  let id = 0;
+  for (let i = 0; i < idLength; i++) id = id * 256 + bytes[pos + i]!;
+  const sizeAt = pos + idLength;
+  const sizeFirst = bytes[sizeAt]!;
+  if (sizeFirst === 0) return null;
+  const sizeLength = Math.clz32(sizeFirst) - 23;
+  if (sizeAt + sizeLength > bytes.length) return null;
+  let size = sizeFirst & (0xff >> sizeLength);
+  let unknown = size === 0xff >> sizeLength;
+  for (let i = 1; i < sizeLength; i++) {
+    const b = bytes[sizeAt + i]!;
+    size = size * 256 + b;
+    unknown &&= b === 0xff;
+  }
+  const data = sizeAt + sizeLength;
+  return { id, data, end: unknown ? null : data + size };
+}
+
+function unsignedAt(bytes: Uint8Array, el: Element): number | null {
+  if (el.end === null || el.end > bytes.length || el.end - el.data > 8) return null;
+  let value = 0;
+  for (let i = el.data; i < el.end; i++) value = value * 256 + bytes[i]!;
+  return value;
+}
+
+/** The children of `parent`, as far as `bytes` holds them. */
+function* children(bytes: Uint8Array, parent: Element): Generator<Element> {
+  const end = Math.min(parent.end ?? bytes.length, bytes.length);
+  for (let pos = parent.data; pos < end;) {
+    const el = elementAt(bytes, pos);
+    if (!el) return;
+    yield el;
+    if (el.end === null) return;
+    pos = el.end;
+  }
+}
+
+/** What the head of a Matroska file says of one track's timing and of the file's index. */
+export interface MatroskaHead {
+  /** The track's DefaultDuration, ns; null where it declares none or scales its times (TrackTimestampScale). */
+  defaultDurationNs: number | null;
+  /** The file has cues (its SeekHead points to them, or they come before the clusters). */
+  cues: boolean;
+}
+
+/**
+ * The head of a Matroska file, for track `trackNumber`; null where the bytes hold no complete track list before the
+ * first cluster.
+ */
+export function readMatroskaHead(head: Uint8Array, trackNumber: number): MatroskaHead | null {
+  const ebml = elementAt(head, 0);
+  if (ebml?.id !== EBML_HEADER || ebml.end === null) return null;
+  const segment = elementAt(head, ebml.end);
+  if (segment?.id !== SEGMENT) return null;
+  let cues = false;
+  let track: number | null | undefined;
+  for (const top of children(head, segment)) {
+    if (top.id === CLUSTER) break;
+    if (top.id === CUES) cues = true;
+    else if (top.id === SEEK_HEAD) cues ||= seeksCues(head, top);
+    else if (top.id === TRACKS) {
+      if (top.end === null || top.end > head.length) return null;
+      track = trackDuration(head, top, trackNumber);
+    }
+  }
+  return track === undefined ? null : { defaultDurationNs: track, cues };
+}
+
+function seeksCues(head: Uint8Array, seekHead: Element): boolean {
+  for (const seek of children(head, seekHead)) {
+    if (seek.id !== SEEK) continue;
+    for (const field of children(head, seek)) if (field.id === SEEK_ID && unsignedAt(head, field) === CUES) return true;
+  }
+  return false;
+}
+
+function trackDuration(head: Uint8Array, tracks: Element, trackNumber: number): number | null {
+  for (const entry of children(head, tracks)) {
+    if (entry.id !== TRACK_ENTRY) continue;
+    let number: number | null = null;
+    let duration: number | null = null;
+    let scaled = false;
+    for (const field of children(head, entry)) {
+      if (field.id === TRACK_NUMBER) number = unsignedAt(head, field);
+      else if (field.id === DEFAULT_DURATION) duration = unsignedAt(head, field);
+      else if (field.id === TRACK_TIMESTAMP_SCALE) scaled = true;
+    }
+    if (number === trackNumber) return scaled || !duration ? null : duration;
+  }
+  return null;
+}
