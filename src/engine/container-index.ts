@@ -13,6 +13,7 @@ import {
 } from 'mediabunny';
 import { SpriteError } from '../core/errors.js';
 import { indexFrames, roundMs, type IndexedFrameTable } from '../core/frame-table.js';
+import { turnTaker } from './event-turns.js';
 import { MATROSKA_HEAD_BYTES, readMatroskaHead } from './matroska-head.js';
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
@@ -31,7 +32,9 @@ export async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex>
   const key: number[] = [];
   const duration: number[] = [];
   // The iterator reads ahead; one await per packet still dominates (a 2-hour film has 216 000 of them).
+  const turn = turnTaker();
   for await (const p of sink.packets(undefined, undefined, { metadataOnly: true })) {
+    await turn();
     pts.push(p.timestamp);
     key.push(p.type === 'key' ? 1 : 0);
     duration.push(p.duration);

@@ -8,6 +8,7 @@ import type { FrameTableSource, WebCodecsReport } from '../../core/engine-report
 import { frameIndexAt, roundMs, type FrameTable } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
 import type { PacketIndex } from '../container-index.js';
+import { turnTaker } from '../event-turns.js';
 import {
   DecoderFailure,
   type DecodedFrame,
@@ -178,6 +179,7 @@ export class WebCodecsSource implements FrameSource {
         refused(e);
       }
       const wantedSet = new Set(wanted);
+      const turn = turnTaker();
       let previous: DecodeRun | null = null;
       for (const run of runs) {
         let packet = await this.sink.getPacket(order.pts(run.from));
@@ -190,6 +192,7 @@ export class WebCodecsSource implements FrameSource {
           void decoder.flush().catch((e: unknown) => delivery.stopped() || refused(e));
         previous = run;
         for (let counted = run.from; packet; counted++) {
+          await turn();
           const i = order.sequence ? packet.sequenceNumber : counted;
           if (i > run.to || delivery.stopped()) break;
           if (wantedSet.has(i) || !this.disposable(packet)) {
