@@ -1,7 +1,8 @@
 // The video track's packets from a container's own index, through mediabunny: every packet's time and key flag
-// without reading packet data, and where a cut file's data stops. Both decoders use it: WebCodecs for everything it
-// decodes, ffmpeg.wasm for MP4 and MOV files whose codec the browser cannot decode (instead of ffprobe's packet list,
-// which reads the whole file).
+// without reading packet data, and where a cut file's data stops; or, for a job with targets, only the frames it
+// needs (an MP4 or MOV's sample table, or the two ends and a lookup per target in a file without one). Both decoders
+// use it: WebCodecs for everything it decodes, ffmpeg.wasm for MP4 and MOV files whose codec the browser cannot
+// decode (instead of ffprobe's packet list, which reads the whole file).
 
 import {
   MATROSKA,
@@ -342,9 +343,10 @@ export interface FramesAtTargets {
 
 /**
  * The frames a target-driven job (inter, avg, dhash) can take, from a sample table that lists every sample (see
- * {@link keyFrameIndex}) or from lookups on a grid read at the file's ends ({@link gridIndex}): for each target (ms from `startSec`, ascending, the first at the job's start), the last
- * frame whose time, rounded to the µs as the frame table has it, is at or before it; and the first frame at or after
- * the first target, which the job takes when nothing from its start on is on screen yet. Two lookups a target, plus a
+ * {@link keyFrameIndex}) or on a grid read at the file's ends ({@link gridIndex}): for each target (ms from
+ * `startSec`, ascending, the first at the job's start), the last frame whose time, rounded to the µs as the frame
+ * table has it, is at or before it; and the first frame at or after the first target, which the job takes when
+ * nothing from its start on is on screen yet. Two lookups a target, plus a
  * GOP's walk for that first frame: the same answers as the table of every frame, without listing it. Null (the
  * caller lists every frame instead) when a lookup disagrees with the rounding, finds no key frame before a frame, or
  * finds a frame or key frame off `grid`.
