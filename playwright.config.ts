@@ -21,6 +21,7 @@ const CROSS_BROWSER = [
   'url-input.spec.ts',
   'watchdog.spec.ts',
   'mpegts-windows.spec.ts',
+  'matroska-targets.spec.ts',
 ];
 
 /** The projects named on the command line (`--project=x` or `--project x`); none = all. */

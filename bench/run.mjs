@@ -328,6 +328,16 @@ const LONG_JOBS = [
     options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
     cli: () => cliSeeked('longMkv', 20),
   },
+  // The same Matroska on ffmpeg.wasm (as a codec the browser does not decode would be): the same grid, read through
+  // mediabunny, instead of ffprobe's list of every packet.
+  {
+    id: 'm120f',
+    title: 'avg 20, 2-hour film as Matroska (H.264, cues), 4.8 GB File, ffmpeg.wasm forced',
+    file: 'longMkv',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    engine: 'ffmpeg',
+    cli: () => cliSeeked('longMkv', 20),
+  },
   // The same job on every size (20 frames spread evenly), so that what grows with the file shows, not the job's size.
   {
     id: 'a1',

@@ -323,6 +323,12 @@ export async function gridIndex(sink: EncodedPacketSink, clock: TrackClock): Pro
   };
 }
 
+/**
+ * Packets listed for the cost of one target's lookups (the frame on screen, its key frame): above this many targets
+ * per frame, listing every packet is the cheaper way to the same table.
+ */
+export const TARGET_LOOKUP_COST = 3;
+
 /** A packet by its decode-order number (mediabunny's sample number) and presentation time. */
 export interface NumberedPacket {
   /** Decode-order number. */

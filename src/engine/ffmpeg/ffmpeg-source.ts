@@ -18,6 +18,7 @@ import {
   type ExtractContext,
 } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
+import { matroskaTargetsTable } from './matroska-targets.js';
 import { tableFromWindows, tableStartBefore, windowProbeArgs } from './seek-windows.js';
 import {
   missingDecoder,
@@ -112,7 +113,7 @@ export class FfmpegSource implements FrameSource {
     let cut = false;
     if (table) {
       this.frameTable = 'index';
-    } else if ((table = await this.windowsTable(stream))) {
+    } else if ((table = (await this.windowsTable(stream)) ?? (await this.matroskaTable(stream)))) {
       this.frameTable = 'targets';
     } else {
       const csv = await main.probe(
@@ -177,8 +178,13 @@ export class FfmpegSource implements FrameSource {
   private async isobmffTable(stream: StreamInfo, trackId: number): Promise<FrameTable | null> {
     const packets = await isobmffVideoPackets(this.input, trackId);
     if (!packets) return null;
+    return tableOnFfmpegTimeline(packets, await this.headPackets(stream));
+  }
+
+  /** The first packets ffprobe lists, which it reads without going further into the file. */
+  private async headPackets(stream: StreamInfo) {
     const main = this.main;
-    const head = parsePacketCsv(
+    return parsePacketCsv(
       await main.probe(
         [
           '-v',
@@ -196,7 +202,17 @@ export class FfmpegSource implements FrameSource {
         '/head.csv',
       ),
     );
-    return tableOnFfmpegTimeline(packets, head);
+  }
+
+  /**
+   * A target-driven job's table in Matroska or WebM, whose cues list key frames only: read through mediabunny at the
+   * two ends and at each target (matroska-targets.ts) instead of ffprobe's list of every packet. Null for key mode,
+   * and where that cannot give the list's answer (irregular times, no cues, a start that is not ffmpeg's).
+   */
+  private async matroskaTable(stream: StreamInfo): Promise<FrameTable | null> {
+    const targetsOf = this.targetsOf;
+    if (this.keyOnly || !targetsOf || !isFormat(stream, 'matroska')) return null;
+    return matroskaTargetsTable(this.input, targetsOf, await this.headPackets(stream));
   }
 
   /**

@@ -27,6 +27,7 @@ import {
   keyFrameIndex,
   listPackets,
   packetFrames,
+  TARGET_LOOKUP_COST,
   type KeyFrameIndex,
   type GridIndex,
   gridIndex,
@@ -51,11 +52,6 @@ const CODEC_NAMES: Record<string, string> = {
   av1: 'av1',
   prores: 'prores',
 };
-/**
- * Packets listed for the cost of one target's lookups (the frame on screen, its key frame): above this many targets
- * per frame, listing every packet is the cheaper way to the same table.
- */
-const TARGET_LOOKUP_COST = 3;
 /** Bytes of a URL input mediabunny may keep cached: its reads are small (index, packets), not the whole file. */
 const URL_CACHE_BYTES = 64 * 1024 * 1024;
 

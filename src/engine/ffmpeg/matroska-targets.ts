@@ -1,0 +1,60 @@
+// Matroska and WebM on ffmpeg.wasm (codecs the browser does not decode: MPEG-2 from DVD rips, HEVC, MPEG-4 Part 2):
+// the frames a job with targets needs, read through mediabunny at the file's two ends and at each target
+// (container-index.ts), instead of ffprobe's list of every packet, which reads the whole file (about 90 MB/s here).
+// The execs then seek by time, through the cues. Block times are the same numbers to both demuxers; ffprobe's first
+// packets check that the start is too.
+
+import { BlobSource, EncodedPacketSink, Input, MATROSKA, WEBM } from 'mediabunny';
+import {
+  buildFrameTable,
+  keyFrameTable,
+  targetFramesTable,
+  type FrameTable,
+  type TimedFrame,
+} from '../../core/frame-table.js';
+import type { SelectionFacts } from '../../core/selection.js';
+import { framesAtTargets, gridIndex, TARGET_LOOKUP_COST, trackClock, type NumberedPacket } from '../container-index.js';
+
+/** How far mediabunny's start may be from ffprobe's, s: ffprobe prints times to the µs. */
+const START_SLACK_SEC = 2e-6;
+
+/**
+ * The frame table of a target-driven job on a Matroska or WebM `blob`: the frame on screen at each target and the key
+ * frame it decodes from, with the count, length and interval of the list of every packet (`partial: 'targets'`).
+ * Null where the grid cannot give that list's answer (see gridIndex), where the job wants every frame, or where
+ * mediabunny's start is not ffmpeg's (`ffmpegHead`: the first packets ffprobe lists).
+ */
+export async function matroskaTargetsTable(
+  blob: Blob,
+  targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
+  ffmpegHead: readonly TimedFrame[],
+): Promise<FrameTable | null> {
+  const input = new Input({ source: new BlobSource(blob), formats: [MATROSKA, WEBM] });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) return null;
+    const read = (start: number, end: number) =>
+      blob
+        .slice(start, end)
+        .arrayBuffer()
+        .then((b) => new Uint8Array(b));
+    const sink = () => new EncodedPacketSink(track);
+    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), read));
+    const ffmpegStart = buildFrameTable(ffmpegHead)?.startSec;
+    if (!grid || ffmpegStart === undefined || Math.abs(ffmpegStart - grid.startSec) > START_SLACK_SEC) return null;
+    const facts = keyFrameTable(grid.keys.pts, grid.frameCount, grid.lastSec);
+    const targets = targetsOf(facts);
+    if (targets === 'every' || targets.length * TARGET_LOOKUP_COST > grid.frameCount) return null;
+    const found = await framesAtTargets(sink(), grid.startSec, targets, grid);
+    if (!found) return null;
+    // The key frames too: the execs are planned from the key frame before each target.
+    const frames = new Map<number, NumberedPacket>();
+    for (const f of [...found.frames, ...found.keyOf.values()]) frames.set(f.seq, f);
+    return targetFramesTable(grid.startSec, [...frames.values()], grid.frameCount, grid.lastSec);
+  } catch {
+    // A file mediabunny cannot read is still ffprobe's to list.
+    return null;
+  } finally {
+    input.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+// Matroska on ffmpeg.wasm without ffprobe's list of every packet: read through mediabunny at both ends and at each
+// target. The CLI's ffprobe is the oracle: the jobs must take the very frames, and decode them from the very key
+// frames, that the table of every packet gives, with the same start, length and interval; where the grid cannot be
+// sure, null (the engine lists every packet).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
+import { avgTargets, interTargets, selectFrames } from '../../src/core/selection.js';
+import { matroskaTargetsTable } from '../../src/engine/ffmpeg/matroska-targets.js';
+import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'matroska-targets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const probe = (args: string[]) =>
+  execFileSync('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+
+/** `seconds` of test picture at `rate` through `codec` into a Matroska file `out`, made with ffmpeg `extra` after. */
+function make(out: string, seconds: number, rate: string, codec: string[], extra: string[] = []): string {
+  const file = join(dir, out);
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=160x120:rate=${rate}:duration=${seconds}`],
+    ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, ...codec, '-c:a', 'libopus', ...extra, file],
+  ]);
+  return file;
+}
+
+const packetArgs = (file: string, extra: string[] = []) => [
+  ...['-select_streams', 'v:0', ...extra, '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
+];
+const fullTable = (file: string): FrameTable => buildFrameTable(parsePacketCsv(probe(packetArgs(file))))!;
+/** ffprobe's first packets, as the engine reads them. */
+const head = (file: string) => parsePacketCsv(probe(packetArgs(file, ['-read_intervals', '%+#8'])));
+
+const targetsOf = (opts: ReturnType<typeof resolveOptions>) => (facts: Parameters<typeof avgTargets>[1]) =>
+  opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
+
+/** The key frame each capture decodes from: the last key frame at or before it, as the execs are planned. */
+function keysBefore(table: FrameTable, times: readonly number[]): number[] {
+  const keys = Array.from(table.times.filter((_, i) => table.keys[i] === 1));
+  return times.map((t) => keys.filter((k) => k <= t).at(-1) ?? -1);
+}
+
+async function tableOf(file: string, options: Partial<SpriteOptions>) {
+  const opts = resolveOptions({ f: 'jpg', ...options });
+  const table = await matroskaTargetsTable(new Blob([readFileSync(file)]), targetsOf(opts), head(file));
+  return { opts, table };
+}
+
+const jobs: [string, Partial<SpriteOptions>][] = [
+  ['avg 20', { m: 'avg', num: 20 }],
+  ['avg 7 from 3.3 s', { m: 'avg', num: 7, ss: 3300 }],
+  ['inter 13.7 s', { m: 'inter', inter: 13_700 }],
+  ['dhash every 15 s', { m: 'dhash', inter: 15_000 }],
+];
+
+describe('matroskaTargetsTable', () => {
+  const files: [string, () => string][] = [
+    // What DVD rips are: MPEG-2, B-frames, a GOP of 15. Exact 40 ms times.
+    ['MPEG-2, B-frames, 25 fps', () => make('mpeg2.mkv', 120, '25', ['-c:v', 'mpeg2video', '-bf', '2', '-g', '15'])],
+    // Times rounded to the ms (33 or 34 ms apart): the declared frame duration counts the frames.
+    [
+      'HEVC, B-frames, 29.97 fps',
+      () =>
+        make('hevc.mkv', 120, '30000/1001', [
+          '-c:v',
+          'libx265',
+          '-preset',
+          'ultrafast',
+          '-x265-params',
+          'log-level=none',
+        ]),
+    ],
+  ];
+  for (const [what, file] of files) {
+    it(`takes the frames the full packet list gives: ${what}`, async () => {
+      const path = file();
+      const full = fullTable(path);
+      for (const [job, options] of jobs) {
+        const { opts, table } = await tableOf(path, options);
+        expect(table, `${job}: gave up`).not.toBeNull();
+        const want = selectFrames(full, opts).map((c) => c.time);
+        const got = selectFrames(table!, opts).map((c) => c.time);
+        expect(got, job).toEqual(want);
+        expect(keysBefore(table!, got), job).toEqual(keysBefore(full, want));
+        expect(table, job).toMatchObject({
+          startSec: full.startSec,
+          durationMs: full.durationMs,
+          frameIntervalMs: full.frameIntervalMs,
+          partial: 'targets',
+        });
+        expect(table!.times.length).toBeLessThan(full.times.length / 10);
+      }
+    }, 120_000);
+  }
+
+  it('gives up without cues, on irregular times, for a job that wants every frame, and on a start not ffmpeg’s', async () => {
+    const mpeg2 = ['-c:v', 'mpeg2video', '-bf', '2', '-g', '15'];
+    // Written to a pipe, the muxer cannot go back for its cues.
+    const noCues = join(dir, 'no-cues.mkv');
+    const cued = make('cued.mkv', 20, '25', mpeg2);
+    execFileSync('sh', ['-c', `ffmpeg -v error -i '${cued}' -c copy -f matroska - > '${noCues}'`]);
+    expect((await tableOf(noCues, { m: 'avg', num: 5 })).table).toBeNull();
+    // Every third frame 10 ms late (H.264: MPEG-2 keeps its frame rate's time base).
+    const retime = ['-vf', "settb=1/1000,setpts='(N/25+eq(mod(N,3),0)*0.01)/TB'", '-fps_mode', 'passthrough'];
+    const vfr = make('vfr.mkv', 20, '25', ['-c:v', 'libx264', '-enc_time_base:v', '1/1000'], retime);
+    expect((await tableOf(vfr, { m: 'avg', num: 5 })).table).toBeNull();
+    expect((await tableOf(cued, { m: 'inter', inter: 0 })).table).toBeNull();
+    // The same file with ffprobe's first packets a frame later.
+    const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
+    const shifted = head(cued).map((p) => ({ ...p, pts: p.pts! + 0.04 }));
+    expect(await matroskaTargetsTable(new Blob([readFileSync(cued)]), targetsOf(opts), shifted)).toBeNull();
+    expect(await matroskaTargetsTable(new Blob([readFileSync(cued)]), targetsOf(opts), head(cued))).not.toBeNull();
+  }, 60_000);
+});
