@@ -228,25 +228,32 @@ export interface TrackClock {
    * A time is found without reading the file up to it: MPEG-TS (a search on bytes and timestamps), Matroska with
    * cues. Without cues, mediabunny reads every cluster from the start for its first lookup, and on a segment of
    * unknown size (a file written to a pipe) some later key-frame lookups miss (mediabunny 1.61.0): such a file is
-   * listed packet by packet instead.
+   * listed packet by packet instead. So is one whose cues would be past its end: a file cut short, whose list tells
+   * where it stops.
    */
   seekable: boolean;
 }
 
 /**
  * How the container times the track's frames (see {@link TrackClock}): Matroska's declared duration and cues from
- * the file's head (`read`, a byte range), which mediabunny does not expose.
+ * the file's head (`read`, a byte range; `fileSize` bytes in all), which mediabunny does not expose.
  */
 export async function trackClock(
   track: InputVideoTrack,
   format: InputFormat,
   read: (start: number, end: number) => Promise<Uint8Array>,
+  fileSize: number,
 ): Promise<TrackClock> {
   const ticksPerSec = await track.getTimeResolution();
   if (format !== MATROSKA && format !== WEBM) return { ticksPerSec, declaredIntervalSec: null, seekable: true };
   const head = readMatroskaHead(await read(0, MATROSKA_HEAD_BYTES), track.id);
   const ns = head?.defaultDurationNs ?? null;
-  return { ticksPerSec, declaredIntervalSec: ns === null ? null : ns / 1e9, seekable: head?.cues ?? false };
+  const cuesAt = head?.cuesAt ?? null;
+  return {
+    ticksPerSec,
+    declaredIntervalSec: ns === null ? null : ns / 1e9,
+    seekable: cuesAt !== null && cuesAt < fileSize,
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ const TRACK_TIMESTAMP_SCALE = 0x23314f;
 const SEEK_HEAD = 0x114d9b74;
 const SEEK = 0x4dbb;
 const SEEK_ID = 0x53ab;
+const SEEK_POSITION = 0x53ac;
 const CUES = 0x1c53bb6b;
 
 /** Bytes of the file's head read for the track list: it comes before the first cluster, after a few KB of headers. */
@@ -76,8 +77,11 @@ function* children(bytes: Uint8Array, parent: Element): Generator<Element> {
 export interface MatroskaHead {
   /** The track's DefaultDuration, ns; null where it declares none or scales its times (TrackTimestampScale). */
   defaultDurationNs: number | null;
-  /** The file has cues (its SeekHead points to them, or they come before the clusters). */
-  cues: boolean;
+  /**
+   * Where the cues are, bytes from the file's start: where the SeekHead points (usually after the clusters), or where
+   * they are in the head; null where the file has none.
+   */
+  cuesAt: number | null;
 }
 
 /**
@@ -89,26 +93,33 @@ export function readMatroskaHead(head: Uint8Array, trackNumber: number): Matrosk
   if (ebml?.id !== EBML_HEADER || ebml.end === null) return null;
   const segment = elementAt(head, ebml.end);
   if (segment?.id !== SEGMENT) return null;
-  let cues = false;
+  let cuesAt: number | null = null;
   let track: number | null | undefined;
   for (const top of children(head, segment)) {
     if (top.id === CLUSTER) break;
-    if (top.id === CUES) cues = true;
-    else if (top.id === SEEK_HEAD) cues ||= seeksCues(head, top);
+    if (top.id === CUES) cuesAt ??= top.data;
+    else if (top.id === SEEK_HEAD) cuesAt ??= cuesPosition(head, top, segment.data);
     else if (top.id === TRACKS) {
       if (top.end === null || top.end > head.length) return null;
       track = trackDuration(head, top, trackNumber);
     }
   }
-  return track === undefined ? null : { defaultDurationNs: track, cues };
+  return track === undefined ? null : { defaultDurationNs: track, cuesAt };
 }
 
-function seeksCues(head: Uint8Array, seekHead: Element): boolean {
+/** Where the SeekHead says the cues are, bytes from the file's start (its positions count from `segmentData`). */
+function cuesPosition(head: Uint8Array, seekHead: Element, segmentData: number): number | null {
   for (const seek of children(head, seekHead)) {
     if (seek.id !== SEEK) continue;
-    for (const field of children(head, seek)) if (field.id === SEEK_ID && unsignedAt(head, field) === CUES) return true;
+    let id: number | null = null;
+    let position: number | null = null;
+    for (const field of children(head, seek)) {
+      if (field.id === SEEK_ID) id = unsignedAt(head, field);
+      else if (field.id === SEEK_POSITION) position = unsignedAt(head, field);
+    }
+    if (id === CUES && position !== null) return segmentData + position;
   }
-  return false;
+  return null;
 }
 
 function trackDuration(head: Uint8Array, tracks: Element, trackNumber: number): number | null {

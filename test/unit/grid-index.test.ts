@@ -49,7 +49,7 @@ async function open(file: string): Promise<Opened> {
   const track = await input.getPrimaryVideoTrack();
   if (!track) throw new Error(`${file}: no video track`);
   const read = (start: number, end: number) => Promise.resolve(new Uint8Array(bytes.subarray(start, end)));
-  const clock = await trackClock(track, await input.getFormat(), read);
+  const clock = await trackClock(track, await input.getFormat(), read, bytes.length);
   return { input, track, index: await gridIndex(new EncodedPacketSink(track), clock) };
 }
 
@@ -149,6 +149,13 @@ describe("where the ends cannot give the full list's answer, null (every packet 
 
   it('Matroska without cues (mediabunny reads it from the start at every first lookup)', async () => {
     expect(await nullIndex(files.noCues!)).toBeNull();
+  });
+
+  it('Matroska cut short: its cues would be past its end (the list tells where it stops)', async () => {
+    const whole = readFileSync(files.mkv!);
+    const file = join(dir, 'cut.mkv');
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    expect(await nullIndex(file)).toBeNull();
   });
 
   it('variable frame rate: times off any grid at the start', async () => {

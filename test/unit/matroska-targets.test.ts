@@ -4,7 +4,7 @@
 // sure, null (the engine lists every packet).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,7 +99,7 @@ describe('matroskaTargetsTable', () => {
     }, 120_000);
   }
 
-  it('gives up without cues, on irregular times, for a job that wants every frame, and on a start not ffmpeg’s', async () => {
+  it('gives up without cues, on irregular times, for a job that wants every frame, on a cut file, and on a start not ffmpeg’s', async () => {
     const mpeg2 = ['-c:v', 'mpeg2video', '-bf', '2', '-g', '15'];
     // Written to a pipe, the muxer cannot go back for its cues.
     const noCues = join(dir, 'no-cues.mkv');
@@ -111,6 +111,11 @@ describe('matroskaTargetsTable', () => {
     const vfr = make('vfr.mkv', 20, '25', ['-c:v', 'libx264', '-enc_time_base:v', '1/1000'], retime);
     expect((await tableOf(vfr, { m: 'avg', num: 5 })).table).toBeNull();
     expect((await tableOf(cued, { m: 'inter', inter: 0 })).table).toBeNull();
+    // Cut short (a partial download): its cues would be past its end. ffprobe's list then says where it stops.
+    const cut = join(dir, 'cut.mkv');
+    const whole = readFileSync(cued);
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    expect((await tableOf(cut, { m: 'avg', num: 5 })).table).toBeNull();
     // The same file with ffprobe's first packets a frame later.
     const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
     const shifted = head(cued).map((p) => ({ ...p, pts: p.pts! + 0.04 }));

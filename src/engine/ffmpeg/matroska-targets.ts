@@ -39,7 +39,7 @@ export async function matroskaTargetsTable(
         .arrayBuffer()
         .then((b) => new Uint8Array(b));
     const sink = () => new EncodedPacketSink(track);
-    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), read));
+    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), read, blob.size));
     const ffmpegStart = buildFrameTable(ffmpegHead)?.startSec;
     if (!grid || ffmpegStart === undefined || Math.abs(ffmpegStart - grid.startSec) > START_SLACK_SEC) return null;
     const facts = keyFrameTable(grid.keys.pts, grid.frameCount, grid.lastSec);

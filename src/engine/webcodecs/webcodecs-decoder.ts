@@ -122,15 +122,18 @@ export const webcodecsDecoder: FrameDecoder = {
             prefetchProfile: 'network',
           });
     const demuxed = new Input({ source, formats: FORMATS });
-    const read = (start: number, end: number) =>
-      input instanceof Blob
-        ? input
-            .slice(start, end)
-            .arrayBuffer()
-            .then((b) => new Uint8Array(b))
-        : readRange(input, start, Math.min(end, input.size), options.watch);
+    const bytes: FileBytes = {
+      size: input.size,
+      read: (start, end) =>
+        input instanceof Blob
+          ? input
+              .slice(start, end)
+              .arrayBuffer()
+              .then((b) => new Uint8Array(b))
+          : readRange(input, start, Math.min(end, input.size), options.watch),
+    };
     try {
-      const result = await inspect(demuxed, read, options);
+      const result = await inspect(demuxed, bytes, options);
       if ('error' in result) {
         demuxed.dispose();
         return result;
@@ -151,11 +154,13 @@ export const webcodecsDecoder: FrameDecoder = {
   terminate() {},
 };
 
-async function inspect(
-  demuxed: Input,
-  read: (start: number, end: number) => Promise<Uint8Array>,
-  options: OpenOptions,
-): Promise<OpenedTrack | Declined> {
+/** The input's bytes, beside mediabunny's reading of them: its size, and a byte range read directly. */
+interface FileBytes {
+  size: number;
+  read: (start: number, end: number) => Promise<Uint8Array>;
+}
+
+async function inspect(demuxed: Input, bytes: FileBytes, options: OpenOptions): Promise<OpenedTrack | Declined> {
   const format = await demuxed.getFormat();
   const isobmff = format instanceof IsobmffInputFormat;
   const track = await demuxed.getPrimaryVideoTrack();
@@ -232,7 +237,7 @@ async function inspect(
       ? await keyFrameIndex(new EncodedPacketSink(track))
       : null
     : !options.keyOnly && options.targets
-      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, read))
+      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, bytes.read, bytes.size))
       : null;
   const probed =
     (index && options.keyOnly ? keyFramesProbed(index) : null) ??
