@@ -15,7 +15,9 @@ import {
 import { SpriteError } from '../core/errors.js';
 import { indexFrames, roundMs, type IndexedFrameTable } from '../core/frame-table.js';
 import { turnTaker } from './event-turns.js';
+import { readBytes, type EngineInput } from './input.js';
 import { MATROSKA_HEAD_BYTES, readMatroskaHead } from './matroska-head.js';
+import type { Watch } from './watchdog.js';
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
@@ -236,17 +238,18 @@ export interface TrackClock {
 
 /**
  * How the container times the track's frames (see {@link TrackClock}): Matroska's declared duration and cues from
- * the file's head (`read`, a byte range; `fileSize` bytes in all), which mediabunny does not expose.
+ * the head of `input`, read directly, as mediabunny does not expose them.
  */
 export async function trackClock(
   track: InputVideoTrack,
   format: InputFormat,
-  read: (start: number, end: number) => Promise<Uint8Array>,
-  fileSize: number,
+  input: EngineInput,
+  watch?: Watch,
 ): Promise<TrackClock> {
   const ticksPerSec = await track.getTimeResolution();
   if (format !== MATROSKA && format !== WEBM) return { ticksPerSec, declaredIntervalSec: null, seekable: true };
-  const head = readMatroskaHead(await read(0, MATROSKA_HEAD_BYTES), track.id);
+  const head = readMatroskaHead(await readBytes(input, 0, MATROSKA_HEAD_BYTES, watch), track.id);
+  const fileSize = input.size;
   const ns = head?.defaultDurationNs ?? null;
   const cuesAt = head?.cuesAt ?? null;
   return {

@@ -105,6 +105,20 @@ export function readRange(input: RangeUrl, start: number, end: number, watch: Wa
   );
 }
 
+/** Bytes `[start, end)` of the input, a Blob's or a range URL's (both stop at the input's end), read directly. */
+export function readBytes(
+  input: EngineInput,
+  start: number,
+  end: number,
+  watch: Watch = UNWATCHED,
+): Promise<Uint8Array> {
+  if (!(input instanceof Blob)) return readRange(input, start, Math.min(end, input.size), watch);
+  return input
+    .slice(start, end)
+    .arrayBuffer()
+    .then((b) => new Uint8Array(b));
+}
+
 /** The whole input as a Blob, for ffmpeg.wasm (which reads from memory or a mounted Blob): a URL is downloaded once. */
 export async function wholeBlob(input: EngineInput | string, watch: Watch = UNWATCHED): Promise<Blob> {
   if (input instanceof Blob) return input;

@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
 import { rgbPsnr } from '../psnr.js';
 
 export interface FixtureFacts {
@@ -87,6 +89,20 @@ export function tileRgba(page: Page, tile: { sheet: number; x: number; y: number
     h: tile.h,
   });
 }
+
+/** The frame table of every packet of `file`'s video, as the CLI's ffprobe lists them: what a job reads in full. */
+export function cliPacketTable(file: string): FrameTable {
+  const csv = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  return buildFrameTable(parsePacketCsv(csv))!;
+}
+
+/** The number (presentation order) of the frame of `table` shown `ms` after the first, as {@link cliFrame} takes it. */
+export const frameNumberAt = (table: FrameTable, ms: number) =>
+  Array.from(table.times).findIndex((t) => Math.abs(t - ms) < 0.5);
 
 /** RGBA of the video frame `n` (presentation order) of `file`, scaled to w × h as the engine scales, from the CLI. */
 export function cliFrame(file: string, n: number, w: number, h: number): number[] {

@@ -7,12 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import type { FrameTable } from '../../src/core/frame-table.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
-import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
 import { ALL_BROWSERS, expect, test } from './fixtures.js';
-import { cliFrame, expectTimes, openHarness, psnr, run, tileRgba } from './helpers.js';
+import { cliFrame, cliPacketTable, expectTimes, frameNumberAt, openHarness, psnr, run, tileRgba } from './helpers.js';
 
 const FPS = 25;
 const SECONDS = 60;
@@ -28,21 +27,13 @@ test.beforeAll(() => {
     ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=16000:duration=${SECONDS}`],
     ...['-c:v', 'mpeg2video', '-q:v', '16', '-bf', '2', '-g', '15', '-c:a', 'libopus', '-b:a', '24k', file],
   ]);
-  const csv = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  full = buildFrameTable(parsePacketCsv(csv))!;
+  full = cliPacketTable(file);
   expect(full.times.length).toBe(SECONDS * FPS);
 });
 
 test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The frame's number (presentation order) shown `ms` after the first. */
-const frameNumber = (ms: number) => Array.from(full.times).findIndex((t) => Math.abs(t - ms) < 0.5);
 
 test(
   'MPEG-2 in Matroska: both ends and the cues, the full list’s frames, the CLI’s pixels',
@@ -62,7 +53,7 @@ test(
     );
     for (const tile of [result.tiles[1]!, result.tiles.at(-1)!]) {
       const mine = await tileRgba(page, tile);
-      expect(psnr(mine, cliFrame(file, frameNumber(tile.time), tile.w, tile.h))).toBeGreaterThan(35);
+      expect(psnr(mine, cliFrame(file, frameNumberAt(full, tile.time), tile.w, tile.h))).toBeGreaterThan(35);
     }
   },
 );

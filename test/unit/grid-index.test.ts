@@ -44,12 +44,11 @@ interface Opened {
 }
 
 async function open(file: string): Promise<Opened> {
-  const bytes = readFileSync(file);
-  const input = new Input({ source: new BlobSource(new Blob([bytes])), formats: [MPEG_TS, MATROSKA, WEBM] });
+  const blob = new Blob([readFileSync(file)]);
+  const input = new Input({ source: new BlobSource(blob), formats: [MPEG_TS, MATROSKA, WEBM] });
   const track = await input.getPrimaryVideoTrack();
   if (!track) throw new Error(`${file}: no video track`);
-  const read = (start: number, end: number) => Promise.resolve(new Uint8Array(bytes.subarray(start, end)));
-  const clock = await trackClock(track, await input.getFormat(), read, bytes.length);
+  const clock = await trackClock(track, await input.getFormat(), blob);
   return { input, track, index: await gridIndex(new EncodedPacketSink(track), clock) };
 }
 

@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keysBefore, targetsOf } from './support.js';
 import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
-import { avgTargets, interTargets, selectFrames } from '../../src/core/selection.js';
+import { selectFrames } from '../../src/core/selection.js';
 import { matroskaTargetsTable } from '../../src/engine/ffmpeg/matroska-targets.js';
 import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
 
@@ -36,15 +37,6 @@ const packetArgs = (file: string, extra: string[] = []) => [
 const fullTable = (file: string): FrameTable => buildFrameTable(parsePacketCsv(probe(packetArgs(file))))!;
 /** ffprobe's first packets, as the engine reads them. */
 const head = (file: string) => parsePacketCsv(probe(packetArgs(file, ['-read_intervals', '%+#8'])));
-
-const targetsOf = (opts: ReturnType<typeof resolveOptions>) => (facts: Parameters<typeof avgTargets>[1]) =>
-  opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
-
-/** The key frame each capture decodes from: the last key frame at or before it, as the execs are planned. */
-function keysBefore(table: FrameTable, times: readonly number[]): number[] {
-  const keys = Array.from(table.times.filter((_, i) => table.keys[i] === 1));
-  return times.map((t) => keys.filter((k) => k <= t).at(-1) ?? -1);
-}
 
 async function tableOf(file: string, options: Partial<SpriteOptions>) {
   const opts = resolveOptions({ f: 'jpg', ...options });

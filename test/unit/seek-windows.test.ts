@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keysBefore, targetsOf } from './support.js';
 import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
-import { avgTargets, interTargets, selectFrames } from '../../src/core/selection.js';
+import { selectFrames } from '../../src/core/selection.js';
 import { parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 import {
   answerTarget,
@@ -124,15 +125,6 @@ function lister(file: string) {
     return Promise.resolve(execFileSync('ffprobe', args, { encoding: 'utf8', maxBuffer: 1 << 26 }));
   };
   return { list, calls };
-}
-
-const targetsOf = (opts: ReturnType<typeof resolveOptions>) => (facts: Parameters<typeof avgTargets>[1]) =>
-  opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
-
-/** The key frame each capture decodes from: the last key frame at or before it, as the execs are planned. */
-function keysBefore(table: FrameTable, times: readonly number[]): number[] {
-  const keys = Array.from(table.times.filter((_, i) => table.keys[i] === 1));
-  return times.map((t) => keys.filter((k) => k <= t).at(-1) ?? -1);
 }
 
 /** The windows' answer for `options`, against the full table's; null when the windows gave up. */

@@ -3,6 +3,8 @@
 import { expect } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
 import type { FrameInfo, FrameTable } from '../../src/core/frame-table.js';
+import type { resolveOptions } from '../../src/core/options.js';
+import { avgTargets, interTargets } from '../../src/core/selection.js';
 
 /** Runs `fn`, which must throw a SpriteError, and returns that error for closer checks. */
 export function errorOf(fn: () => unknown): SpriteError {
@@ -18,4 +20,14 @@ export function errorOf(fn: () => unknown): SpriteError {
 /** A frame table's frames as one object each: easier to compare in tests than its two typed arrays. */
 export function framesOf(table: Pick<FrameTable, 'times' | 'keys'>): FrameInfo[] {
   return Array.from(table.times, (time, i) => ({ time, key: table.keys[i] === 1 }));
+}
+
+/** The targets of an `avg` or `inter` job (`dhash` takes inter's), as the engine asks for them once the facts are known. */
+export const targetsOf = (opts: ReturnType<typeof resolveOptions>) => (facts: Parameters<typeof avgTargets>[1]) =>
+  opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
+
+/** The key frame each capture decodes from: the last key frame at or before it, as the execs are planned. */
+export function keysBefore(table: FrameTable, times: readonly number[]): number[] {
+  const keys = Array.from(table.times.filter((_, i) => table.keys[i] === 1));
+  return times.map((t) => keys.filter((k) => k <= t).at(-1) ?? -1);
 }

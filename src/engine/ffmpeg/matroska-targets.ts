@@ -33,13 +33,8 @@ export async function matroskaTargetsTable(
   try {
     const track = await input.getPrimaryVideoTrack();
     if (!track) return null;
-    const read = (start: number, end: number) =>
-      blob
-        .slice(start, end)
-        .arrayBuffer()
-        .then((b) => new Uint8Array(b));
     const sink = () => new EncodedPacketSink(track);
-    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), read, blob.size));
+    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), blob));
     const ffmpegStart = buildFrameTable(ffmpegHead)?.startSec;
     if (!grid || ffmpegStart === undefined || Math.abs(ffmpegStart - grid.startSec) > START_SLACK_SEC) return null;
     const facts = keyFrameTable(grid.keys.pts, grid.frameCount, grid.lastSec);

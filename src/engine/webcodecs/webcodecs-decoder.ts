@@ -35,7 +35,7 @@ import {
   trackClock,
 } from '../container-index.js';
 import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
-import { readRange } from '../input.js';
+import { readRange, type EngineInput } from '../input.js';
 import { chooseSar } from './aspect.js';
 import { findSps, spsSar } from './h264-sps.js';
 import { hevcTopTemporalId, nalFraming, type NalFraming } from './nal.js';
@@ -122,18 +122,8 @@ export const webcodecsDecoder: FrameDecoder = {
             prefetchProfile: 'network',
           });
     const demuxed = new Input({ source, formats: FORMATS });
-    const bytes: FileBytes = {
-      size: input.size,
-      read: (start, end) =>
-        input instanceof Blob
-          ? input
-              .slice(start, end)
-              .arrayBuffer()
-              .then((b) => new Uint8Array(b))
-          : readRange(input, start, Math.min(end, input.size), options.watch),
-    };
     try {
-      const result = await inspect(demuxed, bytes, options);
+      const result = await inspect(demuxed, input, options);
       if ('error' in result) {
         demuxed.dispose();
         return result;
@@ -154,13 +144,8 @@ export const webcodecsDecoder: FrameDecoder = {
   terminate() {},
 };
 
-/** The input's bytes, beside mediabunny's reading of them: its size, and a byte range read directly. */
-interface FileBytes {
-  size: number;
-  read: (start: number, end: number) => Promise<Uint8Array>;
-}
-
-async function inspect(demuxed: Input, bytes: FileBytes, options: OpenOptions): Promise<OpenedTrack | Declined> {
+/** `input` is the file mediabunny reads through `demuxed`, for what mediabunny does not expose (trackClock). */
+async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions): Promise<OpenedTrack | Declined> {
   const format = await demuxed.getFormat();
   const isobmff = format instanceof IsobmffInputFormat;
   const track = await demuxed.getPrimaryVideoTrack();
@@ -237,7 +222,7 @@ async function inspect(demuxed: Input, bytes: FileBytes, options: OpenOptions): 
       ? await keyFrameIndex(new EncodedPacketSink(track))
       : null
     : !options.keyOnly && options.targets
-      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, bytes.read, bytes.size))
+      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, input, options.watch))
       : null;
   const probed =
     (index && options.keyOnly ? keyFramesProbed(index) : null) ??
