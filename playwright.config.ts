@@ -20,7 +20,7 @@ const CROSS_BROWSER = [
   'generator.spec.ts',
   'url-input.spec.ts',
   'watchdog.spec.ts',
-  'mpegts-windows.spec.ts',
+  'seek-windows.spec.ts',
   'matroska-targets.spec.ts',
 ];
 

@@ -9,7 +9,17 @@
 // our WebCodecs decode loop against mediabunny's samplesAtTimestamps), BENCH_PORT=n (4180).
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -144,6 +154,15 @@ const INPUTS = {
   // Matroska, whose cues list only key frames.
   longTs: { file: 'long-1080p-2h.ts', args: ['-i', 'CACHE/long-1080p-2h.mp4', '-c', 'copy'], long: true },
   longMkv: { file: 'long-1080p-2h.mkv', args: ['-i', 'CACHE/long-1080p-2h.mp4', '-c', 'copy'], long: true },
+  // The same without cues, as written to a pipe (the CLI's `-ss` then reads from the start).
+  longMkvNoCues: {
+    file: 'long-1080p-2h-nocues.mkv',
+    // (Its header gives no duration: the CLI's seeks take the film's.)
+    duration: 7200,
+    args: ['-i', 'CACHE/long-1080p-2h.mp4', '-c', 'copy', '-f', 'matroska'],
+    pipe: true,
+    long: true,
+  },
   segAvi: {
     file: 'seg-1080p-30s-mpeg4.avi',
     duration: 30,
@@ -168,6 +187,15 @@ const INPUTS = {
   aviP5: { file: 'big-5g-mpeg4-nob.avi', concat: { of: 'segAviP', bytes: 5 * 2 ** 30 }, long: true },
   ts1: { file: 'big-1g-mpeg2.ts', concat: { of: 'segTs', bytes: 2 ** 30 }, long: true },
   ts5: { file: 'big-5g-mpeg2.ts', concat: { of: 'segTs', bytes: 5 * 2 ** 30 }, long: true },
+  // The same MPEG-2 in MPEG-PS, as a DVD's VOB carries it (stream copy).
+  segPs: {
+    file: 'seg-1080p-30s-mpeg2.vob',
+    duration: 30,
+    args: ['-i', 'CACHE/seg-1080p-30s-mpeg2.ts', '-c', 'copy', '-f', 'vob'],
+    long: true,
+  },
+  ps1: { file: 'big-1g-mpeg2.vob', concat: { of: 'segPs', bytes: 2 ** 30 }, long: true },
+  ps5: { file: 'big-5g-mpeg2.vob', concat: { of: 'segPs', bytes: 5 * 2 ** 30 }, long: true },
 };
 mkdirSync(cache, { recursive: true });
 const path = (name) => join(cache, INPUTS[name].file);
@@ -190,7 +218,11 @@ for (const [name, input] of Object.entries(INPUTS)) {
     });
   } else {
     const args = input.args.map((a) => a.replace(/^CACHE\//, `${cache}/`));
-    execFileSync('ffmpeg', ['-v', 'error', ...args, '-y', part], { stdio: 'inherit' });
+    if (input.pipe) {
+      const out = openSync(part, 'w');
+      execFileSync('ffmpeg', ['-v', 'error', ...args, 'pipe:1'], { stdio: ['ignore', out, 'inherit'] });
+      closeSync(out);
+    } else execFileSync('ffmpeg', ['-v', 'error', ...args, '-y', part], { stdio: 'inherit' });
   }
   execFileSync('mv', [part, path(name)]);
 }
@@ -328,6 +360,13 @@ const LONG_JOBS = [
     options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
     cli: () => cliSeeked('longMkv', 20),
   },
+  {
+    id: 'n120',
+    title: 'avg 20, 2-hour film as Matroska (H.264) without cues, 4.8 GB File',
+    file: 'longMkvNoCues',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliSeeked('longMkvNoCues', 20),
+  },
   // The same Matroska on ffmpeg.wasm (as a codec the browser does not decode would be): the same grid, read through
   // mediabunny, instead of ffprobe's list of every packet.
   {
@@ -380,6 +419,20 @@ const LONG_JOBS = [
     file: 'ts5',
     options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
     cli: () => cliSeeked('ts5', 20),
+  },
+  {
+    id: 's1',
+    title: 'avg 20, MPEG-2 in MPEG-PS (VOB), 1 GiB',
+    file: 'ps1',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliSeeked('ps1', 20),
+  },
+  {
+    id: 's5',
+    title: 'avg 20, MPEG-2 in MPEG-PS (VOB), 5 GiB',
+    file: 'ps5',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliSeeked('ps5', 20),
   },
 ];
 const jobs = only ? JOBS.filter((j) => only.includes(j.id)) : JOBS;
@@ -439,11 +492,13 @@ const cliKey = (job, extra = []) =>
 // frame from each. Natively this decodes the inputs side by side: 1.79 s for t5 against 11.1 s as 20 separate runs
 // (measured 2026-12-05).
 const cliSeeked = (input, count) => {
-  const duration = Number(
-    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path(input)], {
-      encoding: 'utf8',
-    }),
-  );
+  const duration =
+    INPUTS[input].duration ??
+    Number(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path(input)], {
+        encoding: 'utf8',
+      }),
+    );
   const inputs = [];
   const outputs = [];
   for (let i = 0; i < count; i++) {
@@ -889,6 +944,16 @@ try {
     targets.push([
       'ffmpeg.wasm path: probe time flat in file size, MPEG-TS (no index: windows around the targets)',
       table('t5') <= 1.1 * table('t1'),
+    ]);
+  }
+  if (has('s1', 's5')) {
+    targets.push([
+      'ffmpeg.wasm path: probe time flat in file size, MPEG-PS (no index: windows around the targets)',
+      by.s5.medians.probe <= 1.1 * by.s1.medians.probe,
+    ]);
+    targets.push([
+      'ffmpeg.wasm path: peak memory flat in file size, MPEG-PS (5 GiB within 10 % of 1 GiB)',
+      by.s5.peakBrowserPssBytes <= 1.1 * by.s1.peakBrowserPssBytes,
     ]);
   }
   if (has('b', 'c2', 'd'))

@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
-import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
+import type { FrameTable } from '../../src/core/frame-table.js';
 import { rgbPsnr } from '../psnr.js';
 
 export interface FixtureFacts {
@@ -88,16 +87,6 @@ export function tileRgba(page: Page, tile: { sheet: number; x: number; y: number
     w: tile.w,
     h: tile.h,
   });
-}
-
-/** The frame table of every packet of `file`'s video, as the CLI's ffprobe lists them: what a job reads in full. */
-export function cliPacketTable(file: string): FrameTable {
-  const csv = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  return buildFrameTable(parsePacketCsv(csv))!;
 }
 
 /** The number (presentation order) of the frame of `table` shown `ms` after the first, as {@link cliFrame} takes it. */

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import type { FrameTable } from '../../src/core/frame-table.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
+import { cliFrameTable } from '../cli-table.js';
 import { ALL_BROWSERS, expect, test } from './fixtures.js';
-import { cliFrame, cliPacketTable, expectTimes, frameNumberAt, openHarness, psnr, run, tileRgba } from './helpers.js';
+import { cliFrame, expectTimes, frameNumberAt, openHarness, psnr, run, tileRgba } from './helpers.js';
 
 const FPS = 25;
 const SECONDS = 60;
@@ -27,7 +28,7 @@ test.beforeAll(() => {
     ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=16000:duration=${SECONDS}`],
     ...['-c:v', 'mpeg2video', '-q:v', '16', '-bf', '2', '-g', '15', '-c:a', 'libopus', '-b:a', '24k', file],
   ]);
-  full = cliPacketTable(file);
+  full = cliFrameTable(file);
   expect(full.times.length).toBe(SECONDS * FPS);
 });
 

@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keysBefore, targetsOf } from './support.js';
-import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import { cliFrameTable } from '../cli-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
-import { parsePacketCsv, parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
+import { parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 import {
   answerTarget,
+  datePackets,
   parseWindowPackets,
   planWindows,
   splitRuns,
@@ -23,6 +24,7 @@ import {
   tableStartBefore,
   TS_PACKET_BYTES,
   windowProbeArgs,
+  type ListedPacket,
   type WindowPacket,
 } from '../../src/engine/ffmpeg/seek-windows.js';
 
@@ -91,11 +93,8 @@ function perFile<T>(f: (file: string) => T): (file: string) => T {
   };
 }
 
-/** The table of every packet, as the engine builds it without windows. */
-const fullTable = perFile((file): FrameTable => {
-  const csv = probe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
-  return buildFrameTable(parsePacketCsv(csv))!;
-});
+/** The table of every frame, as the engine builds it without windows. */
+const fullTable = perFile(cliFrameTable);
 
 /** The byte positions of the key frames, by time in the full table (ms; a clock that restarts has two at a time). */
 const keyPositionsOf = perFile((file) => {
@@ -113,7 +112,12 @@ const keyPositionsOf = perFile((file) => {
 
 function streamOf(file: string) {
   const info = parseStreamInfo(probe(['-show_entries', PROBE_ENTRIES, '-of', 'json', file]));
-  return { claimedEndSec: info.claimedEndSec!, formatStartSec: info.formatStartSec, reorder: info.hasBFrames };
+  return {
+    claimedEndSec: info.claimedEndSec!,
+    formatStartSec: info.formatStartSec,
+    reorder: info.hasBFrames,
+    untimed: !file.endsWith('.ts'),
+  };
 }
 
 /** ffprobe listing windows, as the engine's decoder runs it; counts the calls. */
@@ -148,7 +152,9 @@ async function compare(file: string, options: Partial<SpriteOptions>, lanes = 1)
   expect(partial.times.length).toBeLessThan(full.times.length / 2);
   // Every key frame a capture decodes from has its byte position, where the packet list puts a key frame of that time.
   const positions = keyPositionsOf(file);
-  for (const k of keysBefore(partial, got)) if (k > 0) expect(positions.get(k)).toContain(windowed!.keyPos.get(k));
+  // (MPEG-TS only: in MPEG-PS the execs seek by time, and a key frame split off a PES packet has no position.)
+  if (file.endsWith('.ts'))
+    for (const k of keysBefore(partial, got)) if (k > 0) expect(positions.get(k)).toContain(windowed!.keyPos.get(k));
   return { partial, calls };
 }
 
@@ -168,6 +174,11 @@ describe('tableFromWindows', () => {
       () => make('wrap.ts', 240, 30, MPEG2, ['-output_ts_offset', String(2 ** 33 / 90000 - 100), '-f', 'mpegts']),
     ],
     ['H.264 in MPEG-TS, 3 B-frames, open GOPs of 2 s', () => make('h264.ts', 240, 24, H264, ['-f', 'mpegts'])],
+    // Small pictures share 2 KiB PES packets: 1 % of them have no time, key frames among them.
+    [
+      'MPEG-2 in MPEG-PS (VOB), B-frames, audio, packets without a time',
+      () => make('plain.vob', 240, 25, MPEG2, ['-f', 'vob']),
+    ],
   ];
   for (const [what, file] of files) {
     it(`takes the frames the full packet list gives: ${what}`, async () => {
@@ -223,8 +234,10 @@ describe('tableFromWindows', () => {
     expect(partial).not.toBeNull();
   }, 60_000);
 
-  it('gives up on MPEG-PS, whose packets may carry no time (the decoder dates those frames)', async () => {
-    const ps = make('ps.mpg', 60, 25, MPEG2, ['-f', 'vob']);
+  it('gives up on untimed packets in MPEG-PS where the decoder holds back more than one frame (H.264)', async () => {
+    const ps = make('h264.vob', 60, 25, H264, ['-f', 'vob']);
+    const untimed = probe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', ps]);
+    expect(untimed.split('\n').filter((l) => l.startsWith('N/A')).length).toBeGreaterThan(100);
     const { list } = lister(ps);
     const opts = resolveOptions({ f: 'jpg', m: 'avg', num: 5 });
     expect(await tableFromWindows(list, streamOf(ps), targetsOf(opts))).toBeNull();
@@ -322,11 +335,74 @@ describe('the windows’ parts', () => {
     expect(tableStartBefore(shifted, from, key)).toBeNull();
   });
 
-  it('reads ffprobe’s packet rows, and refuses a row without a time', () => {
-    expect(parseWindowPackets('1.5,376,K_\n\n1.54,1504,__,\n')).toEqual([
+  it('reads ffprobe’s packet rows, with no time or position where it prints N/A, and refuses a row it cannot read', () => {
+    expect(parseWindowPackets('1.5,376,K_\n\n1.54,1504,__,\nN/A,N/A,K_\n')).toEqual([
       { pts: 1.5, pos: 376, key: true },
       { pts: 1.54, pos: 1504, key: false },
+      { pts: null, pos: null, key: true },
     ]);
-    expect(parseWindowPackets('N/A,376,K_\n')).toBeNull();
+    expect(parseWindowPackets('1.5,x,K_\n')).toBeNull();
+  });
+
+  describe('datePackets', () => {
+    // 25 fps, I B B P B B P…, a key frame every 12 frames; a seeked run begins 2 packets into a GOP's middle.
+    const grid = stream(400, 100, 0.04, 12, 2);
+    const untime = (run: readonly ListedPacket[], at: number[]): ListedPacket[] =>
+      run.map((p, i) => (at.includes(i) ? { ...p, pts: null } : p));
+    const ptsOf = (run: readonly WindowPacket[] | null) => run?.map((p) => p.pts.toFixed(6));
+    const expected = (run: readonly WindowPacket[], from = 0) => ptsOf(run.slice(from));
+
+    it('gives each untimed packet the slot no other frame takes, a key frame among them', () => {
+      const run = grid.slice(0, 100);
+      const keyAt = run.findIndex((p, i) => i > 30 && p.key);
+      const dated = datePackets(untime(run, [4, keyAt, 80]), 0.04, 1, { fromStart: true });
+      expect(ptsOf(dated)).toEqual(expected(run));
+      expect(dated!.filter((p) => p.key).length).toBe(run.filter((p) => p.key).length);
+    });
+
+    it('dates the file’s first key frame, and the last packet of the stream', () => {
+      const head = grid.slice(0, 40);
+      expect(ptsOf(datePackets(untime(head, [0]), 0.04, 1, { fromStart: true }))).toEqual(expected(head));
+      // (Read after a seek: from past the packets a seek may garble.)
+      const tail = grid.slice(-40);
+      expect(ptsOf(datePackets(untime(tail, [39]), 0.04, 1, { toEnd: true }))).toEqual(expected(tail, 2));
+    });
+
+    it('starts a run read after a seek past the packets a seek may garble, or at its first key frame after them', () => {
+      const run = grid.slice(50, 130);
+      const firstKey = run.findIndex((p, i) => i >= 2 && p.key);
+      expect(firstKey).toBeGreaterThan(4);
+      const garbled = untime(run, [1, firstKey + 10]).map((p, i) => (i === 0 ? { ...p, pts: run[2]!.pts } : p));
+      expect(ptsOf(datePackets(garbled, 0.04, 1))).toEqual(expected(run, 2));
+      // An untimed frame among the next few: the start of the span is unknown there.
+      expect(ptsOf(datePackets(untime(garbled, [3]), 0.04, 1))).toEqual(expected(run, firstKey));
+      // Landing inside a key frame: its tail is a key-flagged packet with another's time.
+      const atKey = grid.slice(grid.findIndex((p, i) => i > 50 && p.key)).slice(0, 60);
+      const nextKey = atKey.findIndex((p, i) => i >= 2 && p.key);
+      const tail = untime(atKey, [1, 3, nextKey + 4]).map((p, i) => (i === 0 ? { ...p, pts: atKey[4]!.pts } : p));
+      expect(ptsOf(datePackets(tail, 0.04, 1))).toEqual(expected(atKey, nextKey));
+    });
+
+    it('cuts a run before an untimed packet that may show past what the run holds in full', () => {
+      const run = grid.slice(0, 60);
+      const dated = datePackets(untime(run, [10, 57]), 0.04, 1, { fromStart: true });
+      expect(ptsOf(dated)).toEqual(expected(run.slice(0, 57)));
+    });
+
+    it('refuses what it cannot be sure of', () => {
+      const run = grid.slice(0, 100);
+      const keyAt = run.findIndex((p, i) => i > 30 && p.key);
+      // An untimed key frame next to another untimed packet: which shows first is unknown.
+      expect(datePackets(untime(run, [keyAt, keyAt + 1]), 0.04, 1, { fromStart: true })).toBeNull();
+      // A time off the grid, or listed twice.
+      const off = untime(run, [5]).map((p, i) => (i === 20 ? { ...p, pts: p.pts! + 0.01 } : p));
+      expect(datePackets(off, 0.04, 1, { fromStart: true })).toBeNull();
+      const twice = untime(run, [5]).map((p, i) => (i === 20 ? { ...p, pts: run[21]!.pts } : p));
+      expect(datePackets(twice, 0.04, 1, { fromStart: true })).toBeNull();
+      // A decoder that holds back two frames (B-pyramids) shows frames further from their decode order.
+      expect(datePackets(untime(run, [5]), 0.04, 2, { fromStart: true })).toBeNull();
+      // Every time there: given as it is, whatever the decoder.
+      expect(datePackets(run, 0.04, 4)).toEqual(run);
+    });
   });
 });

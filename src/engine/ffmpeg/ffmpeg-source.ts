@@ -216,7 +216,7 @@ export class FfmpegSource implements FrameSource {
   }
 
   /**
-   * A target-driven job's table in MPEG-TS, which has no index: ffprobe seeks to a window around each
+   * A target-driven job's table in MPEG-TS or MPEG-PS, which have no index: ffprobe seeks to a window around each
    * target, as the CLI's `-ss` does there, instead of listing every packet. Null (list every packet) for key mode,
    * for jobs that want frames everywhere, and when the windows cannot give the full table's answer: an interval that
    * changes between the start and the end or around a target (a timestamp jump a window sees), no key frame within
@@ -224,7 +224,8 @@ export class FfmpegSource implements FrameSource {
    */
   private async windowsTable(stream: StreamInfo): Promise<FrameTable | null> {
     const targetsOf = this.targetsOf;
-    if (this.keyOnly || !targetsOf || !isFormat(stream, 'mpegts')) return null;
+    const ts = isFormat(stream, 'mpegts');
+    if (this.keyOnly || !targetsOf || !(ts || isFormat(stream, 'mpeg'))) return null;
     if (stream.claimedEndSec === null) return null;
     // The windows are shared among the decoders (each lists its share in one call, reading the file in parallel);
     // one that failed to load leaves its share to the main decoder, after its own.
@@ -241,11 +242,18 @@ export class FfmpegSource implements FrameSource {
     };
     const windowed = await tableFromWindows(
       list,
-      { claimedEndSec: stream.claimedEndSec, formatStartSec: stream.formatStartSec, reorder: stream.hasBFrames },
+      {
+        claimedEndSec: stream.claimedEndSec,
+        formatStartSec: stream.formatStartSec,
+        reorder: stream.hasBFrames,
+        untimed: !ts,
+      },
       targetsOf,
       1 + this.extras.length,
     );
-    this.keyPos = windowed?.keyPos ?? null;
+    // An exec starts at a key frame's byte position only in MPEG-TS, at the stream tables before it; in MPEG-PS a
+    // stream's index depends on which streams ffmpeg meets first, so an exec there seeks by time.
+    this.keyPos = (ts && windowed?.keyPos) || null;
     return windowed?.table ?? null;
   }
 
