@@ -61,13 +61,17 @@ const JOBS: Partial<SpriteOptions>[] = [
   { m: 'inter', inter: 11_111, ss: 1234 },
 ];
 
-/** `jobs` on `path` through windows: the frames of the full table `table`, and at `checked` tiles the CLI's pixels. */
+/**
+ * `jobs` on `path` through windows (or the list of every packet, `frameTable`): the frames of the full table `table`,
+ * and at `checked` tiles the CLI's pixels.
+ */
 async function expectWindowed(
   page: Page,
   path: string,
   table: FrameTable,
   jobs: Partial<SpriteOptions>[],
   checked: (tiles: Tile[]) => Tile[],
+  frameTable: 'targets' | 'packets' = 'targets',
 ) {
   await openHarness(page);
   const input = { base64: readFileSync(path).toString('base64'), name: basename(path) };
@@ -76,7 +80,7 @@ async function expectWindowed(
     const result = await run(page, input, job);
     expect(result.ok, JSON.stringify(result).slice(0, 400)).toBe(true);
     if (!result.ok) return;
-    expect(result.engine).toMatchObject({ used: 'ffmpeg', frameTable: 'targets' });
+    expect(result.engine).toMatchObject({ used: 'ffmpeg', frameTable });
     expect(result.source).toMatchObject({ durationMs: table.durationMs, frameIntervalMs: table.frameIntervalMs });
     const want = selectFrames(table, resolveOptions(job)).map((c) => c.time);
     expectTimes(
@@ -115,12 +119,27 @@ test('MPEG-PS with packets without a time: windows, the full decode’s frames, 
   const timed = new Set(packets.flatMap((row) => (/^[\d.]+,/.test(row) ? [tenthMs(Number(row.split(',')[0]))] : [])));
   const untimedMs = Array.from(table.times).filter((t) => !timed.has(tenthMs(table.startSec + t / 1000)));
   expect(untimedMs.length).toBe(packets.filter((row) => row.startsWith('N/A')).length);
-  // A job whose one tile is such a frame, past the read from the start: a window finds it and dates it.
-  const untimedJob = { m: 'inter', inter: 3_600_000, ss: untimedMs.find((t) => t > 20_000)! } as const;
+  const untimedKeys = untimedMs.filter((t) => table.keys[Array.from(table.times).indexOf(t)] === 1);
+  expect(untimedKeys.length).toBeGreaterThan(0);
+  // Jobs whose one tile is such a frame, past the read from the start: a window finds it and dates it (a key frame,
+  // which the exec decodes from, and another).
+  const untimedJobs = [untimedKeys[0]!, untimedMs.find((t) => t > 20_000 && !untimedKeys.includes(t))!].map(
+    (ss) => ({ m: 'inter', inter: 3_600_000, ss }) as const,
+  );
   // The CLI's pixels at the first and last tile, and at every tile of a frame without a time.
-  await expectWindowed(page, vob, table, [...JOBS, untimedJob], (tiles) => [
+  await expectWindowed(page, vob, table, [...JOBS, ...untimedJobs], (tiles) => [
     tiles[0]!,
     tiles.at(-1)!,
     ...tiles.filter((t) => untimedMs.includes(t.time)),
   ]);
+  // Key mode lists every packet, and dates the untimed ones from their neighbours instead of decoding the file for
+  // the times (key frames are among them).
+  await expectWindowed(
+    page,
+    vob,
+    table,
+    [{ m: 'key' }],
+    (tiles) => [tiles[0]!, ...tiles.filter((t) => untimedKeys.includes(t.time))],
+    'packets',
+  );
 });

@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keysBefore, targetsOf } from './support.js';
+import { decodeOrderStream, keysBefore, targetsOf } from './support.js';
 import { cliFrameTable } from '../cli-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
 import { parseStreamInfo, PROBE_ENTRIES } from '../../src/engine/ffmpeg/probe-parse.js';
 import {
   answerTarget,
-  datePackets,
   parseWindowPackets,
   planWindows,
   splitRuns,
@@ -24,7 +23,6 @@ import {
   tableStartBefore,
   TS_PACKET_BYTES,
   windowProbeArgs,
-  type ListedPacket,
   type WindowPacket,
 } from '../../src/engine/ffmpeg/seek-windows.js';
 
@@ -251,24 +249,8 @@ describe('tableFromWindows', () => {
   }, 60_000);
 });
 
-/**
- * A stream's packets in decode order: CFR at `step` s from `start`; an I-frame first, then each anchor (P, or I at a
- * multiple of `gop`) sent before the `bf` B-frames shown before it.
- */
-function stream(count: number, start: number, step: number, gop: number, bf: number): WindowPacket[] {
-  const pts = (i: number) => start + i * step;
-  const packets: WindowPacket[] = [{ pts: pts(0), pos: 0, key: true }];
-  for (let i = 1; i < count;) {
-    const anchor = Math.min(i + bf, count - 1);
-    packets.push({ pts: pts(anchor), pos: packets.length, key: anchor % gop === 0 });
-    for (let b = i; b < anchor; b++) packets.push({ pts: pts(b), pos: packets.length, key: false });
-    i = anchor + 1;
-  }
-  return packets;
-}
-
 describe('the windows’ parts', () => {
-  const all = stream(3001, 10, 0.04, 48, 2);
+  const all = decodeOrderStream(3001, 10, 0.04, 48, 2);
   const ends = streamEnds(all.slice(0, 64), all.slice(-30), 1)!;
 
   it('reads the start, the end, the interval and the count from the head and the tail alone', () => {
@@ -342,67 +324,5 @@ describe('the windows’ parts', () => {
       { pts: null, pos: null, key: true },
     ]);
     expect(parseWindowPackets('1.5,x,K_\n')).toBeNull();
-  });
-
-  describe('datePackets', () => {
-    // 25 fps, I B B P B B P…, a key frame every 12 frames; a seeked run begins 2 packets into a GOP's middle.
-    const grid = stream(400, 100, 0.04, 12, 2);
-    const untime = (run: readonly ListedPacket[], at: number[]): ListedPacket[] =>
-      run.map((p, i) => (at.includes(i) ? { ...p, pts: null } : p));
-    const ptsOf = (run: readonly WindowPacket[] | null) => run?.map((p) => p.pts.toFixed(6));
-    const expected = (run: readonly WindowPacket[], from = 0) => ptsOf(run.slice(from));
-
-    it('gives each untimed packet the slot no other frame takes, a key frame among them', () => {
-      const run = grid.slice(0, 100);
-      const keyAt = run.findIndex((p, i) => i > 30 && p.key);
-      const dated = datePackets(untime(run, [4, keyAt, 80]), 0.04, 1, { fromStart: true });
-      expect(ptsOf(dated)).toEqual(expected(run));
-      expect(dated!.filter((p) => p.key).length).toBe(run.filter((p) => p.key).length);
-    });
-
-    it('dates the file’s first key frame, and the last packet of the stream', () => {
-      const head = grid.slice(0, 40);
-      expect(ptsOf(datePackets(untime(head, [0]), 0.04, 1, { fromStart: true }))).toEqual(expected(head));
-      // (Read after a seek: from past the packets a seek may garble.)
-      const tail = grid.slice(-40);
-      expect(ptsOf(datePackets(untime(tail, [39]), 0.04, 1, { toEnd: true }))).toEqual(expected(tail, 2));
-    });
-
-    it('starts a run read after a seek past the packets a seek may garble, or at its first key frame after them', () => {
-      const run = grid.slice(50, 130);
-      const firstKey = run.findIndex((p, i) => i >= 2 && p.key);
-      expect(firstKey).toBeGreaterThan(4);
-      const garbled = untime(run, [1, firstKey + 10]).map((p, i) => (i === 0 ? { ...p, pts: run[2]!.pts } : p));
-      expect(ptsOf(datePackets(garbled, 0.04, 1))).toEqual(expected(run, 2));
-      // An untimed frame among the next few: the start of the span is unknown there.
-      expect(ptsOf(datePackets(untime(garbled, [3]), 0.04, 1))).toEqual(expected(run, firstKey));
-      // Landing inside a key frame: its tail is a key-flagged packet with another's time.
-      const atKey = grid.slice(grid.findIndex((p, i) => i > 50 && p.key)).slice(0, 60);
-      const nextKey = atKey.findIndex((p, i) => i >= 2 && p.key);
-      const tail = untime(atKey, [1, 3, nextKey + 4]).map((p, i) => (i === 0 ? { ...p, pts: atKey[4]!.pts } : p));
-      expect(ptsOf(datePackets(tail, 0.04, 1))).toEqual(expected(atKey, nextKey));
-    });
-
-    it('cuts a run before an untimed packet that may show past what the run holds in full', () => {
-      const run = grid.slice(0, 60);
-      const dated = datePackets(untime(run, [10, 57]), 0.04, 1, { fromStart: true });
-      expect(ptsOf(dated)).toEqual(expected(run.slice(0, 57)));
-    });
-
-    it('refuses what it cannot be sure of', () => {
-      const run = grid.slice(0, 100);
-      const keyAt = run.findIndex((p, i) => i > 30 && p.key);
-      // An untimed key frame next to another untimed packet: which shows first is unknown.
-      expect(datePackets(untime(run, [keyAt, keyAt + 1]), 0.04, 1, { fromStart: true })).toBeNull();
-      // A time off the grid, or listed twice.
-      const off = untime(run, [5]).map((p, i) => (i === 20 ? { ...p, pts: p.pts! + 0.01 } : p));
-      expect(datePackets(off, 0.04, 1, { fromStart: true })).toBeNull();
-      const twice = untime(run, [5]).map((p, i) => (i === 20 ? { ...p, pts: run[21]!.pts } : p));
-      expect(datePackets(twice, 0.04, 1, { fromStart: true })).toBeNull();
-      // A decoder that holds back two frames (B-pyramids) shows frames further from their decode order.
-      expect(datePackets(untime(run, [5]), 0.04, 2, { fromStart: true })).toBeNull();
-      // Every time there: given as it is, whatever the decoder.
-      expect(datePackets(run, 0.04, 4)).toEqual(run);
-    });
   });
 });

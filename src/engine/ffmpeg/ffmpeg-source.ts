@@ -19,6 +19,7 @@ import {
 } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
 import { matroskaTargetsTable } from './matroska-targets.js';
+import { dateList } from './packet-dating.js';
 import { tableFromWindows, tableStartBefore, windowProbeArgs } from './seek-windows.js';
 import {
   missingDecoder,
@@ -71,6 +72,8 @@ export interface LentDecoder {
 export class FfmpegSource implements FrameSource {
   private probed?: { stream: StreamInfo; table: FrameTable };
   private frameTable: FrameTableSource = 'packets';
+  /** Some packets had no time (MPEG-PS): the decoder dates those frames from the frame shown before them. */
+  private untimedPackets = false;
   /** MPEG-TS read through windows: the byte position of each key frame they found, by its time (ms). */
   private keyPos: Map<number, number> | null = null;
   /** Where the frame table flags only some key frames (AVI with B-frames): the ones given frames decode from. */
@@ -131,7 +134,11 @@ export class FfmpegSource implements FrameSource {
         '/packets.csv',
       );
       cut = main.log.some((line) => TRUNCATED.test(line));
-      table = buildFrameTable(parsePacketCsv(csv));
+      const rows = parsePacketCsv(csv);
+      // Some packets without a time (MPEG-PS): dated from those around them, as the decoder dates them.
+      this.untimedPackets = rows.some((r) => r.pts === null);
+      const dated = this.untimedPackets ? dateList(rows, stream.hasBFrames) : rows;
+      table = dated && buildFrameTable(dated);
       // Containers without presentation times (raw H.264, some AVI): decode once, tiny, and read the times showinfo sees.
       if (!table) {
         table = await this.decodeTimes(stream);
@@ -290,8 +297,9 @@ export class FfmpegSource implements FrameSource {
     // Where frames get their times from decode order (AVI, raw streams) and B-frames reorder them, ffmpeg's decoder
     // dates a frame by the packets that follow it: skipping those (-skip_frame nokey) dated a key frame of an MPEG-4
     // AVI one slot after its own, so the exact-pts select lost it. Such key frames are decoded with their neighbours.
+    // So is a key frame without a time of its own (MPEG-PS), which the decoder dates from the frame before it.
     const datedByDecodeOrder = isFormat(stream, 'avi') || this.frameTable === 'decode';
-    const keyOnly = this.keyOnly && !(datedByDecodeOrder && stream.hasBFrames > 0);
+    const keyOnly = this.keyOnly && !(datedByDecodeOrder && stream.hasBFrames > 0) && !this.untimedPackets;
     // Each decoder reads the input at its own path (copied or mounted): the context is completed per exec.
     const ctx: Omit<ExtractContext, 'inputPath'> = {
       outputPath: OUTPUT,
