@@ -140,7 +140,7 @@ export function datePackets(
   return null;
 }
 
-/** Packets on each side of an untimed one that dateList dates it from: several GOPs' worth of B-frame runs. */
+/** Packets on each side of an untimed one that dateList dates it from: several runs of B-frames, enough to bound its span. */
 const LIST_REACH = 24;
 
 /**
