@@ -428,6 +428,13 @@ const LONG_JOBS = [
     cli: () => cliSeeked('ps1', 20),
   },
   {
+    id: 's1k',
+    title: 'key frames, MPEG-2 in MPEG-PS (VOB), 1 GiB',
+    file: 'ps1',
+    options: { f: 'jpg', m: 'key', sw: W, sh: H, tw: 5, th: 4 },
+    cli: () => cliKey({ input: 'ps1' }),
+  },
+  {
     id: 's5',
     title: 'avg 20, MPEG-2 in MPEG-PS (VOB), 5 GiB',
     file: 'ps5',
