@@ -172,7 +172,7 @@ describe('tableFromWindows', () => {
       () => make('wrap.ts', 240, 30, MPEG2, ['-output_ts_offset', String(2 ** 33 / 90000 - 100), '-f', 'mpegts']),
     ],
     ['H.264 in MPEG-TS, 3 B-frames, open GOPs of 2 s', () => make('h264.ts', 240, 24, H264, ['-f', 'mpegts'])],
-    // Small pictures share 2 KiB PES packets: 1 % of them have no time, key frames among them.
+    // Small pictures share 2 KiB PES packets: 2 % of them have no time, key frames among them.
     [
       'MPEG-2 in MPEG-PS (VOB), B-frames, audio, packets without a time',
       () => make('plain.vob', 240, 25, MPEG2, ['-f', 'vob']),

@@ -1,5 +1,5 @@
 // Times for the packets ffmpeg lists without one. MPEG-PS packs pictures into 2 KiB packets, and a packet carries the
-// time of the first picture that starts in it: ffmpeg's parser splits off the next one untimed (0.2–1 % of the
+// time of the first picture that starts in it: ffmpeg's parser splits off the next one untimed (0.2–2 % of the
 // packets of ffmpeg's own VOBs). ffmpeg's decoder dates that frame one interval after the frame shown before it, the
 // slot no other frame takes; so do these, from the packets around it, instead of decoding the file to learn the
 // times. Pure: the windows (seek-windows.ts) and the full packet list (ffmpeg-source.ts) use it.
