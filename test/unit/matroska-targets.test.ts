@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keysBefore, targetsOf } from './support.js';
-import { buildFrameTable, type FrameTable } from '../../src/core/frame-table.js';
+import { cliFrameTable } from '../cli-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
 import { matroskaTargetsTable } from '../../src/engine/ffmpeg/matroska-targets.js';
@@ -34,7 +34,6 @@ function make(out: string, seconds: number, rate: string, codec: string[], extra
 const packetArgs = (file: string, extra: string[] = []) => [
   ...['-select_streams', 'v:0', ...extra, '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
 ];
-const fullTable = (file: string): FrameTable => buildFrameTable(parsePacketCsv(probe(packetArgs(file))))!;
 /** ffprobe's first packets, as the engine reads them. */
 const head = (file: string) => parsePacketCsv(probe(packetArgs(file, ['-read_intervals', '%+#8'])));
 
@@ -72,7 +71,7 @@ describe('matroskaTargetsTable', () => {
   for (const [what, file] of files) {
     it(`takes the frames the full packet list gives: ${what}`, async () => {
       const path = file();
-      const full = fullTable(path);
+      const full = cliFrameTable(path);
       for (const [job, options] of jobs) {
         const { opts, table } = await tableOf(path, options);
         expect(table, `${job}: gave up`).not.toBeNull();

@@ -145,24 +145,27 @@ const LIST_REACH = 24;
 
 /**
  * Every packet of a full list (decode order, from the stream's first to its last) with a time: each untimed one
- * dated by datePackets from the packets within LIST_REACH of it. Null where one of them cannot be (the caller then
- * decodes the file for the times).
+ * dated by datePackets from the packets within LIST_REACH of it, the timed ones as they are. Null where one of them
+ * cannot be (the caller then decodes the file for the times).
  */
-export function dateList(rows: readonly Omit<ListedPacket, 'pos'>[], reorder: number): WindowPacket[] | null {
-  const listed: ListedPacket[] = rows.map((r, i) => ({ ...r, pos: i }));
-  const dated: WindowPacket[] = [];
-  for (const [i, p] of listed.entries()) {
+export function dateList<P extends Omit<ListedPacket, 'pos'>>(
+  rows: readonly P[],
+  reorder: number,
+): (P & { pts: number })[] | null {
+  const dated: (P & { pts: number })[] = [];
+  for (const [i, p] of rows.entries()) {
     if (p.pts !== null) {
-      dated.push({ ...p, pts: p.pts });
+      dated.push(p as P & { pts: number });
       continue;
     }
     const from = Math.max(0, i - LIST_REACH);
-    const to = Math.min(listed.length, i + LIST_REACH + 1);
-    const near = listed.slice(from, to);
-    const at = { fromStart: from === 0, toEnd: to === listed.length };
+    const to = Math.min(rows.length, i + LIST_REACH + 1);
+    // Numbered by their place in the list, to find this packet among those datePackets gives back.
+    const near: ListedPacket[] = rows.slice(from, to).map((r, k) => ({ pts: r.pts, key: r.key, pos: from + k }));
+    const at = { fromStart: from === 0, toEnd: to === rows.length };
     const mine = datePackets(near, smallestGap(near), reorder, at)?.find((q) => q.pos === i);
     if (!mine) return null;
-    dated.push(mine);
+    dated.push({ ...p, pts: mine.pts });
   }
   return dated;
 }
