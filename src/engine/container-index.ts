@@ -16,8 +16,15 @@ import { SpriteError } from '../core/errors.js';
 import { indexFrames, roundMs, type IndexedFrameTable } from '../core/frame-table.js';
 import { turnTaker } from './event-turns.js';
 import { readBytes, type EngineInput } from './input.js';
+import { ClustersUnreadable, ClusterSearch } from './matroska-clusters.js';
 import { MATROSKA_HEAD_BYTES, readMatroskaHead } from './matroska-head.js';
 import type { Watch } from './watchdog.js';
+
+/**
+ * The lookups by time and in decode order that the frame tables and the decoder make: mediabunny's sink, or for
+ * Matroska without cues the search on bytes of matroska-clusters.ts.
+ */
+export type PacketLookup = Pick<EncodedPacketSink, 'getFirstPacket' | 'getPacket' | 'getKeyPacket' | 'getNextPacket'>;
 
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
@@ -227,13 +234,17 @@ export interface TrackClock {
   /** The frame duration the container declares, s, exact to the ns (Matroska's DefaultDuration); else null. */
   declaredIntervalSec: number | null;
   /**
-   * A time is found without reading the file up to it: MPEG-TS (a search on bytes and timestamps), Matroska with
-   * cues. Without cues, mediabunny reads every cluster from the start for its first lookup, and on a segment of
-   * unknown size (a file written to a pipe) some later key-frame lookups miss (mediabunny 1.61.0): such a file is
-   * listed packet by packet instead. So is one whose cues would be past its end: a file cut short, whose list tells
-   * where it stops.
+   * A time is found without reading the file up to it: MPEG-TS (mediabunny's search on bytes and timestamps),
+   * Matroska with cues, and Matroska without them through {@link clusters}. A file whose cues would be past its end,
+   * a file cut short, is listed packet by packet instead: the list tells where it stops.
    */
   seekable: boolean;
+  /**
+   * Matroska or WebM without cues: the lookups to make instead of mediabunny's, which reads every cluster from the
+   * start at its first lookup without them (and on a segment of unknown size, a file written to a pipe, misses some
+   * later key-frame lookups, mediabunny 1.61.0). Null for other files, and where the search cannot serve.
+   */
+  clusters: ClusterSearch | null;
 }
 
 /**
@@ -247,16 +258,28 @@ export async function trackClock(
   watch?: Watch,
 ): Promise<TrackClock> {
   const ticksPerSec = await track.getTimeResolution();
-  if (format !== MATROSKA && format !== WEBM) return { ticksPerSec, declaredIntervalSec: null, seekable: true };
+  if (format !== MATROSKA && format !== WEBM)
+    return { ticksPerSec, declaredIntervalSec: null, seekable: true, clusters: null };
   const head = readMatroskaHead(await readBytes(input, 0, MATROSKA_HEAD_BYTES, watch), track.id);
-  const fileSize = input.size;
   const ns = head?.defaultDurationNs ?? null;
   const cuesAt = head?.cuesAt ?? null;
+  const clusters = head ? await ClusterSearch.open(input, head, track.id, REORDER_PACKETS, watch) : null;
   return {
     ticksPerSec,
     declaredIntervalSec: ns === null ? null : ns / 1e9,
-    seekable: cuesAt !== null && cuesAt < fileSize,
+    seekable: (cuesAt !== null && cuesAt < input.size) || clusters !== null,
+    clusters,
   };
+}
+
+/** `lookups` run, or null where the cluster search finds it cannot give the list's answers (see ClusterSearch). */
+export async function unlessUnreadable<T>(lookups: Promise<T>): Promise<T | null> {
+  try {
+    return await lookups;
+  } catch (e) {
+    if (e instanceof ClustersUnreadable) return null;
+    throw e;
+  }
 }
 
 /**
@@ -271,7 +294,7 @@ export async function trackClock(
  * not seekable (see {@link TrackClock}). {@link framesAtTargets} checks each frame it looks up against the grid too
  * (a jump or a gap a lookup lands in); a gap of whole frames between lookups is not seen (see the README).
  */
-export async function gridIndex(sink: EncodedPacketSink, clock: TrackClock): Promise<GridIndex | null> {
+export async function gridIndex(sink: PacketLookup, clock: TrackClock): Promise<GridIndex | null> {
   if (!clock.seekable) return null;
   const meta = { metadataOnly: true };
   // Enough packets in decode order that the END_FRAMES earliest frames are all among them, reordered or not.
@@ -368,7 +391,7 @@ export interface FramesAtTargets {
  * finds a frame or key frame off `grid`.
  */
 export async function framesAtTargets(
-  sink: EncodedPacketSink,
+  sink: PacketLookup,
   startSec: number,
   targets: readonly number[],
   grid: GridIndex | null = null,

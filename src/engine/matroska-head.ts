@@ -1,5 +1,5 @@
-// A Matroska or WebM track's declared frame duration (DefaultDuration), and whether the file has cues, read from the
-// file's first bytes. Its blocks'
+// A Matroska or WebM track's declared frame duration (DefaultDuration), whether the file has cues, and where its
+// clusters begin, read from the file's first bytes. Its blocks'
 // times are rounded to the segment's time unit (usually 1 ms: 0, 33, 67, 100… at 29.97 fps), so only the declared
 // duration, in ns, tells the frame interval precisely enough to count the frames of a long file from its two ends.
 // mediabunny reads it too but does not expose it.
@@ -18,12 +18,21 @@ const SEEK = 0x4dbb;
 const SEEK_ID = 0x53ab;
 const SEEK_POSITION = 0x53ac;
 const CUES = 0x1c53bb6b;
+const INFO = 0x1549a966;
+const TIMESTAMP_SCALE = 0x2ad7b1;
+/** Compression or encryption of the track's blocks (header stripping, zlib): their bytes are not the frame's. */
+const CONTENT_ENCODINGS = 0x6d80;
+/** The time unit of a segment that declares none, ns (the spec's default: 1 ms). */
+const DEFAULT_TIMESTAMP_SCALE = 1_000_000;
 
 /** Bytes of the file's head read for the track list: it comes before the first cluster, after a few KB of headers. */
 export const MATROSKA_HEAD_BYTES = 256 * 1024;
 
-interface Element {
+/** An EBML element found in a byte array (positions are indices into that array). */
+export interface Element {
   id: number;
+  /** Where its header starts. */
+  at: number;
   /** Where its data starts. */
   data: number;
   /** Where it ends; null for an unknown size (a live stream's segment). */
@@ -31,7 +40,7 @@ interface Element {
 }
 
 /** The element whose header starts at `pos`, or null where the bytes run out or are no element header. */
-function elementAt(bytes: Uint8Array, pos: number): Element | null {
+export function elementAt(bytes: Uint8Array, pos: number): Element | null {
   const first = bytes[pos];
   if (first === undefined || first === 0) return null;
   const idLength = Math.clz32(first) - 23;
@@ -51,10 +60,10 @@ function elementAt(bytes: Uint8Array, pos: number): Element | null {
     unknown &&= b === 0xff;
   }
   const data = sizeAt + sizeLength;
-  return { id, data, end: unknown ? null : data + size };
+  return { id, at: pos, data, end: unknown ? null : data + size };
 }
 
-function unsignedAt(bytes: Uint8Array, el: Element): number | null {
+export function unsignedAt(bytes: Uint8Array, el: Element): number | null {
   if (el.end === null || el.end > bytes.length || el.end - el.data > 8) return null;
   let value = 0;
   for (let i = el.data; i < el.end; i++) value = value * 256 + bytes[i]!;
@@ -62,7 +71,7 @@ function unsignedAt(bytes: Uint8Array, el: Element): number | null {
 }
 
 /** The children of `parent`, as far as `bytes` holds them. */
-function* children(bytes: Uint8Array, parent: Element): Generator<Element> {
+export function* children(bytes: Uint8Array, parent: Element): Generator<Element> {
   const end = Math.min(parent.end ?? bytes.length, bytes.length);
   for (let pos = parent.data; pos < end;) {
     const el = elementAt(bytes, pos);
@@ -77,11 +86,21 @@ function* children(bytes: Uint8Array, parent: Element): Generator<Element> {
 export interface MatroskaHead {
   /** The track's DefaultDuration, ns; null where it declares none or scales its times (TrackTimestampScale). */
   defaultDurationNs: number | null;
+  /** The track's DefaultDuration as written, ns, whether or not it scales its times; null where it declares none. */
+  declaredNs: number | null;
   /**
    * Where the cues are, bytes from the file's start: where the SeekHead points (usually after the clusters), or where
    * they are in the head; null where the file has none.
    */
   cuesAt: number | null;
+  /** Where the first cluster's header starts, bytes from the file's start; null where the head bytes do not reach it. */
+  clustersAt: number | null;
+  /** Where the segment ends, bytes from the file's start; null for a segment of unknown size (written to a pipe). */
+  segmentEnd: number | null;
+  /** The segment's time unit, ns (TimestampScale): a block's time in it is its time in the file. */
+  timestampScale: number;
+  /** The track's blocks are compressed or encrypted (ContentEncodings), or its times scaled: not frames as they are. */
+  transformed: boolean;
 }
 
 /**
@@ -94,17 +113,35 @@ export function readMatroskaHead(head: Uint8Array, trackNumber: number): Matrosk
   const segment = elementAt(head, ebml.end);
   if (segment?.id !== SEGMENT) return null;
   let cuesAt: number | null = null;
-  let track: number | null | undefined;
+  let clustersAt: number | null = null;
+  let timestampScale = DEFAULT_TIMESTAMP_SCALE;
+  let track: TrackEntry | null | undefined;
   for (const top of children(head, segment)) {
-    if (top.id === CLUSTER) break;
+    if (top.id === CLUSTER) {
+      clustersAt = top.at;
+      break;
+    }
     if (top.id === CUES) cuesAt ??= top.data;
     else if (top.id === SEEK_HEAD) cuesAt ??= cuesPosition(head, top, segment.data);
-    else if (top.id === TRACKS) {
+    else if (top.id === INFO) {
+      for (const field of children(head, top))
+        if (field.id === TIMESTAMP_SCALE) timestampScale = unsignedAt(head, field) || DEFAULT_TIMESTAMP_SCALE;
+    } else if (top.id === TRACKS) {
       if (top.end === null || top.end > head.length) return null;
-      track = trackDuration(head, top, trackNumber);
+      track = trackEntry(head, top, trackNumber);
     }
   }
-  return track === undefined ? null : { defaultDurationNs: track, cuesAt };
+  if (track === undefined) return null;
+  track ??= { durationNs: null, scaled: false, encoded: false };
+  return {
+    defaultDurationNs: track.scaled ? null : track.durationNs,
+    declaredNs: track.durationNs,
+    cuesAt,
+    clustersAt,
+    segmentEnd: segment.end,
+    timestampScale,
+    transformed: track.scaled || track.encoded,
+  };
 }
 
 /** Where the SeekHead says the cues are, bytes from the file's start (its positions count from `segmentData`). */
@@ -122,18 +159,27 @@ function cuesPosition(head: Uint8Array, seekHead: Element, segmentData: number):
   return null;
 }
 
-function trackDuration(head: Uint8Array, tracks: Element, trackNumber: number): number | null {
+interface TrackEntry {
+  /** DefaultDuration, ns, or null. */
+  durationNs: number | null;
+  /** TrackTimestampScale (deprecated) is set. */
+  scaled: boolean;
+  /** ContentEncodings is set. */
+  encoded: boolean;
+}
+
+function trackEntry(head: Uint8Array, tracks: Element, trackNumber: number): TrackEntry | null {
   for (const entry of children(head, tracks)) {
     if (entry.id !== TRACK_ENTRY) continue;
     let number: number | null = null;
-    let duration: number | null = null;
-    let scaled = false;
+    const found: TrackEntry = { durationNs: null, scaled: false, encoded: false };
     for (const field of children(head, entry)) {
       if (field.id === TRACK_NUMBER) number = unsignedAt(head, field);
-      else if (field.id === DEFAULT_DURATION) duration = unsignedAt(head, field);
-      else if (field.id === TRACK_TIMESTAMP_SCALE) scaled = true;
+      else if (field.id === DEFAULT_DURATION) found.durationNs = unsignedAt(head, field) || null;
+      else if (field.id === TRACK_TIMESTAMP_SCALE) found.scaled = true;
+      else if (field.id === CONTENT_ENCODINGS) found.encoded = true;
     }
-    if (number === trackNumber) return scaled || !duration ? null : duration;
+    if (number === trackNumber) return found;
   }
   return null;
 }

@@ -357,7 +357,7 @@ test('sync samples for key mode, lookups at the targets for the others: the answ
   }
 });
 
-test('MPEG-TS and Matroska read at both ends and at each target: the answers of the list of every packet (B-frames, 29.97 fps)', async ({
+test('MPEG-TS and Matroska (with and without cues) read at both ends and at each target: the answers of the list of every packet (B-frames, 29.97 fps)', async ({
   page,
 }) => {
   const dir = mkdtempSync(join(tmpdir(), 'grid-'));
@@ -371,7 +371,12 @@ test('MPEG-TS and Matroska read at both ends and at each target: the answers of 
   // MPEG-TS times are 90 kHz ticks (3003 a frame); Matroska's are rounded to the ms, its frame duration declared.
   make('ntsc.ts', ['-c:a', 'aac']);
   make('ntsc.mkv', ['-c:a', 'libopus']);
-  for (const name of ['ntsc.ts', 'ntsc.mkv']) {
+  // Written to a pipe, without cues: looked up by the search on bytes for cluster headers.
+  execFileSync('sh', [
+    '-c',
+    `ffmpeg -v error -i '${join(dir, 'ntsc.mkv')}' -c copy -f matroska - > '${join(dir, 'pipe.mkv')}'`,
+  ]);
+  for (const name of ['ntsc.ts', 'ntsc.mkv', 'pipe.mkv']) {
     const input = { bytes: Array.from(readFileSync(join(dir, name))), name };
     // The list of every packet, as a job that takes every frame reads it.
     const every = await run(page, input, { f: 'png', inter: 0, num: 1, sw: 64, sh: 36 }, { engine: 'webcodecs' });

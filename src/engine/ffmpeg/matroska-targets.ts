@@ -1,7 +1,7 @@
 // Matroska and WebM on ffmpeg.wasm (codecs the browser does not decode: MPEG-2 from DVD rips, HEVC, MPEG-4 Part 2):
 // the frames a job with targets needs, read through mediabunny at the file's two ends and at each target
 // (container-index.ts), instead of ffprobe's list of every packet, which reads the whole file (about 90 MB/s here).
-// The execs then seek by time, through the cues. Block times are the same numbers to both demuxers; ffprobe's first
+// The execs then seek by time, through the cues where the file has them. Block times are the same numbers to both demuxers; ffprobe's first
 // packets check that the start is too.
 
 import { BlobSource, EncodedPacketSink, Input, MATROSKA, WEBM } from 'mediabunny';
@@ -33,8 +33,10 @@ export async function matroskaTargetsTable(
   try {
     const track = await input.getPrimaryVideoTrack();
     if (!track) return null;
-    const sink = () => new EncodedPacketSink(track);
-    const grid = await gridIndex(sink(), await trackClock(track, await input.getFormat(), blob));
+    const clock = await trackClock(track, await input.getFormat(), blob);
+    // Without cues, the search on bytes; the execs' `-ss` then reads such a file from its start, as the CLI's does.
+    const sink = () => clock.clusters ?? new EncodedPacketSink(track);
+    const grid = await gridIndex(sink(), clock);
     const ffmpegStart = buildFrameTable(ffmpegHead)?.startSec;
     if (!grid || ffmpegStart === undefined || Math.abs(ffmpegStart - grid.startSec) > START_SLACK_SEC) return null;
     const facts = keyFrameTable(grid.keys.pts, grid.frameCount, grid.lastSec);

@@ -32,7 +32,9 @@ import {
   type GridIndex,
   gridIndex,
   type PacketIndex,
+  type PacketLookup,
   trackClock,
+  unlessUnreadable,
 } from '../container-index.js';
 import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
 import { readRange, type EngineInput } from '../input.js';
@@ -217,16 +219,20 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   // frames on screen at them. MPEG-TS, Matroska and WebM have no such table: a job with targets reads their two ends
   // and looks its targets up, where the frames lie on one regular grid. Where neither can be had (fragments, a cut
   // file, irregular times, frames wanted everywhere), every packet is listed.
+  const clock =
+    !isobmff && !options.keyOnly && options.targets ? await trackClock(track, format, input, options.watch) : null;
+  // Matroska without cues: looked up by a search on bytes, which may find on the way that it cannot serve.
+  const lookup = (): PacketLookup => clock?.clusters ?? new EncodedPacketSink(track);
   const index = isobmff
     ? options.keyOnly || options.targets
       ? await keyFrameIndex(new EncodedPacketSink(track))
       : null
-    : !options.keyOnly && options.targets
-      ? await gridIndex(new EncodedPacketSink(track), await trackClock(track, format, input, options.watch))
+    : clock
+      ? await unlessUnreadable(gridIndex(lookup(), clock))
       : null;
   const probed =
-    (index && options.keyOnly ? keyFramesProbed(index) : null) ??
-    (index && options.targets ? await targetFramesProbed(track, index, options.targets) : null) ??
+    (index && options.keyOnly ? keyFramesProbed(track, index) : null) ??
+    (index && options.targets ? await unlessUnreadable(targetFramesProbed(lookup, index, options.targets)) : null) ??
     (await allFramesProbed(track, isobmff));
   if ('error' in probed) return probed;
   const claimedMs = await claimedDuration(track, probed.endSec, probed.table);
@@ -261,6 +267,7 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
       (codec === 'avc' || codec === 'hevc') && framing
         ? { codec, framing, topTemporalId: codec === 'hevc' ? hevcTopTemporalId(description) : 0 }
         : null,
+    lookup: probed.lookup,
     table: probed.table,
     order: probed.order,
     packetOf: probed.packetOf,
@@ -312,15 +319,16 @@ async function avcSar(
 }
 
 /** The frame table and the packets a job's frames are found among, as read at open. */
-interface Probed extends Pick<OpenedTrack, 'table' | 'order' | 'packetOf' | 'readable' | 'frameTable'> {
+interface Probed extends Pick<OpenedTrack, 'lookup' | 'table' | 'order' | 'packetOf' | 'readable' | 'frameTable'> {
   /** Where the last frame ends by its own duration, s on the container's timeline. */
   endSec: number;
 }
 
 /** A key-mode job's table: the key frames are its packets, each its own run. */
-function keyFramesProbed(index: KeyFrameIndex): Probed {
+function keyFramesProbed(track: InputVideoTrack, index: KeyFrameIndex): Probed {
   const { keys } = index;
   return {
+    lookup: () => new EncodedPacketSink(track),
     table: keyFrameTable(keys.pts, index.frameCount, index.lastSec),
     order: packetOrder(keys),
     packetOf: Int32Array.from(keys.pts, (_, i) => i),
@@ -336,7 +344,7 @@ function keyFramesProbed(index: KeyFrameIndex): Probed {
  * the list (each target takes about two lookups, each about the cost of a listed packet).
  */
 async function targetFramesProbed(
-  track: InputVideoTrack,
+  lookup: () => PacketLookup,
   index: KeyFrameIndex | GridIndex,
   targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
 ): Promise<Probed | null> {
@@ -345,13 +353,14 @@ async function targetFramesProbed(
   if (targets === 'every' || targets.length * TARGET_LOOKUP_COST > index.frameCount) return null;
   // Read at its ends only: a frame looked up off the grid is a jump or a gap there, which the frame count missed.
   const grid = 'intervalSec' in index ? index : null;
-  const found = await framesAtTargets(new EncodedPacketSink(track), facts.startSec, targets, grid);
+  const found = await framesAtTargets(lookup(), facts.startSec, targets, grid);
   if (!found) return null;
   const { frames, keyOf } = found;
   const pts = new Map<number, number>();
   for (const f of frames) pts.set(f.seq, f.pts);
   for (const k of keyOf.values()) pts.set(k.seq, k.pts);
   return {
+    lookup,
     // `frames` are in presentation order already, as packetOf lists them.
     table: targetFramesTable(facts.startSec, frames, index.frameCount, index.lastSec),
     order: { pts: (i) => pts.get(i)!, keyBefore: (i) => keyOf.get(i)?.seq ?? i, ...(grid && { sequence: true }) },
@@ -378,6 +387,7 @@ async function allFramesProbed(track: InputVideoTrack, isobmff: boolean): Promis
   let endSec = -Infinity;
   for (let i = 0; i < packets.pts.length; i++) endSec = Math.max(endSec, packets.pts[i]! + packets.duration[i]!);
   return {
+    lookup: () => new EncodedPacketSink(track),
     table: indexed.table,
     order: packetOrder(packets),
     packetOf: indexed.source,

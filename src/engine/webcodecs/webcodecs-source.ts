@@ -3,11 +3,11 @@
 // order, placed in their cells (frame-placer.ts). A wanted frame the decoder never gives is a DecoderFailure, which
 // lets the next decoder take over from there.
 
-import { EncodedPacketSink, type EncodedPacket, type Input, type InputVideoTrack } from 'mediabunny';
+import { type EncodedPacket, type Input, type InputVideoTrack } from 'mediabunny';
 import type { FrameTableSource, WebCodecsReport } from '../../core/engine-report.js';
 import { frameIndexAt, roundMs, type FrameTable } from '../../core/frame-table.js';
 import type { VideoSourceInfo } from '../../core/source.js';
-import type { PacketIndex } from '../container-index.js';
+import type { PacketIndex, PacketLookup } from '../container-index.js';
 import { turnTaker } from '../event-turns.js';
 import {
   DecoderFailure,
@@ -60,6 +60,8 @@ export function packetOrder(packets: PacketIndex): DecodeOrder {
 
 /** What opening a file learned (webcodecs-decoder.ts): the track, how to decode it, and its frames. */
 export interface OpenedTrack {
+  /** The lookups the table was read with, which number its packets: the decoder walks the same. */
+  lookup: () => PacketLookup;
   /** The demuxer over the input (disposed when the source is closed). */
   input: Input;
   /** The video track. */
@@ -93,7 +95,7 @@ function chunkOf(packet: EncodedPacket): EncodedVideoChunk {
 
 /** A {@link FrameSource} over mediabunny and the browser's VideoDecoder. */
 export class WebCodecsSource implements FrameSource {
-  private readonly sink: EncodedPacketSink;
+  private readonly sink: PacketLookup;
   private readonly keyOnly: boolean;
   private readonly watch: Watch;
   /** Packets fed to the decoder so far. */
@@ -103,7 +105,7 @@ export class WebCodecsSource implements FrameSource {
     private readonly track: OpenedTrack,
     options: Pick<OpenOptions, 'keyOnly' | 'watch'>,
   ) {
-    this.sink = new EncodedPacketSink(track.track);
+    this.sink = track.lookup();
     this.keyOnly = options.keyOnly;
     this.watch = options.watch;
   }
