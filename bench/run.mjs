@@ -377,6 +377,15 @@ const LONG_JOBS = [
     engine: 'ffmpeg',
     cli: () => cliSeeked('longMkv', 20),
   },
+  // And without cues: the table from the search on bytes; each exec's `-ss` reads the file from its start, as the CLI's.
+  {
+    id: 'n120f',
+    title: 'avg 20, 2-hour film as Matroska (H.264) without cues, 4.8 GB File, ffmpeg.wasm forced',
+    file: 'longMkvNoCues',
+    options: { f: 'jpg', m: 'avg', num: 20, sw: W, sh: H, tw: 5, th: 4 },
+    engine: 'ffmpeg',
+    cli: () => cliSeeked('longMkvNoCues', 20),
+  },
   // The same job on every size (20 frames spread evenly), so that what grows with the file shows, not the job's size.
   {
     id: 'a1',

@@ -56,6 +56,9 @@ const FIRST_SCAN_BYTES = 64 * 1024;
 const SCAN_BYTES = 1024 * 1024;
 /** Bytes a cluster's first elements take at most, read with its ID to check a header found by the scan. */
 const HEADER_BYTES = 64;
+/** Bytes of a chunk of the file read at once, and chunks kept (8 MiB): see ClusterSearch.read. */
+const CHUNK_BYTES = 1024 * 1024;
+const KEPT_CHUNKS = 8;
 /** A larger cluster is no file this reader knows (muxers close clusters at a few MB or seconds). */
 const MAX_CLUSTER_BYTES = 256 * 1024 * 1024;
 /**
@@ -201,6 +204,8 @@ function setDurations(blocks: Block[], defaultDuration: number | null): void {
 export class ClusterSearch implements PacketLookup {
   /** Cluster headers seen, by position. */
   private readonly stamps: Stamp[] = [];
+  /** The file's chunks last read (see read), the most recently used last. */
+  private readonly chunks = new Map<number, Promise<Uint8Array>>();
   /** Parsed clusters, the most recently used last, and how many blocks they hold. */
   private readonly parsed = new Map<number, Cluster>();
   private parsedBlocks = 0;
@@ -261,6 +266,18 @@ export class ClusterSearch implements PacketLookup {
     }
   }
 
+  /** Where the first cluster starts: the file's head (its header, track list) is everything before. */
+  get clustersAt(): number {
+    return this.layout.first;
+  }
+
+  /** Where the cluster holding packet `seq` (one this search has read) starts in the file. */
+  clusterOf(seq: number): number {
+    const home = lastWhere(this.stamps, (s) => s.at < seq);
+    if (!home) throw new Error('The packet was not read from this file.');
+    return home.at;
+  }
+
   async getFirstPacket(options: PacketRetrievalOptions = {}): Promise<EncodedPacket | null> {
     return this.firstFrom(await this.cluster(this.layout.first), options);
   }
@@ -275,9 +292,7 @@ export class ClusterSearch implements PacketLookup {
 
   async getNextPacket(packet: EncodedPacket, options: PacketRetrievalOptions = {}): Promise<EncodedPacket | null> {
     const seq = packet.sequenceNumber;
-    const home = lastWhere(this.stamps, (s) => s.at < seq);
-    if (!home) throw new Error('The packet was not read from this file.');
-    const cluster = await this.cluster(home.at);
+    const cluster = await this.cluster(this.clusterOf(seq));
     const i = cluster.blocks.findIndex((b) => b.seq === seq);
     if (i < 0) throw new Error('The packet was not read from this file.');
     if (i + 1 < cluster.blocks.length) return this.packet(cluster.blocks[i + 1]!, options);
@@ -388,7 +403,7 @@ export class ClusterSearch implements PacketLookup {
   /** The first cluster header at or after `from` and before `to`, found by its ID. */
   private async stampAfter(from: number, to: number): Promise<Stamp | null> {
     for (let pos = from, chunk = FIRST_SCAN_BYTES; pos < to; pos += chunk, chunk = Math.min(2 * chunk, SCAN_BYTES)) {
-      const bytes = await this.read(pos, Math.min(pos + chunk, to) + HEADER_BYTES);
+      const bytes = await this.read(pos, Math.min(pos + chunk, to) + HEADER_BYTES, false);
       const scanTo = Math.min(chunk, to - pos);
       for (let i = findId(bytes, 0, false); i >= 0 && i < scanTo; i = findId(bytes, i + 1, false)) {
         const stamp = stampAt(bytes, i, pos);
@@ -548,7 +563,39 @@ export class ClusterSearch implements PacketLookup {
     return block && { ...block, key, duration };
   }
 
-  private read(from: number, to: number): Promise<Uint8Array> {
-    return readBytes(this.input, from, Math.min(to, this.layout.fileEnd), this.watch);
+  /**
+   * Bytes `[from, to)` of the file (up to its end). Reads go through chunks of CHUNK_BYTES, a few kept: a lookup reads
+   * some 250 packets' clusters one after the other, 40 KB each in what ffmpeg writes to a pipe, and a read costs about
+   * as much for 40 KB as for 1 MB (a File's reads cross to the browser's process). Not `chunked`: the bisection's
+   * scans, each in another part of the file.
+   */
+  private async read(from: number, to: number, chunked = true): Promise<Uint8Array> {
+    const end = Math.min(to, this.layout.fileEnd);
+    const first = Math.floor(from / CHUNK_BYTES);
+    const last = Math.floor((end - 1) / CHUNK_BYTES);
+    if (end <= from) return new Uint8Array(0);
+    if (!chunked || last > first + 1) return readBytes(this.input, from, end, this.watch);
+    const chunks = await Promise.all(first === last ? [this.chunk(first)] : [this.chunk(first), this.chunk(last)]);
+    const base = first * CHUNK_BYTES;
+    if (chunks.length === 1) return chunks[0].subarray(from - base, end - base);
+    const out = new Uint8Array(end - from);
+    out.set(chunks[0].subarray(from - base));
+    out.set(chunks[1].subarray(0, end - base - CHUNK_BYTES), CHUNK_BYTES - (from - base));
+    return out;
+  }
+
+  /** Chunk `n` of the file, from the few kept or read. */
+  private chunk(n: number): Promise<Uint8Array> {
+    let chunk = this.chunks.get(n);
+    if (chunk) this.chunks.delete(n);
+    else {
+      const start = n * CHUNK_BYTES;
+      chunk = readBytes(this.input, start, Math.min(start + CHUNK_BYTES, this.layout.fileEnd), this.watch);
+      // A failed read is not kept: the next one tries again.
+      chunk.catch(() => this.chunks.get(n) === chunk && this.chunks.delete(n));
+    }
+    this.chunks.set(n, chunk);
+    if (this.chunks.size > KEPT_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
+    return chunk;
   }
 }

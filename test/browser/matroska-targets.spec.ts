@@ -93,11 +93,11 @@ test(
  * An `avg` job on a file without cues, its table from the search on bytes (through `engine`, or whichever decodes it
  * in this browser): the full list's frames (`table`), the CLI's pixels.
  */
-async function expectSearched(page: Page, file: string, table: FrameTable, engine?: 'webcodecs') {
+async function expectSearched(page: Page, file: string, table: FrameTable, engine?: 'webcodecs' | 'ffmpeg') {
   await openHarness(page);
   const input = { base64: readFileSync(file).toString('base64'), name: basename(file) };
   const job = { f: 'png', m: 'avg', num: 12, sw: 64, sh: 48, tw: 4, th: 3 } as const;
-  const result = await run(page, input, job);
+  const result = await run(page, input, job, engine ? { engine } : {});
   expect(result.ok, JSON.stringify(result).slice(0, 400)).toBe(true);
   if (!result.ok) return;
   expect(result.engine).toMatchObject({ frameTable: 'targets', ...(engine && { used: engine }) });
@@ -118,10 +118,13 @@ async function expectSearched(page: Page, file: string, table: FrameTable, engin
 }
 
 // Chromium's WebCodecs decodes H.264; Debian's Firefox ESR and WebKitGTK here do not (ffmpeg.wasm takes it there).
-test('H.264 with B-frames in Matroska without cues, through WebCodecs: a search on bytes, the full list’s frames, the CLI’s pixels', async ({
+test('H.264 with B-frames in Matroska without cues, through WebCodecs and ffmpeg.wasm: a search on bytes, the full list’s frames, the CLI’s pixels', async ({
   page,
 }) => {
   await expectSearched(page, piped, pipedFull, 'webcodecs');
+  // ffmpeg.wasm, as for a codec the browser does not decode: each exec reads the head and the clusters from its key
+  // frame's on (matroska-targets.ts's partFile).
+  await expectSearched(page, piped, pipedFull, 'ffmpeg');
 });
 
 test(

@@ -3,7 +3,7 @@
 // frames, that the table of every packet gives, with the same start, length and interval; where the grid cannot be
 // sure, null (the engine lists every packet).
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { keysBefore, targetsOf } from './support.js';
 import { cliFrameTable } from '../cli-table.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import { selectFrames } from '../../src/core/selection.js';
-import { matroskaTargetsTable } from '../../src/engine/ffmpeg/matroska-targets.js';
+import { matroskaTargetsTable, partFile } from '../../src/engine/ffmpeg/matroska-targets.js';
 import { parsePacketCsv } from '../../src/engine/ffmpeg/probe-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'matroska-targets-'));
@@ -39,8 +39,26 @@ const head = (file: string) => parsePacketCsv(probe(packetArgs(file, ['-read_int
 
 async function tableOf(file: string, options: Partial<SpriteOptions>) {
   const opts = resolveOptions({ f: 'jpg', ...options });
-  const table = await matroskaTargetsTable(new Blob([readFileSync(file)]), targetsOf(opts), head(file));
-  return { opts, table };
+  const found = await matroskaTargetsTable(new Blob([readFileSync(file)]), targetsOf(opts), head(file));
+  return { opts, table: found?.table ?? null, clusters: found?.clusters ?? null };
+}
+
+/**
+ * The times of the first `count` frames the CLI decodes of `file` from `-ss` at `seekSec` (on the stream's clock with
+ * `seekTimestamp`), as an exec does (-noaccurate_seek: from the key frame at or before the point).
+ */
+function framesFrom(file: string, seekSec: number, count: number, seekTimestamp = false): number[] {
+  // showinfo writes to stderr.
+  const log = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-copyts', ...(seekTimestamp ? ['-seek_timestamp', '1'] : [])],
+      ...['-noaccurate_seek', '-ss', seekSec.toFixed(6), '-i', file, '-map', '0:v:0', '-vf', 'showinfo'],
+      ...['-frames:v', String(count), '-f', 'null', '-'],
+    ],
+    { encoding: 'utf8' },
+  ).stderr;
+  return [...log.matchAll(/pts_time:([\d.]+)/g)].map((m) => Number(m[1])).slice(0, count);
 }
 
 const jobs: [string, Partial<SpriteOptions>][] = [
@@ -99,6 +117,35 @@ describe('matroskaTargetsTable', () => {
       }
     }, 120_000);
   }
+
+  it('without cues, an exec reads the head and the clusters from its key frame’s on: the frames of the whole file', async () => {
+    const cued = make('parts.mkv', 60, '25', ['-c:v', 'mpeg2video', '-bf', '2', '-g', '15']);
+    for (const [name, write] of [
+      ['ffmpeg', (out: string) => `ffmpeg -v error -i '${cued}' -c copy -f matroska - > '${out}'`],
+      // mkvmerge writes a SeekHead, whose positions point elsewhere in a part file: ffmpeg finds nothing there.
+      ['mkvmerge', (out: string) => `mkvmerge -q --no-cues -o '${out}' '${cued}'`],
+    ] as const) {
+      const file = join(dir, `parts-${name}.mkv`);
+      execFileSync('sh', ['-c', write(file)]);
+      const { table, clusters } = await tableOf(file, { m: 'avg', num: 8 });
+      expect(clusters, name).not.toBeNull();
+      const bytes = readFileSync(file);
+      const head = new Blob([bytes.subarray(0, clusters!.clustersAt)]);
+      expect(clusters!.starts.size, name).toBeGreaterThan(4);
+      for (const [ms, from] of clusters!.starts) {
+        if (ms === 0) continue;
+        const part = join(dir, `part-${name}-${ms}.mkv`);
+        writeFileSync(part, new Uint8Array(await partFile(new Blob([bytes]), head, from).arrayBuffer()));
+        // 1 ms past the key frame, as an exec seeks; the frames from the key frame on, as the whole file gives them
+        // (its `-ss`, reading from the start without cues, may land a key frame earlier).
+        const key = table!.startSec + ms / 1000;
+        const onFrom = (times: number[]) => times.filter((t) => t >= key - 1e-6).slice(0, 6);
+        const fromPart = framesFrom(part, key + 0.001, 6, true);
+        expect(fromPart[0], `${name} at ${ms} ms`).toBeCloseTo(key, 6);
+        expect(onFrom(fromPart), `${name} at ${ms} ms`).toEqual(onFrom(framesFrom(file, key + 0.001, 40, true)));
+      }
+    }
+  }, 120_000);
 
   it('gives up on irregular times, for a job that wants every frame, on a cut file, and on a start not ffmpeg’s', async () => {
     const mpeg2 = ['-c:v', 'mpeg2video', '-bf', '2', '-g', '15'];

@@ -9,6 +9,9 @@ import type { DecoderEvent, DecoderWorkerApi } from './decoder-api.js';
 import { commandError, missingDecoder, type ShowinfoFrame } from './probe-parse.js';
 
 const INPUT_DIR = '/input';
+/** Where an exec's part of the input is mounted (see attachPart): a name ffmpeg reads as Matroska by its bytes. */
+const PART_DIR = '/part';
+const PART_NAME = 'part.mkv';
 /** Longest input file name kept in the heap's file system (the extension is what matters, to some demuxers). */
 const MAX_INPUT_NAME = 100;
 /**
@@ -49,6 +52,7 @@ export class Decoder {
   /** Rejects once the nested worker dies: every call races it, so a dead worker never leaves a call pending. */
   private readonly died: Promise<never>;
   private attached: 'copy' | 'mount' | null = null;
+  private partAttached = false;
   /** Set once a call failed: the core's state is unknown, so the engine replaces this decoder. */
   broken = false;
   /** Log lines of the last call (the most recent ones, for error messages). */
@@ -139,6 +143,27 @@ export class Decoder {
     });
     this.attached = copy ? 'copy' : 'mount';
     this.inputPath = `${INPUT_DIR}/${name}`;
+  }
+
+  /**
+   * Mounts `part` (a file made of pieces of the input, for one exec) beside the input, and returns its path; the
+   * next attachPart or detachPart unmounts it.
+   */
+  async attachPart(part: Blob): Promise<string> {
+    await this.detachPart();
+    await this.call(async () => {
+      await this.api.ensureDir(PART_DIR);
+      await this.api.mount(PART_DIR, PART_NAME, part);
+    });
+    this.partAttached = true;
+    return `${PART_DIR}/${PART_NAME}`;
+  }
+
+  /** Unmounts the part attachPart mounted, if any. */
+  async detachPart(): Promise<void> {
+    if (!this.partAttached) return;
+    this.partAttached = false;
+    await this.call(() => this.api.unmount(PART_DIR));
   }
 
   /** Frees the input (the copy or the mount), keeping the core loaded for the next job. */

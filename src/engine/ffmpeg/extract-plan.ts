@@ -126,6 +126,11 @@ export interface ExtractContext {
   startSec: number;
   /** The container's start time, s (input `-ss` counts from it). */
   formatStartSec: number;
+  /**
+   * `-ss` is a time on the stream's clock, not counted from the container's start (`-seek_timestamp`): a file that
+   * starts part-way (matroska-targets.ts's partFile) has another start than the job's file. Set `formatStartSec` to 0.
+   */
+  seekTimestamp?: boolean;
   /** How each frame is scaled, turned and cropped (the turn included). */
   placement: FramePlacement;
   /**
@@ -178,7 +183,10 @@ export function execArgs(exec: ExecPlan, ctx: ExtractContext, fromStart = false)
   if (ctx.keyOnly) args.push('-skip_frame', 'nokey');
   if (ctx.headersSuffice) args.push('-probesize', '32', '-analyzeduration', '0');
   if (fromByte) args.push('-skip_initial_bytes', String(exec.startByte));
-  else if (!fromStart && seek > 0) args.push('-noaccurate_seek', '-ss', secondsArg(seek));
+  else if (!fromStart && seek > 0) {
+    if (ctx.seekTimestamp) args.push('-seek_timestamp', '1');
+    args.push('-noaccurate_seek', '-ss', secondsArg(seek));
+  }
   args.push(
     '-i',
     ctx.inputPath,

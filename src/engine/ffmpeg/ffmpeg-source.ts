@@ -18,7 +18,7 @@ import {
   type ExtractContext,
 } from './extract-plan.js';
 import { isobmffVideoPackets, tableOnFfmpegTimeline, TIMELINE_CHECK_PACKETS } from './ffmpeg-timeline.js';
-import { matroskaTargetsTable } from './matroska-targets.js';
+import { matroskaTargetsTable, partFile } from './matroska-targets.js';
 import { dateList } from './packet-dating.js';
 import { tableFromWindows, tableStartBefore, windowProbeArgs } from './seek-windows.js';
 import {
@@ -76,6 +76,11 @@ export class FfmpegSource implements FrameSource {
   private untimedPackets = false;
   /** MPEG-TS read through windows: the byte position of each key frame they found, by its time (ms). */
   private keyPos: Map<number, number> | null = null;
+  /**
+   * Matroska without cues, looked up by the search on bytes: where each key frame's cluster starts, by its time (ms),
+   * and the file's head. An exec reads the head and the clusters from there (partFile).
+   */
+  private clusterStarts: { starts: Map<number, number>; head: Blob } | null = null;
   /** Where the frame table flags only some key frames (AVI with B-frames): the ones given frames decode from. */
   private keysBefore: AviFrames['keysBefore'] = null;
 
@@ -213,13 +218,20 @@ export class FfmpegSource implements FrameSource {
 
   /**
    * A target-driven job's table in Matroska or WebM, whose cues list key frames only: read through mediabunny at the
-   * two ends and at each target (matroska-targets.ts) instead of ffprobe's list of every packet. Null for key mode,
-   * and where that cannot give the list's answer (irregular times, no cues, a start that is not ffmpeg's).
+   * two ends and at each target (matroska-targets.ts) instead of ffprobe's list of every packet; without cues, by the
+   * search on bytes, keeping where each key frame's cluster starts. Null for key mode, and where that cannot give the
+   * list's answer (irregular times, a start that is not ffmpeg's).
    */
   private async matroskaTable(stream: StreamInfo): Promise<FrameTable | null> {
     const targetsOf = this.targetsOf;
     if (this.keyOnly || !targetsOf || !isFormat(stream, 'matroska')) return null;
-    return matroskaTargetsTable(this.input, targetsOf, await this.headPackets(stream));
+    const found = await matroskaTargetsTable(this.input, targetsOf, await this.headPackets(stream));
+    if (found?.clusters) {
+      // A SeekHead's positions in the head point elsewhere in a part; ffmpeg checks what it finds there, and goes on.
+      const head = this.input.slice(0, found.clusters.clustersAt);
+      this.clusterStarts = { starts: found.clusters.starts, head };
+    }
+    return found?.table ?? null;
   }
 
   /**
@@ -334,7 +346,12 @@ export class FfmpegSource implements FrameSource {
       run: async (decoder, i) => {
         const exec = execs[i]!;
         exec.startByte = await this.startByteOf(exec.seekMs);
-        const execCtx: ExtractContext = { ...ctx, inputPath: decoder.inputPath };
+        // Matroska without cues: the head and the clusters from the key frame's on, where `-ss` finds it at once.
+        const from = exec.seekMs > 0 ? this.clusterStarts?.starts.get(exec.seekMs) : undefined;
+        const part = from === undefined ? null : partFile(this.input, this.clusterStarts!.head, from);
+        const execCtx: ExtractContext = part
+          ? { ...ctx, inputPath: await decoder.attachPart(part), formatStartSec: 0, seekTimestamp: true }
+          : { ...ctx, inputPath: decoder.inputPath };
         progress.start(decoder, exec.times.length);
         try {
           let got = await decoder.extract(execArgs(exec, execCtx), OUTPUT, frameBytes);
@@ -345,14 +362,17 @@ export class FfmpegSource implements FrameSource {
             const seeked = await decoder.extract(seekArgs, OUTPUT, frameBytes);
             if (seeked.length > got.length) got = seeked;
           }
-          // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead.
+          // A demuxer whose index is coarse may seek past the first wanted frame: read from the start instead (of
+          // the whole file).
           if (got.length < exec.times.length && seekArgs.includes('-ss')) {
-            const retry = await decoder.extract(execArgs(exec, execCtx, true), OUTPUT, frameBytes);
+            const whole = { ...ctx, inputPath: decoder.inputPath };
+            const retry = await decoder.extract(execArgs(exec, whole, true), OUTPUT, frameBytes);
             if (retry.length > got.length) got = retry;
           }
           return got;
         } finally {
           progress.end(decoder, exec.times.length);
+          if (part) await decoder.detachPart();
         }
       },
       deliver: async (got, i) => {

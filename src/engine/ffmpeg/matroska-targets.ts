@@ -8,6 +8,7 @@ import { BlobSource, EncodedPacketSink, Input, MATROSKA, WEBM } from 'mediabunny
 import {
   buildFrameTable,
   keyFrameTable,
+  roundMs,
   targetFramesTable,
   type FrameTable,
   type TimedFrame,
@@ -17,6 +18,17 @@ import { framesAtTargets, gridIndex, TARGET_LOOKUP_COST, trackClock, type Number
 
 /** How far mediabunny's start may be from ffprobe's, s: ffprobe prints times to the µs. */
 const START_SLACK_SEC = 2e-6;
+
+/** A target-driven job's table in Matroska or WebM, and for a file without cues where its execs can start reading. */
+export interface MatroskaTargets {
+  table: FrameTable;
+  /**
+   * Without cues: where the cluster of each key frame an exec may start from begins, by the key frame's time in the
+   * table (ms), and where the file's first cluster begins. An exec then reads a file made of the head and the
+   * clusters from there on (see partFile), as ffmpeg's `-ss` there would read every cluster from the start.
+   */
+  clusters: { starts: Map<number, number>; clustersAt: number } | null;
+}
 
 /**
  * The frame table of a target-driven job on a Matroska or WebM `blob`: the frame on screen at each target and the key
@@ -28,7 +40,7 @@ export async function matroskaTargetsTable(
   blob: Blob,
   targetsOf: (facts: SelectionFacts) => readonly number[] | 'every',
   ffmpegHead: readonly TimedFrame[],
-): Promise<FrameTable | null> {
+): Promise<MatroskaTargets | null> {
   const input = new Input({ source: new BlobSource(blob), formats: [MATROSKA, WEBM] });
   try {
     const track = await input.getPrimaryVideoTrack();
@@ -47,11 +59,25 @@ export async function matroskaTargetsTable(
     // The key frames too: the execs are planned from the key frame before each target.
     const frames = new Map<number, NumberedPacket>();
     for (const f of [...found.frames, ...found.keyOf.values()]) frames.set(f.seq, f);
-    return targetFramesTable(grid.startSec, [...frames.values()], grid.frameCount, grid.lastSec);
+    const table = targetFramesTable(grid.startSec, [...frames.values()], grid.frameCount, grid.lastSec);
+    const search = clock.clusters;
+    if (!search) return { table, clusters: null };
+    const starts = new Map<number, number>();
+    for (const k of found.keyOf.values()) starts.set(roundMs((k.pts - grid.startSec) * 1000), search.clusterOf(k.seq));
+    return { table, clusters: { starts, clustersAt: search.clustersAt } };
   } catch {
     // A file mediabunny cannot read is still ffprobe's to list.
     return null;
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * The file an exec starting at the cluster at `from` reads: the file's head (`head`: its bytes before the first
+ * cluster) and the clusters from there on, as one Blob made of pieces of `blob` (nothing is copied). ffmpeg's `-ss`
+ * in a file without cues reads every cluster from the first: here that is the one the key frame is in.
+ */
+export function partFile(blob: Blob, head: Blob, from: number): Blob {
+  return new Blob([head, blob.slice(from)]);
 }
