@@ -915,8 +915,9 @@ try {
       results.every((r) => r.medians.warmTable <= 50),
     ]);
   if (has('t5')) targets.push(['MPEG-TS 5.4 GB, avg 20: ≤ 5 s', by.t5.medians.ms <= 5000]);
-  // Index-less containers through WebCodecs: read at both ends and at each target, never in full.
-  for (const id of ['x120', 'm120'])
+  // Index-less containers through WebCodecs: read at both ends and at each target, never in full (n120: Matroska
+  // without cues, by the search on bytes for cluster headers).
+  for (const id of ['x120', 'm120', 'n120'])
     if (has(id) && by[id].medians.cli !== null)
       targets.push([
         `${id}: 2-hour film, avg 20, frame table from the targets, ≤ 1.5× the CLI's best`,
