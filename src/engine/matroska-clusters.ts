@@ -123,7 +123,7 @@ function roundIfAlmostInteger(value: number): number {
   return Math.abs(value / rounded - 1) < 10 * Number.EPSILON ? rounded : value;
 }
 
-/** Where the ID `CLUSTER_BYTES` starts in `bytes` from `from` on (or, backwards, at or before `from`); -1 if nowhere. */
+/** Where the cluster ID starts in `bytes` from `from` on (`backwards`: at or before `from`); -1 if nowhere. */
 function findId(bytes: Uint8Array, from: number, backwards: boolean): number {
   for (let i = from; backwards ? i >= 0 : i < bytes.length;) {
     const at = backwards ? bytes.lastIndexOf(CLUSTER_BYTES[0], i) : bytes.indexOf(CLUSTER_BYTES[0], i);

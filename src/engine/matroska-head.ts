@@ -93,7 +93,7 @@ export interface MatroskaHead {
    * they are in the head; null where the file has none.
    */
   cuesAt: number | null;
-  /** Where the first cluster's header starts, bytes from the file's start; null where the head bytes do not reach it. */
+  /** Where the first cluster's header starts, bytes from the file's start; null where the head read ends first. */
   clustersAt: number | null;
   /** Where the segment ends, bytes from the file's start; null for a segment of unknown size (written to a pipe). */
   segmentEnd: number | null;

@@ -1,8 +1,9 @@
 // Matroska and WebM on ffmpeg.wasm (codecs the browser does not decode: MPEG-2 from DVD rips, HEVC, MPEG-4 Part 2):
 // the frames a job with targets needs, read through mediabunny at the file's two ends and at each target
 // (container-index.ts), instead of ffprobe's list of every packet, which reads the whole file (about 90 MB/s here).
-// The execs then seek by time, through the cues where the file has them. Block times are the same numbers to both demuxers; ffprobe's first
-// packets check that the start is too.
+// The execs then seek by time, through the cues; without cues (matroska-clusters.ts finds the targets), each exec reads
+// the file's head and the clusters from its key frame's on (partFile). Block times are the same numbers to both
+// demuxers; ffprobe's first packets check that the start is too.
 
 import { BlobSource, EncodedPacketSink, Input, MATROSKA, WEBM } from 'mediabunny';
 import {
