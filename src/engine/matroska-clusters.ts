@@ -18,13 +18,25 @@
 import { EncodedPacket, type PacketRetrievalOptions } from 'mediabunny';
 import type { PacketLookup } from './container-index.js';
 import { readBytes, type EngineInput } from './input.js';
-import { children, elementAt, unsignedAt, type Element, type MatroskaHead } from './matroska-head.js';
+import {
+  children,
+  CLUSTER,
+  CUES,
+  EBML_HEADER,
+  elementAt,
+  INFO,
+  SEEK_HEAD,
+  SEGMENT,
+  TRACKS,
+  unsignedAt,
+  type Element,
+  type MatroskaHead,
+} from './matroska-head.js';
 import { UNWATCHED, type Watch } from './watchdog.js';
 
 /** What stops the search from giving the list's answers; the caller lists every packet instead. */
 export class ClustersUnreadable extends Error {}
 
-const CLUSTER = 0x1f43b675;
 const CLUSTER_BYTES = [0x1f, 0x43, 0xb6, 0x75] as const;
 const TIMESTAMP = 0xe7;
 const SIMPLE_BLOCK = 0xa3;
@@ -32,20 +44,21 @@ const BLOCK_GROUP = 0xa0;
 const BLOCK = 0xa1;
 const REFERENCE_BLOCK = 0xfb;
 const BLOCK_DURATION = 0x9b;
+const VOID = 0xec;
 /** What else a cluster may hold: Position, PrevSize, CRC-32, Void, SilentTracks, EncryptedBlock. */
-const OTHER_CLUSTER_CHILDREN = new Set([0xa7, 0xab, 0xbf, 0xec, 0x5854, 0xaf]);
+const OTHER_CLUSTER_CHILDREN = new Set([0xa7, 0xab, 0xbf, VOID, 0x5854, 0xaf]);
 /** Elements of the segment's own level (and a next segment or EBML header): where a cluster of unknown size ends. */
 const TOP_LEVEL = new Set([
   CLUSTER,
-  0x1c53bb6b, // Cues
+  CUES,
   0x1254c367, // Tags
   0x1043a770, // Chapters
   0x1941a469, // Attachments
-  0x114d9b74, // SeekHead
-  0x1549a966, // Info
-  0x1654ae6b, // Tracks
-  0x18538067, // Segment
-  0x1a45dfa3, // EBML
+  SEEK_HEAD,
+  INFO,
+  TRACKS,
+  SEGMENT,
+  EBML_HEADER,
 ]);
 
 /**
@@ -134,8 +147,8 @@ function findId(bytes: Uint8Array, from: number, backwards: boolean): number {
   return -1;
 }
 
-/** The last of `items` (ordered so that `test` holds for a first stretch of them) for which `test` holds. */
-function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+/** How many of `items` (ordered so that `test` holds for a first stretch of them) `test` holds for: a bisection. */
+function countWhile<T>(items: readonly T[], test: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -143,7 +156,12 @@ function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | unde
     if (test(items[mid]!)) lo = mid + 1;
     else hi = mid;
   }
-  return items[lo - 1];
+  return lo;
+}
+
+/** The last of `items` (ordered as for countWhile) for which `test` holds. */
+function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  return items[countWhile(items, test) - 1];
 }
 
 /** A signed big-endian integer of `bytes[from, from + 2)`. */
@@ -334,12 +352,11 @@ export class ClusterSearch implements PacketLookup {
       const past = blocks.findIndex((b) => b.raw > t);
       const atStart = span[0]!.at === this.layout.first;
       const widenBack = !atStart && found < reach;
-      const last = span[span.length - 1]!;
-      const widenOn = (past < 0 || blocks.length - 1 - past < reach) && (await this.after(last)) !== null;
-      if (!widenBack && !widenOn) return found < 0 ? null : this.packet(blocks[found]!, options);
+      const next = past < 0 || blocks.length - 1 - past < reach ? await this.after(span[span.length - 1]!) : null;
+      if (!widenBack && !next) return found < 0 ? null : this.packet(blocks[found]!, options);
       if (span.length >= MAX_SPAN) throw new ClustersUnreadable(`a lookup spans over ${MAX_SPAN} clusters`);
       if (widenBack) span.unshift(await this.before(span[0]!));
-      if (widenOn) span.push((await this.after(last))!);
+      if (next) span.push(next);
     }
   }
 
@@ -372,13 +389,13 @@ export class ClusterSearch implements PacketLookup {
 
   /** Records a cluster header seen; a timestamp that does not rise with the position ends the search. */
   private remember(s: Stamp): Stamp {
-    const i = this.stamps.findIndex((x) => x.at >= s.at);
-    if (i >= 0 && this.stamps[i]!.at === s.at) return this.stamps[i]!;
-    const before = i < 0 ? this.stamps[this.stamps.length - 1] : this.stamps[i - 1];
-    const after = i < 0 ? undefined : this.stamps[i];
+    const i = countWhile(this.stamps, (x) => x.at < s.at);
+    const after = this.stamps[i];
+    if (after?.at === s.at) return after;
+    const before = this.stamps[i - 1];
     if ((before && before.raw - s.raw > this.fallback) || (after && s.raw - after.raw > this.fallback))
       throw new ClustersUnreadable('cluster timestamps fall back further than frames are reordered');
-    this.stamps.splice(i < 0 ? this.stamps.length : i, 0, s);
+    this.stamps.splice(i, 0, s);
     return s;
   }
 
@@ -393,8 +410,8 @@ export class ClusterSearch implements PacketLookup {
         if (!stamp) throw new ClustersUnreadable(`no cluster header that reads at byte ${pos}`);
         return this.remember(stamp);
       }
-      if (el.id === 0x18538067 || el.id === 0x1a45dfa3 || el.end === null) return null;
-      if (!TOP_LEVEL.has(el.id) && el.id !== 0xec) throw new ClustersUnreadable(`an unknown element at byte ${pos}`);
+      if (el.id === SEGMENT || el.id === EBML_HEADER || el.end === null) return null;
+      if (!TOP_LEVEL.has(el.id) && el.id !== VOID) throw new ClustersUnreadable(`an unknown element at byte ${pos}`);
       pos += el.end;
     }
     return null;

@@ -4,21 +4,22 @@
 // duration, in ns, tells the frame interval precisely enough to count the frames of a long file from its two ends.
 // mediabunny reads it too but does not expose it.
 
-const EBML_HEADER = 0x1a45dfa3;
-const SEGMENT = 0x18538067;
-const TRACKS = 0x1654ae6b;
-const CLUSTER = 0x1f43b675;
+// Element IDs, shared with matroska-clusters.ts.
+export const EBML_HEADER = 0x1a45dfa3;
+export const SEGMENT = 0x18538067;
+export const TRACKS = 0x1654ae6b;
+export const CLUSTER = 0x1f43b675;
 const TRACK_ENTRY = 0xae;
 const TRACK_NUMBER = 0xd7;
 const DEFAULT_DURATION = 0x23e383;
 /** Deprecated: a track that has one may scale its times, which are then not counted here. */
 const TRACK_TIMESTAMP_SCALE = 0x23314f;
-const SEEK_HEAD = 0x114d9b74;
+export const SEEK_HEAD = 0x114d9b74;
 const SEEK = 0x4dbb;
 const SEEK_ID = 0x53ab;
 const SEEK_POSITION = 0x53ac;
-const CUES = 0x1c53bb6b;
-const INFO = 0x1549a966;
+export const CUES = 0x1c53bb6b;
+export const INFO = 0x1549a966;
 const TIMESTAMP_SCALE = 0x2ad7b1;
 /** Compression or encryption of the track's blocks (header stripping, zlib): their bytes are not the frame's. */
 const CONTENT_ENCODINGS = 0x6d80;
