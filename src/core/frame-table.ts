@@ -194,6 +194,15 @@ export function frameIndexAt(table: Pick<FrameTable, 'times'>, time: number): nu
   return lo < times.length && Math.abs(times[lo]! - time) <= FRAME_TIME_TOLERANCE_MS ? lo : -1;
 }
 
+/**
+ * A time in a container's units, whole where it is a whole number to within floating-point error: mediabunny maps
+ * seconds to units so before it compares them, and the readers that answer as it does must too.
+ */
+export function roundIfAlmostInteger(value: number): number {
+  const rounded = Math.round(value);
+  return Math.abs(value / rounded - 1) < 10 * Number.EPSILON ? rounded : value;
+}
+
 /** Milliseconds kept to the microsecond: enough to tell frames apart, stable under float noise. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;

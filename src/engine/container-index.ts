@@ -26,6 +26,12 @@ import type { Watch } from './watchdog.js';
  */
 export type PacketLookup = Pick<EncodedPacketSink, 'getFirstPacket' | 'getPacket' | 'getKeyPacket' | 'getNextPacket'>;
 
+/**
+ * The lookups of {@link PacketLookup} and the key packets in decode order: mediabunny's sink, or an MP4 or MOV's sample
+ * table read by mp4-sample-table.ts.
+ */
+export type KeyLookup = PacketLookup & Pick<EncodedPacketSink, 'getFirstKeyPacket' | 'getNextKeyPacket'>;
+
 /** Every packet of the track in decode order, as typed arrays: a two-hour film has hundreds of thousands. */
 export interface PacketIndex {
   /** Presentation time, s. */
@@ -56,7 +62,7 @@ export async function listPackets(sink: EncodedPacketSink): Promise<PacketIndex>
  * The decode-order index of the first packet whose data is gone (an index that promises more than the file holds: a
  * cut download); the packet count when the last one reads. A binary search: a handful of small reads near the cut.
  */
-export async function firstUnreadable(sink: EncodedPacketSink, packets: PacketIndex): Promise<number> {
+export async function firstUnreadable(sink: PacketLookup, packets: PacketIndex): Promise<number> {
   const n = packets.pts.length;
   // A packet whose bytes are not in the file is the cut; a remote read that failed is not, and ends the job.
   const gone = (e: unknown): null => {
@@ -140,7 +146,7 @@ const REORDER_PACKETS = 64;
  * a fragmented file, samples that are not numbered from 0 one by one, a last sample whose data is not in the file (a
  * cut download), or no key frame.
  */
-export async function keyFrameIndex(sink: EncodedPacketSink): Promise<KeyFrameIndex | null> {
+export async function keyFrameIndex(sink: KeyLookup): Promise<KeyFrameIndex | null> {
   const meta = { metadataOnly: true };
   const first = await sink.getFirstPacket(meta);
   // mediabunny numbers the samples of a sample table 0, 1, 2…; a fragment's from its byte offset.

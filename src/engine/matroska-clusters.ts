@@ -16,8 +16,10 @@
 // ClustersUnreadable and the caller lists every packet through mediabunny instead.
 
 import { EncodedPacket, type PacketRetrievalOptions } from 'mediabunny';
+import { roundIfAlmostInteger } from '../core/frame-table.js';
 import type { PacketLookup } from './container-index.js';
-import { readBytes, type EngineInput } from './input.js';
+import { ChunkedReads } from './chunked-reads.js';
+import type { EngineInput } from './input.js';
 import {
   children,
   CLUSTER,
@@ -69,9 +71,6 @@ const FIRST_SCAN_BYTES = 64 * 1024;
 const SCAN_BYTES = 1024 * 1024;
 /** Bytes a cluster's first elements take at most, read with its ID to check a header found by the scan. */
 const HEADER_BYTES = 64;
-/** Bytes of a chunk of the file read at once, and chunks kept (8 MiB): see ClusterSearch.read. */
-const CHUNK_BYTES = 1024 * 1024;
-const KEPT_CHUNKS = 8;
 /** A larger cluster is no file this reader knows (muxers close clusters at a few MB or seconds). */
 const MAX_CLUSTER_BYTES = 256 * 1024 * 1024;
 /**
@@ -129,12 +128,6 @@ interface Layout {
 
 /** Packets read at the start to learn the frame interval, which bounds how far back a timestamp may fall. */
 const INTERVAL_PACKETS = 32;
-
-/** `raw` in whole units where it is one to within floating-point error (mediabunny compares times so). */
-function roundIfAlmostInteger(value: number): number {
-  const rounded = Math.round(value);
-  return Math.abs(value / rounded - 1) < 10 * Number.EPSILON ? rounded : value;
-}
 
 /** Where the cluster ID starts in `bytes` from `from` on (`backwards`: at or before `from`); -1 if nowhere. */
 function findId(bytes: Uint8Array, from: number, backwards: boolean): number {
@@ -222,8 +215,11 @@ function setDurations(blocks: Block[], defaultDuration: number | null): void {
 export class ClusterSearch implements PacketLookup {
   /** Cluster headers seen, by position. */
   private readonly stamps: Stamp[] = [];
-  /** The file's chunks last read (see read), the most recently used last. */
-  private readonly chunks = new Map<number, Promise<Uint8Array>>();
+  /**
+   * The file's bytes: a lookup reads some 250 packets' clusters one after the other, 40 KB each in what ffmpeg writes
+   * to a pipe. Not through the chunks: the bisection's scans, each in another part of the file.
+   */
+  private readonly bytes: ChunkedReads;
   /** Parsed clusters, the most recently used last, and how many blocks they hold. */
   private readonly parsed = new Map<number, Cluster>();
   private parsedBlocks = 0;
@@ -235,10 +231,12 @@ export class ClusterSearch implements PacketLookup {
   private fallback = Infinity;
 
   private constructor(
-    private readonly input: EngineInput,
+    input: EngineInput,
     private readonly layout: Layout,
-    private readonly watch: Watch,
-  ) {}
+    watch: Watch,
+  ) {
+    this.bytes = new ChunkedReads(input, layout.fileEnd, watch);
+  }
 
   /**
    * The search on a file without cues, checked at both ends (its first cluster reads; its last is whole, with nothing
@@ -326,7 +324,7 @@ export class ClusterSearch implements PacketLookup {
 
   private async packet(block: Block, options: PacketRetrievalOptions): Promise<EncodedPacket> {
     const { perSec } = this.layout;
-    const data = options.metadataOnly ? new Uint8Array(0) : await this.read(block.seq, block.seq + block.size);
+    const data = options.metadataOnly ? new Uint8Array(0) : await this.bytes.read(block.seq, block.seq + block.size);
     return new EncodedPacket(
       data,
       block.key ? 'key' : 'delta',
@@ -402,7 +400,7 @@ export class ClusterSearch implements PacketLookup {
   /** The cluster header exactly at `at`, past top-level elements such as Tags or Void; null at the end. */
   private async stampAtExactly(at: number): Promise<Stamp | null> {
     for (let pos = at; pos < this.layout.fileEnd;) {
-      const bytes = await this.read(pos, pos + HEADER_BYTES);
+      const bytes = await this.bytes.read(pos, pos + HEADER_BYTES);
       const el = elementAt(bytes, 0);
       if (!el) return null;
       if (el.id === CLUSTER) {
@@ -420,7 +418,7 @@ export class ClusterSearch implements PacketLookup {
   /** The first cluster header at or after `from` and before `to`, found by its ID. */
   private async stampAfter(from: number, to: number): Promise<Stamp | null> {
     for (let pos = from, chunk = FIRST_SCAN_BYTES; pos < to; pos += chunk, chunk = Math.min(2 * chunk, SCAN_BYTES)) {
-      const bytes = await this.read(pos, Math.min(pos + chunk, to) + HEADER_BYTES, false);
+      const bytes = await this.bytes.read(pos, Math.min(pos + chunk, to) + HEADER_BYTES, false);
       const scanTo = Math.min(chunk, to - pos);
       for (let i = findId(bytes, 0, false); i >= 0 && i < scanTo; i = findId(bytes, i + 1, false)) {
         const stamp = stampAt(bytes, i, pos);
@@ -434,7 +432,7 @@ export class ClusterSearch implements PacketLookup {
   private async clusterBefore(end: number): Promise<Cluster | null> {
     for (let to = end, chunk = FIRST_SCAN_BYTES; to > this.layout.first; chunk = Math.min(2 * chunk, SCAN_BYTES)) {
       const from = Math.max(this.layout.first, to - chunk);
-      const bytes = await this.read(from, to + HEADER_BYTES);
+      const bytes = await this.bytes.read(from, to + HEADER_BYTES);
       for (let i = findId(bytes, to - from - 1, true); i >= 0; i = findId(bytes, i - 1, true)) {
         const stamp = stampAt(bytes, i, from);
         // A header inside frame data rarely declares a size that ends where a cluster must.
@@ -484,7 +482,7 @@ export class ClusterSearch implements PacketLookup {
       this.parsed.set(at, cached);
       return cached;
     }
-    const head = elementAt(await this.read(at, at + HEADER_BYTES), 0);
+    const head = elementAt(await this.bytes.read(at, at + HEADER_BYTES), 0);
     if (head?.id !== CLUSTER) throw new ClustersUnreadable(`no cluster at byte ${at}`);
     const { fileEnd } = this.layout;
     if (head.end !== null && at + head.end > fileEnd)
@@ -493,7 +491,7 @@ export class ClusterSearch implements PacketLookup {
     // An unknown size: read until an element of the segment's level, or the end.
     for (let bytes = head.end ?? 4 * 1024 * 1024; cluster === 'more'; bytes *= 2) {
       if (bytes > MAX_CLUSTER_BYTES) throw new ClustersUnreadable(`the cluster at byte ${at} is over 256 MiB`);
-      const read = await this.read(at, at + bytes);
+      const read = await this.bytes.read(at, at + bytes);
       cluster = this.parse(read, at, head, at + read.length >= fileEnd);
     }
     this.remember(this.stampOf(cluster));
@@ -578,41 +576,5 @@ export class ClusterSearch implements PacketLookup {
       else if (el.id === BLOCK_DURATION) duration = unsignedAt(bytes, el) ?? 0;
     }
     return block && { ...block, key, duration };
-  }
-
-  /**
-   * Bytes `[from, to)` of the file (up to its end). Reads go through chunks of CHUNK_BYTES, a few kept: a lookup reads
-   * some 250 packets' clusters one after the other, 40 KB each in what ffmpeg writes to a pipe, and a read costs about
-   * as much for 40 KB as for 1 MB (a File's reads cross to the browser's process). Not `chunked`: the bisection's
-   * scans, each in another part of the file.
-   */
-  private async read(from: number, to: number, chunked = true): Promise<Uint8Array> {
-    const end = Math.min(to, this.layout.fileEnd);
-    const first = Math.floor(from / CHUNK_BYTES);
-    const last = Math.floor((end - 1) / CHUNK_BYTES);
-    if (end <= from) return new Uint8Array(0);
-    if (!chunked || last > first + 1) return readBytes(this.input, from, end, this.watch);
-    const chunks = await Promise.all(first === last ? [this.chunk(first)] : [this.chunk(first), this.chunk(last)]);
-    const base = first * CHUNK_BYTES;
-    if (chunks.length === 1) return chunks[0].subarray(from - base, end - base);
-    const out = new Uint8Array(end - from);
-    out.set(chunks[0].subarray(from - base));
-    out.set(chunks[1].subarray(0, end - base - CHUNK_BYTES), CHUNK_BYTES - (from - base));
-    return out;
-  }
-
-  /** Chunk `n` of the file, from the few kept or read. */
-  private chunk(n: number): Promise<Uint8Array> {
-    let chunk = this.chunks.get(n);
-    if (chunk) this.chunks.delete(n);
-    else {
-      const start = n * CHUNK_BYTES;
-      chunk = readBytes(this.input, start, Math.min(start + CHUNK_BYTES, this.layout.fileEnd), this.watch);
-      // A failed read is not kept: the next one tries again.
-      chunk.catch(() => this.chunks.get(n) === chunk && this.chunks.delete(n));
-    }
-    this.chunks.set(n, chunk);
-    if (this.chunks.size > KEPT_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
-    return chunk;
   }
 }

@@ -38,6 +38,7 @@ import {
 } from '../container-index.js';
 import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
 import { readRange, type EngineInput } from '../input.js';
+import { Mp4SampleTable } from '../mp4-sample-table.js';
 import { chooseSar } from './aspect.js';
 import { findSps, spsSar } from './h264-sps.js';
 import { hevcTopTemporalId, nalFraming, type NalFraming } from './nal.js';
@@ -184,8 +185,12 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   // first frame's are in the file, no decoder can show anything. Checked before the browser's decoder is asked, so
   // that it is said at once in a browser that cannot decode the codec too. (Other containers are walked packet by
   // packet, later; ffmpeg may resync past damage that stops that walk.)
+  // A key-frame job or one with targets reads an MP4 or MOV's sample table itself, in typed arrays, where mediabunny
+  // would build objects for every sample (see mp4-sample-table.ts); others list every sample through mediabunny.
+  const samples =
+    isobmff && (options.keyOnly || options.targets) ? await Mp4SampleTable.read(input, track.id, options.watch) : null;
   if (isobmff) {
-    const sink = new EncodedPacketSink(track);
+    const sink = samples ?? new EncodedPacketSink(track);
     const first = await sink.getFirstPacket({ metadataOnly: true });
     const head: PacketIndex | null = first && {
       pts: Float64Array.of(first.timestamp),
@@ -194,7 +199,7 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
     };
     if (head && (await firstUnreadable(sink, head)) === 0) {
       // How many frames the index promises, for the message's details: listed in full, as the job ends here anyway.
-      const planned = (await listPackets(sink)).pts.length;
+      const planned = (await listPackets(new EncodedPacketSink(track))).pts.length;
       return ruledOut(
         'the data of its first frame is not in the file',
         new SpriteError(
@@ -222,20 +227,21 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   const clock =
     !isobmff && !options.keyOnly && options.targets ? await trackClock(track, format, input, options.watch) : null;
   // Matroska without cues: looked up by a search on bytes, which may find on the way that it cannot serve.
-  const lookup = (): PacketLookup => clock?.clusters ?? new EncodedPacketSink(track);
+  const lookup = (): PacketLookup => samples ?? clock?.clusters ?? new EncodedPacketSink(track);
   const index = isobmff
     ? options.keyOnly || options.targets
-      ? await keyFrameIndex(new EncodedPacketSink(track))
+      ? await keyFrameIndex(samples ?? new EncodedPacketSink(track))
       : null
     : clock
       ? await unlessUnreadable(gridIndex(lookup(), clock))
       : null;
   const probed =
-    (index && options.keyOnly ? keyFramesProbed(track, index) : null) ??
+    (index && options.keyOnly ? keyFramesProbed(lookup, index) : null) ??
     (index && options.targets ? await unlessUnreadable(targetFramesProbed(lookup, index, options.targets)) : null) ??
     (await allFramesProbed(track, isobmff));
   if ('error' in probed) return probed;
-  const claimedMs = await claimedDuration(track, probed.endSec, probed.table);
+  const declaredEnd = samples ? samples.declaredEndSec : await track.getDurationFromMetadata().catch(() => null);
+  const claimedMs = claimedDuration(declaredEnd, probed.endSec, probed.table);
   const cut = claimedMs !== null && claimedMs > probed.table.durationMs + Math.max(probed.table.frameIntervalMs, 1);
   // A cut Matroska file loses its whole last cluster here, where ffmpeg.wasm still shows its frames.
   if (cut && options.othersFollow)
@@ -325,10 +331,10 @@ interface Probed extends Pick<OpenedTrack, 'lookup' | 'table' | 'order' | 'packe
 }
 
 /** A key-mode job's table: the key frames are its packets, each its own run. */
-function keyFramesProbed(track: InputVideoTrack, index: KeyFrameIndex): Probed {
+function keyFramesProbed(lookup: () => PacketLookup, index: KeyFrameIndex): Probed {
   const { keys } = index;
   return {
-    lookup: () => new EncodedPacketSink(track),
+    lookup,
     table: keyFrameTable(keys.pts, index.frameCount, index.lastSec),
     order: packetOrder(keys),
     packetOf: Int32Array.from(keys.pts, (_, i) => i),
@@ -398,11 +404,11 @@ async function allFramesProbed(track: InputVideoTrack, isobmff: boolean): Promis
 }
 
 /**
- * Where the video track's header says it ends, ms from the first frame, given where its last frame ends (`endSec`);
- * null when neither says. (The audio may run longer: only the video counts, SPEC §3.)
+ * Where the video track ends by its header (`declaredEnd`, s) or by where its last frame ends (`endSec`), whichever
+ * is later, ms from the first frame; null when neither says. (The audio may run longer: only the video counts, SPEC
+ * §3.)
  */
-async function claimedDuration(track: InputVideoTrack, endSec: number, table: FrameTable): Promise<number | null> {
-  const metadata = await track.getDurationFromMetadata().catch(() => null);
-  const claimed = Math.max(endSec, metadata ?? -Infinity);
+function claimedDuration(declaredEnd: number | null, endSec: number, table: FrameTable): number | null {
+  const claimed = Math.max(endSec, declaredEnd ?? -Infinity);
   return Number.isFinite(claimed) ? (claimed - table.startSec) * 1000 : null;
 }
