@@ -46,3 +46,10 @@ export type { ManifestInput, ManifestSheet, SpriteManifest } from './core/manife
 export { buildStoryboard } from './core/storyboard.js';
 export type { Storyboard, StoryboardTile } from './core/storyboard.js';
 export type { SheetUrlOptions } from './core/sheet-url.js';
+export { writeDashThumbnails, writeHlsImagePlaylist } from './core/image-tracks.js';
+export type {
+  DashThumbnailsOptions,
+  HlsImagePlaylist,
+  HlsImagePlaylistOptions,
+  ImageTrackSource,
+} from './core/image-tracks.js';

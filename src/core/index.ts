@@ -61,4 +61,11 @@ export { buildManifest } from './manifest.js';
 export type { ManifestInput, ManifestSheet, SpriteManifest } from './manifest.js';
 export { buildStoryboard } from './storyboard.js';
 export type { Storyboard, StoryboardTile } from './storyboard.js';
+export { writeDashThumbnails, writeHlsImagePlaylist } from './image-tracks.js';
+export type {
+  DashThumbnailsOptions,
+  HlsImagePlaylist,
+  HlsImagePlaylistOptions,
+  ImageTrackSource,
+} from './image-tracks.js';
 export type { SheetUrlOptions } from './sheet-url.js';

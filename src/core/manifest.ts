@@ -21,6 +21,8 @@ export interface ManifestSheet {
   encoder: SheetEncoder;
   /** Number of tiles on the sheet. */
   tiles: number;
+  /** Size of the file, bytes (what the HLS and DASH tracks' bit rates are worked out from). */
+  bytes: number;
 }
 
 /** The manifest (version 1). Every value is plain JSON: no undefined, no bigint. */
@@ -108,6 +110,8 @@ export interface ManifestInput {
     type: string;
     encoder: SheetEncoder;
     tiles: readonly Tile[];
+    /** The encoded file: only its size is read. */
+    blob: { size: number };
   }[];
   /** Chosen frames that could not be decoded. */
   missed: number;
@@ -170,6 +174,7 @@ export function buildManifest(input: ManifestInput): SpriteManifest {
       type: s.type,
       encoder: s.encoder,
       tiles: s.tiles.length,
+      bytes: s.blob.size,
     })),
     tiles,
     missed: input.missed,

@@ -27,10 +27,7 @@ const files: Record<string, string> = {};
 function box(type: string, content: Uint8Array): Uint8Array {
   const out = new Uint8Array(8 + content.length);
   new DataView(out.buffer).setUint32(0, out.length);
-  out.set(
-    [...type].map((c) => c.charCodeAt(0)),
-    4,
-  );
+  out.set(new TextEncoder().encode(type), 4);
   out.set(content, 8);
   return out;
 }

@@ -99,6 +99,7 @@ describe('manifest and storyboard', () => {
           type: 'image/jpeg',
           encoder: 'canvas',
           tiles: tiles.filter((t) => t.sheet === 1),
+          blob: { size: 2345 },
         },
         {
           index: 0,
@@ -108,6 +109,7 @@ describe('manifest and storyboard', () => {
           type: 'image/jpeg',
           encoder: 'canvas',
           tiles: [...tiles.filter((t) => t.sheet === 0)].reverse(),
+          blob: { size: 12345 },
         },
       ],
       missed: 1,
@@ -139,7 +141,7 @@ describe('manifest and storyboard', () => {
     expect(m.grid).toEqual({ columns: 3, rows: 1, pad: 2, margin: 2, sheetWidth: 488, sheetHeight: 94 });
     expect(m.sheets.map((s) => s.tiles)).toEqual([3, 1]);
     // Each file says what it is and what made it.
-    expect(m.sheets[0]).toMatchObject({ name: 'a.jpg', type: 'image/jpeg', encoder: 'canvas' });
+    expect(m.sheets[0]).toMatchObject({ name: 'a.jpg', type: 'image/jpeg', encoder: 'canvas', bytes: 12345 });
     expect(m.tiles.map((t) => t.time)).toEqual([0, 1000, 2000, 3000]);
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });

@@ -82,6 +82,12 @@ const ROOT_EXPORTS = [
   'ManifestSheet',
   'Storyboard',
   'StoryboardTile',
+  'writeHlsImagePlaylist',
+  'writeDashThumbnails',
+  'HlsImagePlaylist',
+  'HlsImagePlaylistOptions',
+  'DashThumbnailsOptions',
+  'ImageTrackSource',
 ];
 
 // Lib files parsed once for all fixtures: lib.dom.d.ts alone takes a few hundred ms to parse.
