@@ -42,6 +42,7 @@ export default defineConfig(({ mode }) => {
             ? {
                 harness: resolve(root, 'test/browser/harness.html'),
                 player: resolve(root, 'test/browser/player.html'),
+                streaming: resolve(root, 'test/browser/streaming.html'),
                 bench: resolve(root, 'bench/page.html'),
               }
             : {}),

@@ -1,12 +1,46 @@
 // Download links for every output, and all of them as one ZIP (written by client-zip, not by hand).
 
 import { downloadZip } from 'client-zip';
-import type { SpriteResult } from '../index.js';
+import { SpriteError, writeDashThumbnails, writeHlsImagePlaylist, type SpriteResult } from '../index.js';
 
 const ZIP_URL_LIFETIME_MS = 60_000;
 
-/** The files of a result, named after the job's template (`sprite-0.jpg`, `sprite.vtt`, `sprite.json`, …). */
-export function resultFiles(result: SpriteResult): { name: string; blob: Blob }[] {
+interface ResultFile {
+  name: string;
+  blob: Blob;
+}
+
+/**
+ * The HLS image playlist (`sprite.m3u8`) and the DASH AdaptationSet (`sprite.dash.xml`) of a result, where its tiles
+ * are what they describe; for each that is not, why (the writer's message, naming what to set).
+ */
+function streamingTracks(result: SpriteResult): { files: ResultFile[]; refused: string[] } {
+  const files: ResultFile[] = [];
+  const refused: string[] = [];
+  const attempt = (write: () => ResultFile) => {
+    try {
+      files.push(write());
+    } catch (e) {
+      if (!(e instanceof SpriteError)) throw e;
+      refused.push(e.message);
+    }
+  };
+  attempt(() => {
+    const hls = writeHlsImagePlaylist(result);
+    return { name: hls.name, blob: new Blob([hls.playlist], { type: 'application/vnd.apple.mpegurl' }) };
+  });
+  attempt(() => ({
+    name: `${result.baseName}.dash.xml`,
+    blob: new Blob([writeDashThumbnails(result)], { type: 'application/xml' }),
+  }));
+  return { files, refused };
+}
+
+/**
+ * The files of a result, named after the job's template (`sprite-0.jpg`, `sprite.vtt`, `sprite.json`, …), with the
+ * streaming tracks where the job allows them (`tracks`, from {@link streamingTracks}).
+ */
+function resultFiles(result: SpriteResult, tracks: ResultFile[]): ResultFile[] {
   const base = result.baseName;
   return [
     ...result.sheets.map((s) => ({ name: s.name, blob: s.blob })),
@@ -16,13 +50,15 @@ export function resultFiles(result: SpriteResult): { name: string; blob: Blob }[
       name: `${base}.storyboard.json`,
       blob: new Blob([JSON.stringify(result.storyboard, null, 2)], { type: 'application/json' }),
     },
+    ...tracks,
   ];
 }
 
 /** Fills `host` with a link per file and a ZIP button; returns the object URLs it made (to revoke later). */
 export function showDownloads(host: HTMLElement, result: SpriteResult): string[] {
   const urls: string[] = [];
-  const files = resultFiles(result);
+  const tracks = streamingTracks(result);
+  const files = resultFiles(result, tracks.files);
   const list = document.createElement('ul');
   for (const file of files) {
     const a = document.createElement('a');
@@ -54,7 +90,14 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
   zip.addEventListener('click', () => void saveZip());
   const heading = document.createElement('h3');
   heading.textContent = 'Download';
-  host.replaceChildren(heading, zip, list);
+  // Why a streaming track is missing, with what to set: the default grid has padding, which they cannot describe.
+  const notes = tracks.refused.map((message) => {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = message;
+    return p;
+  });
+  host.replaceChildren(heading, zip, list, ...notes);
   host.hidden = false;
   return urls;
 }

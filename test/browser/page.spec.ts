@@ -191,6 +191,38 @@ test('the ZIP holds every sheet, the VTT, the manifest and the storyboard', asyn
   expect(manifest.tiles).toHaveLength(5);
 });
 
+test('evenly spaced tiles without padding: the ZIP and the downloads add the HLS playlist and the DASH track', async ({
+  page,
+}) => {
+  await page.getByLabel(/Process string/).fill('video/sprite,f_jpg,sw_64,sh_36,inter_1000,tw_2,th_2,pad_0,margin_0');
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  await expect(page.locator('#downloads a')).toContainText(['sprite.m3u8', 'sprite.dash.xml']);
+  await expect(page.locator('#downloads .hint')).toHaveCount(0);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /as ZIP/ }).click(),
+  ]);
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  const playlist = new TextDecoder().decode(entries['sprite.m3u8']);
+  expect(playlist).toContain('#EXT-X-TILES:RESOLUTION=64x36,LAYOUT=2x2,DURATION=1.000\n#EXTINF:4.000,\nsprite-0.jpg');
+  const dash = new TextDecoder().decode(entries['sprite.dash.xml']);
+  expect(dash).toContain('media="sprite-$Number$.jpg" timescale="1000" duration="4000"');
+});
+
+test('with the default padding, the downloads say why there is no HLS or DASH track and what to set', async ({
+  page,
+}) => {
+  await page.getByLabel(/Process string/).fill('video/sprite,f_jpg,sw_64,sh_36,inter_1000,tw_2,th_2');
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  await expect(page.locator('#downloads a', { hasText: /m3u8|dash/ })).toHaveCount(0);
+  await expect(page.locator('#downloads .hint')).toHaveText([
+    /HLS image playlist.*Set pad to 0/,
+    /DASH thumbnail track.*Set pad to 0/,
+  ]);
+});
+
 test('hovering the seek bar shows the thumbnail of the tile on screen at that time', async ({ page }) => {
   await page.getByRole('button', { name: 'Try the sample video' }).click();
   await done(page);

@@ -3,16 +3,14 @@
 // parameter to change.
 
 import fc from 'fast-check';
-import webvtt from 'webvtt-parser';
 import { describe, expect, it } from 'vitest';
 import { writeDashThumbnails, writeHlsImagePlaylist } from '../../src/core/image-tracks.js';
 import { buildManifest, type SpriteManifest } from '../../src/core/manifest.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import type { Tile } from '../../src/core/tile.js';
 import { writeVtt } from '../../src/core/vtt.js';
-import { SpriteError } from '../../src/core/errors.js';
-
-const { WebVTTParser } = webvtt;
+import { vttCueAt, type Thumbnail } from '../vtt-cue.js';
+import { errorOf } from './support.js';
 
 interface JobShape {
   options: Partial<SpriteOptions>;
@@ -79,26 +77,8 @@ function job(shape: JobShape): { manifest: SpriteManifest } {
   };
 }
 
-/** Where a time's thumbnail is, as a player finds it: sheet URL and the tile's rectangle. */
-interface Found {
-  url: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-/** The VTT track's cue at `t` (s), as a player reads `#xywh`. */
-function vttAt(vtt: string, t: number): Found | null {
-  const cue = new WebVTTParser().parse(vtt, 'metadata').cues.find((c) => c.startTime <= t && t < c.endTime);
-  if (!cue) return null;
-  const [url, xywh] = cue.text.split('#xywh=');
-  const [x, y, w, h] = xywh!.split(',').map(Number);
-  return { url: url!, x: x!, y: y!, w: w!, h: h! };
-}
-
 /** The HLS image playlist's tile at `t` (s): the sheet by its EXTINF lengths, the tile by DURATION and LAYOUT. */
-function hlsAt(playlist: string, t: number): Found | null {
+function hlsAt(playlist: string, t: number): Thumbnail | null {
   const lines = playlist.trim().split('\n');
   let start = 0;
   let tiles: Record<string, string> = {};
@@ -128,7 +108,7 @@ const attr = (xml: string, element: string, name: string): string =>
   new RegExp(`<${element}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)![1]!;
 
 /** The DASH track's tile at `t` (s): sheet number by the template's duration, tile by the sheet's grid. */
-function dashAt(xml: string, t: number, durationS: number): Found | null {
+function dashAt(xml: string, t: number, durationS: number): Thumbnail | null {
   if (t >= durationS) return null;
   const [cols, rows] = attr(xml, 'EssentialProperty', 'value').split('x').map(Number);
   const sheetS = Number(attr(xml, 'SegmentTemplate', 'duration')) / Number(attr(xml, 'SegmentTemplate', 'timescale'));
@@ -163,7 +143,7 @@ function expectTracksAgreeWithVtt(j: { manifest: SpriteManifest }) {
   };
   const check = (t: number) => {
     if (!wholeMs && nearSlotStart(t)) return;
-    const expected = vttAt(vtt, t);
+    const expected = vttCueAt(vtt, t);
     expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(expected);
     expect(dashAt(dash, t, end), `DASH at ${t}`).toEqual(expected);
   };
@@ -308,8 +288,8 @@ describe('both tracks give the VTT cue at every time', () => {
     for (let n = 0; n < times.length; n++) {
       const next = (times[n + 1] ?? 10_000) / 1000;
       for (const t of [n * 0.5, (n * 0.5 + next) / 2, next - 0.001]) {
-        expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(vttAt(vtt, t));
-        expect(dashAt(dash, t, 10), `DASH at ${t}`).toEqual(vttAt(vtt, t));
+        expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(vttCueAt(vtt, t));
+        expect(dashAt(dash, t, 10), `DASH at ${t}`).toEqual(vttCueAt(vtt, t));
       }
     }
   });
@@ -318,15 +298,9 @@ describe('both tracks give the VTT cue at every time', () => {
 describe('jobs the tracks cannot describe: refused, naming what to set', () => {
   const refusal = (shape: JobShape, param: string, message: RegExp) => {
     for (const write of [() => writeHlsImagePlaylist(job(shape)), () => writeDashThumbnails(job(shape))]) {
-      let thrown: unknown;
-      try {
-        write();
-      } catch (e) {
-        thrown = e;
-      }
-      expect(thrown).toBeInstanceOf(SpriteError);
-      expect(thrown).toMatchObject({ code: 'INVALID_OPTION', param });
-      expect((thrown as Error).message).toMatch(message);
+      const error = errorOf(write);
+      expect(error).toMatchObject({ code: 'INVALID_OPTION', param });
+      expect(error.message).toMatch(message);
     }
   };
 
