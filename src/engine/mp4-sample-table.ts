@@ -82,115 +82,217 @@ async function readMoov(input: EngineInput, watch: Watch): Promise<Uint8Array | 
   return null;
 }
 
-/** The runs of a table whose entries each cover `count` samples (stts, stsc), as typed arrays. */
-interface Runs {
-  /** First sample of each run. */
+/** The time-to-sample table (stts): runs of samples with one decode-time step each. */
+interface Timing {
+  /** Per run: its first sample, its sample count, its first sample's decode time and the step, track units. */
   first: Float64Array;
   count: Float64Array;
+  dts: Float64Array;
+  delta: Float64Array;
 }
 
-/**
- * The lookups of {@link KeyLookup} on an MP4 or MOV track whose sample table
- * lists every sample: see the file's head.
- */
-export class Mp4SampleTable implements KeyLookup {
-  /** Samples in the track (what the time-to-sample table covers). */
-  readonly samples: number;
-  /** Where the track's header says it ends, s on the packets' timeline; null where it says nothing (zero). */
-  readonly declaredEndSec: number | null;
+/** The sample-to-chunk (stsc) and chunk-offset (stco, co64) tables. */
+interface Chunks {
+  /** Per sample-to-chunk entry: its first sample and first chunk, and samples a chunk. */
+  firstSample: Float64Array;
+  firstChunk: Float64Array;
+  perChunk: Float64Array;
+  /** Where each chunk starts in the file, bytes. */
+  offsets: Float64Array;
+}
 
-  private constructor(
-    private readonly timing: Runs & {
-      /** Decode time of each run's first sample, and the time between its samples, track units. */
-      dts: Float64Array;
-      delta: Float64Array;
-    },
-    /** Presentation time of every sample (decode time plus composition offset); null without offsets. */
-    private readonly pts: Float64Array | null,
-    /** The samples in presentation order (by time, then number); null without composition offsets. */
-    private readonly shown: Uint32Array | null,
-    /** The sync samples, ascending, sample 0 among them; null when every sample is one. */
-    private readonly keys: Uint32Array | null,
-    /** Every sample's size, bytes; one entry when all have that size. */
-    private readonly sizes: Uint32Array,
-    private readonly chunks: {
-      /** Per sample-to-chunk entry: its first sample and first chunk, and samples a chunk. */
-      firstSample: Float64Array;
-      firstChunk: Float64Array;
-      perChunk: Float64Array;
-      /** Where each chunk starts in the file, bytes. */
-      offsets: Float64Array;
-    },
-    /** Track units a second. */
-    private readonly timescale: number,
-    /** The edit list's start, track units: subtracted from every presentation time. */
-    private readonly editOffset: number,
-    mediaDuration: number,
-    private readonly bytes: ChunkedReads,
-    private readonly fileSize: number,
-  ) {
-    const t = timing.first.length;
-    this.samples = t ? timing.first[t - 1]! + timing.count[t - 1]! : 0;
-    this.declaredEndSec =
-      mediaDuration > 0 && this.samples > 0
-        ? this.secOf(this.presentation(0, this.run(0))) + mediaDuration / timescale
-        : null;
+/** What the reader keeps of a track's sample table (see the file's head). */
+interface Tables {
+  timing: Timing;
+  /** Presentation time of every sample (decode time plus composition offset); null without offsets. */
+  pts: Float64Array | null;
+  /** The samples in presentation order (by time, then number); null without composition offsets. */
+  shown: Uint32Array | null;
+  /** The sync samples, ascending, sample 0 among them; null when every sample is one. */
+  keys: Uint32Array | null;
+  /** Every sample's size, bytes; one entry when all have that size. */
+  sizes: Uint32Array;
+  chunks: Chunks;
+  /** Track units a second. */
+  timescale: number;
+  /** The edit list's start, track units: subtracted from every presentation time. */
+  editOffset: number;
+  /** The track's duration by its media header, track units (0: not said). */
+  mediaDuration: number;
+}
+
+/** Reads the boxes of a movie box's content; each parser answers null for what this reader leaves to mediabunny. */
+class MoovBoxes {
+  private readonly view: DataView;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  /**
-   * The sample table of track `trackId` (its tkhd's track_ID, mediabunny's `track.id`) of `input`; null for a file
-   * this reader leaves to mediabunny (see the file's head).
-   */
-  static async read(input: EngineInput, trackId: number, watch: Watch = UNWATCHED): Promise<Mp4SampleTable | null> {
-    const moov = await readMoov(input, watch);
-    if (!moov) return null;
-    const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
-    const u32 = (at: number) => view.getUint32(at);
-    const u64 = (at: number) => Number(view.getBigUint64(at));
+  u32(at: number): number {
+    return this.view.getUint32(at);
+  }
+
+  i32(at: number): number {
+    return this.view.getInt32(at);
+  }
+
+  u64(at: number): number {
+    return Number(this.view.getBigUint64(at));
+  }
+
+  i64(at: number): number {
+    return Number(this.view.getBigInt64(at));
+  }
+
+  /** A full box's version (its first byte). */
+  version(box: Box): number {
+    return this.bytes[box.start]!;
+  }
+
+  /** Entries of a full box's table of `bytesEach` bytes from `at` on, as many as its count says and it holds. */
+  entries(box: Box, bytesEach: number, countAt = box.start + 4): number {
+    return Math.min(this.u32(countAt), Math.floor((box.end - countAt - 4) / bytesEach));
+  }
+
+  /** The movie's timescale, the track box of `trackId`; null for a fragmented movie. */
+  movie(trackId: number): { movieTimescale: number; trak: Box | null } | null {
     let movieTimescale = 0;
     let trak: Box | null = null;
-    for (const box of boxes(moov, 0, moov.length)) {
+    for (const box of boxes(this.bytes, 0, this.bytes.length)) {
       // Fragments add samples the table does not list.
       if (box.type === 'mvex') return null;
-      if (box.type === 'mvhd') movieTimescale = u32(box.start + (moov[box.start] === 1 ? 20 : 12));
+      if (box.type === 'mvhd') movieTimescale = this.u32(box.start + (this.version(box) === 1 ? 20 : 12));
       if (box.type === 'trak' && !trak) {
-        const tkhd = child(moov, box, 'tkhd');
-        if (tkhd && u32(tkhd.start + (moov[tkhd.start] === 1 ? 20 : 12)) === trackId) trak = box;
+        const tkhd = child(this.bytes, box, 'tkhd');
+        if (tkhd && this.u32(tkhd.start + (this.version(tkhd) === 1 ? 20 : 12)) === trackId) trak = box;
       }
     }
-    const mdia = trak && child(moov, trak, 'mdia');
-    const mdhd = mdia && child(moov, mdia, 'mdhd');
-    const minf = mdia && child(moov, mdia, 'minf');
-    const stbl = minf && child(moov, minf, 'stbl');
-    if (!trak || !mdhd || !stbl || movieTimescale <= 0) return null;
-    const long = moov[mdhd.start] === 1;
-    const timescale = u32(mdhd.start + (long ? 20 : 12));
-    const mediaDuration = long ? u64(mdhd.start + 24) : u32(mdhd.start + 16);
+    return { movieTimescale, trak };
+  }
+
+  /** The first edit that plays media, as mediabunny reads it: empty edits before it shift the track later. */
+  editOffset(trak: Box, movieTimescale: number, timescale: number): number {
+    const edts = child(this.bytes, trak, 'edts');
+    const elst = edts && child(this.bytes, edts, 'elst');
+    if (!elst) return 0;
+    const v1 = this.version(elst) === 1;
+    const size = v1 ? 20 : 12;
+    let empty = 0;
+    for (let i = 0, at = elst.start + 8; i < this.entries(elst, size); i++, at += size) {
+      const duration = v1 ? this.u64(at) : this.u32(at);
+      const mediaTime = v1 ? this.i64(at + 8) : this.i32(at + 4);
+      if (mediaTime === -1) {
+        empty += duration;
+        continue;
+      }
+      // Another rate: mediabunny takes no edit at all.
+      return this.i32(at + (v1 ? 16 : 8)) / 0x10000 === 1
+        ? mediaTime - Math.round((empty / movieTimescale) * timescale)
+        : 0;
+    }
+    return 0;
+  }
+
+  timing(stts: Box): Timing {
+    const runs = this.entries(stts, 8);
+    const timing = {
+      first: new Float64Array(runs),
+      count: new Float64Array(runs),
+      dts: new Float64Array(runs),
+      delta: new Float64Array(runs),
+    };
+    for (let i = 0, sample = 0, dts = 0; i < runs; i++) {
+      const count = this.u32(stts.start + 8 + 8 * i);
+      const delta = this.u32(stts.start + 12 + 8 * i);
+      timing.first[i] = sample;
+      timing.count[i] = count;
+      timing.dts[i] = dts;
+      timing.delta[i] = delta;
+      sample += count;
+      dts += count * delta;
+    }
+    return timing;
+  }
+
+  /** Every sample's presentation time, and the samples in presentation order; null without composition offsets. */
+  presentation(ctts: Box | undefined, timing: Timing, samples: number): Pick<Tables, 'pts' | 'shown'> {
+    const offsets = ctts ? this.entries(ctts, 8) : 0;
+    if (!ctts || offsets === 0) return { pts: null, shown: null };
+    const pts = new Float64Array(samples);
+    for (let r = 0, i = 0; r < timing.first.length; r++)
+      for (let k = 0; k < timing.count[r]!; k++, i++) pts[i] = timing.dts[r]! + k * timing.delta[r]!;
+    for (let e = 0, i = 0; e < offsets && i < samples; e++) {
+      const count = this.u32(ctts.start + 8 + 8 * e);
+      // Signed whatever the box's version says: version 0 files with negative offsets exist (mediabunny reads so).
+      const offset = this.i32(ctts.start + 12 + 8 * e);
+      for (let k = 0; k < count && i < samples; k++, i++) pts[i]! += offset;
+    }
+    const shown = new Uint32Array(samples);
+    for (let i = 0; i < samples; i++) shown[i] = i;
+    shown.sort((a, b) => pts[a]! - pts[b]! || a - b);
+    return { pts, shown };
+  }
+
+  /** The sync samples from 0 (null: every sample is one); null inside for a list that is not ascending. */
+  keys(stss: Box | undefined): { keys: Uint32Array | null } | null {
+    if (!stss) return { keys: null };
+    const listed = Array.from({ length: this.entries(stss, 4) }, (_, i) => this.u32(stss.start + 8 + 4 * i) - 1);
+    // Some files leave sample 0 out; mediabunny takes it as a key frame all the same.
+    if (listed[0] !== 0) listed.unshift(0);
+    for (let i = 1; i < listed.length; i++) if (!(listed[i]! > listed[i - 1]!)) return null;
+    return { keys: Uint32Array.from(listed) };
+  }
+
+  /** Every sample's size, or the one size they all have; null for an empty table. */
+  sizes(stsz: Box): Uint32Array | null {
+    const constant = this.u32(stsz.start + 4);
+    if (constant !== 0) return Uint32Array.of(constant);
+    const sizes = new Uint32Array(this.entries(stsz, 4, stsz.start + 8));
+    for (let i = 0; i < sizes.length; i++) sizes[i] = this.u32(stsz.start + 12 + 4 * i);
+    return sizes.length ? sizes : null;
+  }
+
+  /** The chunks; null for a sample-to-chunk table that is empty, does not rise, or has chunks of no samples. */
+  chunks(stsc: Box, stco: Box): Chunks | null {
+    const n = this.entries(stsc, 12);
+    const long = stco.type === 'co64';
+    const chunks = {
+      firstSample: new Float64Array(n),
+      firstChunk: new Float64Array(n),
+      perChunk: new Float64Array(n),
+      offsets: new Float64Array(this.entries(stco, long ? 8 : 4)),
+    };
+    if (n === 0) return null;
+    for (let i = 0, sample = 0; i < n; i++) {
+      const firstChunk = this.u32(stsc.start + 8 + 12 * i) - 1;
+      const perChunk = this.u32(stsc.start + 12 + 12 * i);
+      if (perChunk === 0 || (i > 0 && firstChunk <= chunks.firstChunk[i - 1]!)) return null;
+      if (i > 0) sample += (firstChunk - chunks.firstChunk[i - 1]!) * chunks.perChunk[i - 1]!;
+      chunks.firstSample[i] = sample;
+      chunks.firstChunk[i] = firstChunk;
+      chunks.perChunk[i] = perChunk;
+    }
+    for (let i = 0; i < chunks.offsets.length; i++)
+      chunks.offsets[i] = long ? this.u64(stco.start + 8 + 8 * i) : this.u32(stco.start + 8 + 4 * i);
+    return chunks;
+  }
+
+  /** Track `trackId`'s tables; null where this reader leaves the file to mediabunny. */
+  tables(trackId: number): Tables | null {
+    const movie = this.movie(trackId);
+    const trak = movie?.trak;
+    const mdia = trak && child(this.bytes, trak, 'mdia');
+    const mdhd = mdia && child(this.bytes, mdia, 'mdhd');
+    const minf = mdia && child(this.bytes, mdia, 'minf');
+    const stbl = minf && child(this.bytes, minf, 'stbl');
+    if (!movie || !trak || !mdhd || !stbl || movie.movieTimescale <= 0) return null;
+    const long = this.version(mdhd) === 1;
+    const timescale = this.u32(mdhd.start + (long ? 20 : 12));
     if (timescale <= 0) return null;
 
-    // The first edit that plays media, as mediabunny reads it: empty edits before it shift the track later.
-    let editOffset = 0;
-    const elst = child(moov, trak, 'edts');
-    const edits = elst && child(moov, elst, 'elst');
-    if (edits) {
-      const v1 = moov[edits.start] === 1;
-      const entry = v1 ? 20 : 12;
-      let empty = 0;
-      for (let i = 0, at = edits.start + 8; i < u32(edits.start + 4) && at + entry <= edits.end; i++, at += entry) {
-        const duration = v1 ? u64(at) : u32(at);
-        const mediaTime = v1 ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4);
-        if (mediaTime === -1) {
-          empty += duration;
-          continue;
-        }
-        if (view.getInt32(at + (v1 ? 16 : 8)) / 0x10000 === 1)
-          editOffset = mediaTime - Math.round((empty / movieTimescale) * timescale);
-        break;
-      }
-    }
-
     const table = new Map<string, Box>();
-    for (const box of boxes(moov, stbl.start, stbl.end)) if (!table.has(box.type)) table.set(box.type, box);
+    for (const box of boxes(this.bytes, stbl.start, stbl.end)) if (!table.has(box.type)) table.set(box.type, box);
     const stsd = table.get('stsd');
     const stts = table.get('stts');
     const stsz = table.get('stsz');
@@ -200,101 +302,77 @@ export class Mp4SampleTable implements KeyLookup {
     const encrypted =
       stsd &&
       stsd.start + 16 <= stsd.end &&
-      String.fromCharCode(...moov.subarray(stsd.start + 12, stsd.start + 16)) === 'encv';
+      String.fromCharCode(...this.bytes.subarray(stsd.start + 12, stsd.start + 16)) === 'encv';
     if (!stts || !stsz || !stsc || !stco || encrypted || table.has('stz2')) return null;
-    const entries = (box: Box, bytesEach: number) =>
-      Math.min(u32(box.start + 4), Math.floor((box.end - box.start - 8) / bytesEach));
 
-    const runs = entries(stts, 8);
-    const timing = {
-      first: new Float64Array(runs),
-      count: new Float64Array(runs),
-      dts: new Float64Array(runs),
-      delta: new Float64Array(runs),
-    };
-    for (let i = 0, sample = 0, dts = 0; i < runs; i++) {
-      const count = u32(stts.start + 8 + 8 * i);
-      const delta = u32(stts.start + 12 + 8 * i);
-      timing.first[i] = sample;
-      timing.count[i] = count;
-      timing.dts[i] = dts;
-      timing.delta[i] = delta;
-      sample += count;
-      dts += count * delta;
-    }
+    const timing = this.timing(stts);
+    const runs = timing.first.length;
     const samples = runs ? timing.first[runs - 1]! + timing.count[runs - 1]! : 0;
-
-    let pts: Float64Array | null = null;
-    let shown: Uint32Array | null = null;
-    const ctts = table.get('ctts');
-    const offsets = ctts ? entries(ctts, 8) : 0;
-    if (ctts && offsets > 0) {
-      pts = new Float64Array(samples);
-      for (let r = 0, i = 0; r < runs; r++)
-        for (let k = 0; k < timing.count[r]!; k++, i++) pts[i] = timing.dts[r]! + k * timing.delta[r]!;
-      for (let e = 0, i = 0; e < offsets && i < samples; e++) {
-        const count = u32(ctts.start + 8 + 8 * e);
-        // Signed whatever the box's version says: version 0 files with negative offsets exist (mediabunny reads so).
-        const offset = view.getInt32(ctts.start + 12 + 8 * e);
-        for (let k = 0; k < count && i < samples; k++, i++) pts[i]! += offset;
-      }
-      const times = pts;
-      shown = new Uint32Array(samples);
-      for (let i = 0; i < samples; i++) shown[i] = i;
-      shown.sort((a, b) => times[a]! - times[b]! || a - b);
-    }
-
-    let keys: Uint32Array | null = null;
-    const stss = table.get('stss');
-    if (stss) {
-      const n = entries(stss, 4);
-      const listed = Array.from({ length: n }, (_, i) => u32(stss.start + 8 + 4 * i) - 1);
-      // Some files leave sample 0 out; mediabunny takes it as a key frame all the same.
-      if (listed[0] !== 0) listed.unshift(0);
-      for (let i = 1; i < listed.length; i++) if (!(listed[i]! > listed[i - 1]!)) return null;
-      keys = Uint32Array.from(listed);
-    }
-
-    const constant = u32(stsz.start + 4);
-    const sizes =
-      constant !== 0 ? Uint32Array.of(constant) : new Uint32Array(entries({ ...stsz, start: stsz.start + 4 }, 4));
-    if (constant === 0) for (let i = 0; i < sizes.length; i++) sizes[i] = u32(stsz.start + 12 + 4 * i);
-    if (sizes.length === 0) return null;
-
-    const perEntry = entries(stsc, 12);
-    const chunks = {
-      firstSample: new Float64Array(perEntry),
-      firstChunk: new Float64Array(perEntry),
-      perChunk: new Float64Array(perEntry),
-      offsets: new Float64Array(entries(stco, stco.type === 'co64' ? 8 : 4)),
-    };
-    for (let i = 0, sample = 0; i < perEntry; i++) {
-      const firstChunk = u32(stsc.start + 8 + 12 * i) - 1;
-      const perChunk = u32(stsc.start + 12 + 12 * i);
-      if (perChunk === 0 || (i > 0 && firstChunk <= chunks.firstChunk[i - 1]!)) return null;
-      if (i > 0) sample += (firstChunk - chunks.firstChunk[i - 1]!) * chunks.perChunk[i - 1]!;
-      chunks.firstSample[i] = sample;
-      chunks.firstChunk[i] = firstChunk;
-      chunks.perChunk[i] = perChunk;
-    }
-    for (let i = 0; i < chunks.offsets.length; i++)
-      chunks.offsets[i] = stco.type === 'co64' ? u64(stco.start + 8 + 8 * i) : u32(stco.start + 8 + 4 * i);
-    if (perEntry === 0) return null;
-
-    const bytes = new ChunkedReads(input, input.size, watch);
-    return new Mp4SampleTable(
+    const keys = this.keys(table.get('stss'));
+    const sizes = this.sizes(stsz);
+    const chunks = this.chunks(stsc, stco);
+    if (!keys || !sizes || !chunks) return null;
+    return {
       timing,
-      pts,
-      shown,
-      keys,
+      ...this.presentation(table.get('ctts'), timing, samples),
+      ...keys,
       sizes,
       chunks,
       timescale,
-      editOffset,
-      mediaDuration,
-      bytes,
-      input.size,
-    );
+      editOffset: this.editOffset(trak, movie.movieTimescale, timescale),
+      mediaDuration: long ? this.u64(mdhd.start + 24) : this.u32(mdhd.start + 16),
+    };
+  }
+}
+
+/**
+ * The lookups of {@link KeyLookup} on an MP4 or MOV track whose sample table lists every sample: see the file's head.
+ */
+export class Mp4SampleTable implements KeyLookup {
+  /** Samples in the track (what the time-to-sample table covers). */
+  readonly samples: number;
+  /** Where the track's header says it ends, s on the packets' timeline; null where it says nothing (zero). */
+  readonly declaredEndSec: number | null;
+  private readonly timing: Timing;
+  private readonly pts: Float64Array | null;
+  private readonly shown: Uint32Array | null;
+  private readonly keys: Uint32Array | null;
+  private readonly sizes: Uint32Array;
+  private readonly chunks: Chunks;
+  private readonly timescale: number;
+  private readonly editOffset: number;
+
+  private constructor(
+    tables: Tables,
+    private readonly bytes: ChunkedReads,
+    private readonly fileSize: number,
+  ) {
+    ({
+      timing: this.timing,
+      pts: this.pts,
+      shown: this.shown,
+      keys: this.keys,
+      sizes: this.sizes,
+      chunks: this.chunks,
+      timescale: this.timescale,
+      editOffset: this.editOffset,
+    } = tables);
+    const t = this.timing.first.length;
+    this.samples = t ? this.timing.first[t - 1]! + this.timing.count[t - 1]! : 0;
+    this.declaredEndSec =
+      tables.mediaDuration > 0 && this.samples > 0
+        ? this.secOf(this.presentation(0, this.run(0))) + tables.mediaDuration / this.timescale
+        : null;
+  }
+
+  /**
+   * The sample table of track `trackId` (its tkhd's track_ID, mediabunny's `track.id`) of `input`; null for a file
+   * this reader leaves to mediabunny (see the file's head).
+   */
+  static async read(input: EngineInput, trackId: number, watch: Watch = UNWATCHED): Promise<Mp4SampleTable | null> {
+    const moov = await readMoov(input, watch);
+    const tables = moov && new MoovBoxes(moov).tables(trackId);
+    return tables ? new Mp4SampleTable(tables, new ChunkedReads(input, input.size, watch), input.size) : null;
   }
 
   async getFirstPacket(options: PacketRetrievalOptions = {}): Promise<EncodedPacket | null> {
