@@ -16,6 +16,7 @@ import {
   createSpriteGenerator,
   generateSprites,
   type EngineChoice,
+  type ExtraSize,
   type GenerateOptions,
   type SpriteOptions,
   type SpriteResult,
@@ -101,10 +102,18 @@ function settings(decoders?: number, engine?: EngineChoice) {
   return { ...(decoders ? { ffmpeg: { decoders } } : {}), ...(engine ? { engine } : {}) };
 }
 
-/** Our job as a one-shot `generateSprites` call: the engine loads for this job alone. */
-async function ours(url: string, options: SpriteOptions, decoders?: number, engine?: EngineChoice) {
+/** Our job as a one-shot `generateSprites` call: the engine loads for this job alone. `extraSizes`: a sharp set. */
+async function ours(
+  url: string,
+  options: SpriteOptions,
+  decoders?: number,
+  engine?: EngineChoice,
+  extraSizes?: ExtraSize[],
+) {
   const blob = await input(url);
-  return timed((hooks) => generateSprites(blob, options, { ...hooks, ...settings(decoders, engine) }));
+  return timed((hooks) =>
+    generateSprites(blob, options, { ...hooks, ...settings(decoders, engine), ...(extraSizes && { extraSizes }) }),
+  );
 }
 
 /**

@@ -735,6 +735,22 @@ try {
     });
   }
 
+  // A sharp set: job a at 1× and 2× from one decode, against each size alone (interleaved, our side only).
+  let sharp = null;
+  if (!only || only.includes('s')) {
+    const options = { f: 'jpg', inter: 2000, sw: W, sh: H, tw: 10, th: 10, pad: 0, margin: 0 };
+    const double = { sw: 2 * W, sh: 2 * H };
+    const ms = { one: [], two: [], both: [] };
+    for (let rep = 0; rep < REPS; rep++) {
+      ms.one.push((await run('ours', url('in1'), options)).ms);
+      ms.two.push((await run('ours', url('in1'), { ...options, ...double })).ms);
+      ms.both.push((await run('ours', url('in1'), options, undefined, undefined, [double])).ms);
+      const sec = (values) => (values.at(-1) / 1000).toFixed(2);
+      console.log(`  s rep ${rep + 1}/${REPS}: 1× ${sec(ms.one)} s, 2× ${sec(ms.two)} s, both ${sec(ms.both)} s`);
+    }
+    sharp = { id: 's', medians: { one: median(ms.one), two: median(ms.two), both: median(ms.both) }, runs: ms };
+  }
+
   const longResults = [];
   // A fresh page: the short jobs' inputs, held in memory as Blobs, would weigh on the long jobs' peak memory.
   if (longJobs.length) {
@@ -872,6 +888,16 @@ try {
       );
     }
   }
+  if (sharp) {
+    const m = sharp.medians;
+    console.log(
+      '\n| sharp set, input 1, inter 2 s (60 tiles) | 1× alone | 2× alone | 1× and 2× from one decode | added to 2× alone | against both alone |',
+    );
+    console.log('|---|---|---|---|---|---|');
+    console.log(
+      `| s: ${W}×${H} and ${2 * W}×${2 * H} | ${s(m.one)} | ${s(m.two)} | ${s(m.both)} | ${s(m.both - m.two)} | ${x(m.both, m.one + m.two)} |`,
+    );
+  }
   const by = Object.fromEntries([...results, ...longResults].map((r) => [r.id, r]));
   const has = (...ids) => ids.every((id) => by[id]);
   const targets = [];
@@ -984,6 +1010,11 @@ try {
         ]),
       ) < 1.5e9,
     ]);
+  if (sharp)
+    targets.push([
+      'sharp set: 1× and 2× from one decode ≤ 0.75× the two sizes made one after the other',
+      sharp.medians.both <= 0.75 * (sharp.medians.one + sharp.medians.two),
+    ]);
   console.log('\nTargets:');
   for (const [name, ok] of targets) console.log(`  ${ok ? 'met   ' : 'MISSED'} ${name}`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -1004,6 +1035,7 @@ try {
         decoders: DECODERS ?? 'default',
         wasmLimitMs: WASM_LIMIT_MS,
         results,
+        sharp,
         longResults,
         targets: Object.fromEntries(targets),
       },

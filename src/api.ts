@@ -2,6 +2,7 @@
 // types. Both package roots export all of it: index.ts (in a browser) and server.ts (server-side rendering).
 
 export type {
+  ExtraSize,
   FfmpegSettings,
   GenerateOptions,
   GenerateSpritesOptions,

@@ -2,8 +2,8 @@
 
 import { SpriteError } from '../core/errors.js';
 import { checkSheetSizeEarly } from '../core/geometry.js';
-import { checkNameTemplate, DEFAULT_NAME_TEMPLATE } from '../core/names.js';
-import { resolveOptions, type SpriteOptions } from '../core/options.js';
+import { checkNameTemplate, DEFAULT_NAME_TEMPLATE, sizedTemplate } from '../core/names.js';
+import { resolveOptions, type ResolvedOptions, type SpriteOptions } from '../core/options.js';
 import { formatProcess, parseProcess } from '../core/process-string.js';
 import type { SpriteProgress } from '../core/progress.js';
 import { resolveEngineSettings, type EngineChoice } from '../core/settings.js';
@@ -78,6 +78,48 @@ export interface GenerateOptions {
    * `onSheet`. Costs one small bitmap per tile, only when given.
    */
   onTile?: ((drawn: TileDrawn) => void) | undefined;
+  /**
+   * More cell sizes of the same tiles, from the same decode (a sharp set: 1× and 2× for high-DPI screens, or 160 and
+   * 320 wide): each gives `sw`, `sh`, `psw` or `psh` as the options do (px 32..4096, % 1..200; those it leaves out are
+   * the defaults, not the options' own) and must keep the options' picture shape. Frames are decoded once, for the
+   * largest size, and scaled down for the others; each size gets sheets of its own, named with `@<w>x<h>` before the
+   * extension, and a result of its own in {@link SpriteResult.extraSizes}. `onSheet` and `onTile` receive the
+   * options' own size only. Default: none.
+   */
+  extraSizes?: readonly ExtraSize[] | undefined;
+}
+
+/** One more cell size of a job (see {@link GenerateOptions.extraSizes}): the options' size keys, px or %. */
+export type ExtraSize = Pick<SpriteOptions, 'sw' | 'sh' | 'psw' | 'psh'>;
+
+const SIZE_KEYS = ['sw', 'sh', 'psw', 'psh'] as const satisfies readonly (keyof ExtraSize)[];
+
+/**
+ * The options of each extra size, validated (INVALID_OPTION naming `extraSizes[i]` or its key): the job's options
+ * with that size's keys in place of its own.
+ */
+function extraSizeOptions(given: unknown, options: SpriteOptions): ResolvedOptions[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given))
+    throw new SpriteError('INVALID_OPTION', `extraSizes must be an array of cell sizes; got ${typeof given}.`, {
+      param: 'extraSizes',
+    });
+  const { sw: _sw, sh: _sh, psw: _psw, psh: _psh, ...rest } = options;
+  return (given as unknown[]).map((size, i) => {
+    const name = `extraSizes[${i}]`;
+    checkKeys(`${name} key`, size, SIZE_KEYS);
+    try {
+      const resolved = resolveOptions({ ...rest, ...(size as ExtraSize) });
+      checkSheetSizeEarly(resolved);
+      return resolved;
+    } catch (e) {
+      if (!(e instanceof SpriteError)) throw e;
+      throw new SpriteError(e.code, `${name}: ${e.message}`, {
+        param: e.param ? `${name}.${e.param}` : name,
+        details: e.details,
+      });
+    }
+  });
 }
 
 /** Settings and hooks of {@link generateSprites}: one job on an engine started for it and terminated after it. */
@@ -92,7 +134,13 @@ const SETTING_KEYS = [
   'stallTimeoutMs',
 ] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const FFMPEG_KEYS = ['wasmURL', 'decoders', 'memfsLimit'] as const satisfies readonly (keyof FfmpegSettings)[];
-const HOOK_KEYS = ['signal', 'onProgress', 'onSheet', 'onTile'] as const satisfies readonly (keyof GenerateOptions)[];
+const HOOK_KEYS = [
+  'signal',
+  'onProgress',
+  'onSheet',
+  'onTile',
+  'extraSizes',
+] as const satisfies readonly (keyof GenerateOptions)[];
 /** Settings that existed once, and what took their place. */
 const RENAMED: Record<string, string> = {
   coreBaseUrl: 'ffmpeg.wasmURL (the URL of ffmpeg-core.wasm itself)',
@@ -209,30 +257,57 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
       checkSheetSizeEarly(resolved);
       const template = parsed.saveas?.object ?? DEFAULT_NAME_TEMPLATE;
       checkNameTemplate(template);
-      const sheets: SpriteSheet[] = [];
+      const extra = extraSizeOptions(init.extraSizes, parsed.options);
+      const sheets: SpriteSheet[][] = [[], ...extra.map(() => [])];
       const summary = await bridge.run(
-        { input: engineInput(input), options: resolved, nameTemplate: template, config, tiles: !!init.onTile },
+        {
+          input: engineInput(input),
+          options: resolved,
+          nameTemplate: template,
+          config,
+          tiles: !!init.onTile,
+          extraSizes: extra.map(({ sw, sh, psw, psh }) => ({
+            ...(sw !== undefined && { sw }),
+            ...(sh !== undefined && { sh }),
+            psw,
+            psh,
+          })),
+        },
         (event) => {
           if (event.type === 'progress') init.onProgress?.({ phase: event.phase, fraction: event.fraction });
           else if (event.type === 'tile') {
             if (init.onTile) init.onTile(event.drawn);
             else event.drawn.image.close();
           } else {
-            sheets.push(event.sheet);
-            init.onSheet?.(event.sheet);
+            sheets[event.set]!.push(event.sheet);
+            if (event.set === 0) init.onSheet?.(event.sheet);
           }
         },
         signal,
       );
-      return buildResult({
-        sheets,
+      const process = (o: SpriteOptions) => (typeof options === 'string' ? formatProcess(o, parsed) : null);
+      const result = buildResult({
+        sheets: sheets[0]!,
         summary,
         options: resolved,
-        process: typeof options === 'string' ? formatProcess(parsed.options, parsed) : null,
+        process: process(parsed.options),
         template,
         saveas: parsed.saveas,
         notify: parsed.notify,
       });
+      result.extraSizes = extra.map((o, i) => {
+        const size = summary.extraSizes[i]!;
+        return buildResult({
+          sheets: sheets[i + 1]!,
+          summary: { ...summary, ...size, extraSizes: [] },
+          options: o,
+          process: process({ ...parsed.options, sw: o.sw, sh: o.sh, psw: o.psw, psh: o.psh }),
+          template: sizedTemplate(template, size.cell),
+          saveas: parsed.saveas,
+          notify: parsed.notify,
+        });
+      });
+      return result;
     },
     dispose: () => bridge.dispose(),
   };
@@ -251,10 +326,10 @@ export async function generateSprites(
   init: GenerateSpritesOptions = {},
 ): Promise<SpriteResult> {
   checkSettingKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
-  const { signal, onProgress, onSheet, onTile, ...settings } = init;
+  const { signal, onProgress, onSheet, onTile, extraSizes, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {
-    return await generator.generate(input, options, { signal, onProgress, onSheet, onTile });
+    return await generator.generate(input, options, { signal, onProgress, onSheet, onTile, extraSizes });
   } finally {
     generator.dispose();
   }

@@ -50,6 +50,11 @@ export interface SpriteResult {
   /** `notify` of the process string, passed through unchanged. */
   notify?: Notify;
   /**
+   * The job's other cell sizes (`extraSizes`), each a result of its own: the same tiles at that size, on sheets
+   * named with `@<w>x<h>`, with their own track, manifest and storyboard. Empty when none were asked for.
+   */
+  extraSizes: SpriteResult[];
+  /**
    * The track with every sheet somewhere else than beside it: given a base URL (e.g. `https://cdn.example/sprites/`),
    * each sheet is at that base plus its percent-encoded name; given a function, at whatever it returns for the sheet,
    * used as given (not encoded).
@@ -119,6 +124,7 @@ export function buildResult(parts: ResultParts): SpriteResult {
     missed: summary.missed,
     engine: summary.engine,
     vttWithUrls,
+    extraSizes: [],
     objectUrls() {
       const sheetUrls = sheets.map((s) => URL.createObjectURL(s.blob));
       const vtt = vttWithUrls((sheet) => sheetUrls[sheet.index]!);

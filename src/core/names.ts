@@ -139,6 +139,15 @@ function tooLong(template: string, index: number, length: number): SpriteError {
 }
 
 /**
+ * The template of another cell size of a job (a sharp set): `@<width>x<height>` before the extension, or at the end
+ * of a template without one. `sprite-{index}.{autoext}` → `sprite-{index}@320x180.{autoext}`.
+ */
+export function sizedTemplate(template: string, cell: { width: number; height: number }): string {
+  const size = `@${cell.width}x${cell.height}`;
+  return EXTENSION.test(template) ? template.replace(EXTENSION, (ext) => `${size}${ext}`) : `${template}${size}`;
+}
+
+/**
  * Validates a template before the job starts (throws INVALID_OPTION, param `o`): not a string, nothing usable left
  * once bad characters are replaced or removed as {@link sheetFileName} does, or a first sheet name over
  * {@link MAX_NAME_LENGTH}. Later sheets have longer indices; {@link sheetFileName} checks each one.

@@ -37,14 +37,40 @@ export class SheetCompositor implements SheetSink {
     const { dst } = this.placement;
     const x = origin.x + dst.x;
     const y = origin.y + dst.y;
-    context.putImageData(imageData(frame), x, y);
+    if (frame.width === dst.width && frame.height === dst.height) context.putImageData(imageData(frame), x, y);
+    else {
+      // Another size of a sharp set: the frame was decoded for the largest cell, and is scaled down here.
+      const staging = this.staging(frame.width, frame.height);
+      staging.putImageData(imageData(frame), 0, 0);
+      context.imageSmoothingEnabled = true;
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(staging.canvas, 0, 0, frame.width, frame.height, x, y, dst.width, dst.height);
+    }
     return { x, y, w: dst.width, h: dst.height };
+  }
+
+  private stagingContext: OffscreenCanvasRenderingContext2D | null = null;
+
+  /** A canvas of the decoded frame's size, kept for the job's frames (they all have one size). */
+  private staging(width: number, height: number): OffscreenCanvasRenderingContext2D {
+    const kept = this.stagingContext;
+    if (kept?.canvas.width === width && kept.canvas.height === height) return kept;
+    this.stagingContext = context2d(
+      new OffscreenCanvas(width, height),
+      false,
+      'the frames of a sharp set are scaled on',
+    );
+    return this.stagingContext;
   }
 
   picture(frame: DecodedFrame): Promise<ImageBitmap> {
     // From the frame's own pixels, which are exactly what draw() put on the sheet: no read-back of the canvas. A copy,
     // since the bitmap is made after this returns and the frame's buffer may be reused by then.
-    return createImageBitmap(imageData({ ...frame, data: frame.data.slice() }));
+    const pixels = imageData({ ...frame, data: frame.data.slice() });
+    const { dst } = this.placement;
+    if (frame.width === dst.width && frame.height === dst.height) return createImageBitmap(pixels);
+    // Decoded for a larger size of a sharp set: scaled as draw() scaled it.
+    return createImageBitmap(pixels, { resizeWidth: dst.width, resizeHeight: dst.height, resizeQuality: 'high' });
   }
 
   async finish(): Promise<Blob> {

@@ -3,7 +3,7 @@
 import { DhashSelector, dhash64 } from '../core/dhash.js';
 import { SpriteError } from '../core/errors.js';
 import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from '../core/geometry.js';
-import { sheetFileName } from '../core/names.js';
+import { sheetFileName, sizedTemplate } from '../core/names.js';
 import { formatRefused, type ResolvedOptions, type SheetEncoder, type SpriteFormat } from '../core/options.js';
 import { progressReporter, type SpritePhase } from '../core/progress.js';
 import { avgTargets, interTargets, lostTargets, selectFrames } from '../core/selection.js';
@@ -65,7 +65,15 @@ class SheetWriter {
     private readonly emit: Emit,
     private readonly progress: Report,
     private readonly watch: Watch,
+    /** Which size of the job this writes: 0 for the options' own, then `job.extraSizes` in order. */
+    private readonly set = 0,
   ) {}
+
+  /** The file name of sheet `index` of this writer's size. */
+  nameOf(index: number): string {
+    const template = this.set === 0 ? this.job.nameTemplate : sizedTemplate(this.job.nameTemplate, this.layout.cell);
+    return sheetFileName(template, index, this.job.options.f);
+  }
 
   /**
    * Draws the next frame in its cell (and sends it as a `tile` event when asked to); a full sheet is encoded and sent
@@ -75,7 +83,8 @@ class SheetWriter {
     const { sheet, k } = cellOfFrame(this.layout, this.placed);
     const tile: Tile = { sheet, ...this.sink.draw(k, frame), time: frame.time };
     this.sheetTiles.push(tile);
-    if (this.job.tiles) {
+    // The pictures of the options' own size only: the other sizes show the same frames.
+    if (this.job.tiles && this.set === 0) {
       const { columns, width, height } = this.layout;
       const drawn = { tile, index: this.placed, column: k % columns, row: Math.floor(k / columns) };
       // Made while decoding goes on (awaiting each picture here would hold the decoder up by a task or two a tile),
@@ -109,7 +118,7 @@ class SheetWriter {
     if (refused) throw refused;
     const sheet: SpriteSheet = {
       index,
-      name: sheetFileName(this.job.nameTemplate, index, options.f),
+      name: this.nameOf(index),
       width: this.layout.width,
       height: this.layout.height,
       blob,
@@ -119,8 +128,25 @@ class SheetWriter {
     };
     this.sheetTiles = [];
     // Awaited: sheets must reach the caller before the job's result, which travels on another channel.
-    await this.emit({ type: 'sheet', sheet });
+    await this.emit({ type: 'sheet', sheet, set: this.set });
   }
+}
+
+/**
+ * Refuses sizes of a sharp set whose pictures have another shape than the first's (more than a pixel of rounding
+ * apart): they are scaled from one decoded frame, which would stretch.
+ */
+function checkSameAspect(placements: readonly FramePlacement[]): void {
+  const [first, ...others] = placements.map((p) => p.dst);
+  others.forEach((dst, i) => {
+    const expectedWidth = (dst.height * first!.width) / first!.height;
+    if (Math.abs(dst.width - expectedWidth) <= 1) return;
+    throw new SpriteError(
+      'INVALID_OPTION',
+      `extraSizes[${i}] gives pictures of ${dst.width} × ${dst.height} px, another shape than the job's ${first!.width} × ${first!.height}: the sizes of a sharp set are scaled from one decoded frame. Give a size of the same aspect ratio (e.g. sw ${Math.round((dst.height * first!.width) / first!.height)} for sh ${dst.height}).`,
+      { param: 'extraSizes', details: { index: i, width: dst.width, height: dst.height } },
+    );
+  });
 }
 
 /**
@@ -195,20 +221,40 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     const { table, source: info, truncatedFromMs } = await source.probe();
     void progress('probe', 1);
     const display = displaySize(info);
-    const { layout, placement } = planGeometry(opts, display, info.rotation);
+    const { sw: _sw, sh: _sh, psw: _psw, psh: _psh, ...sizeless } = opts;
+    const plans = [opts, ...job.extraSizes.map((size) => ({ ...sizeless, ...size }))].map((o) =>
+      planGeometry(o, display, info.rotation),
+    );
+    // One decode for every size (a sharp set): frames are decoded for the largest cell and scaled down for the others,
+    // which must show the same picture, so the same aspect ratio.
+    const decodeAt = plans.reduce((a, b) => (b.placement.dst.width > a.placement.dst.width ? b : a)).placement;
+    checkSameAspect(plans.map((p) => p.placement));
+    const { layout } = plans[0]!;
     const times = selectFrames(table, opts).map((c) => c.time);
-    // The longest name the job can write, checked before decoding rather than when that sheet is full.
-    sheetFileName(job.nameTemplate, Math.max(0, Math.ceil(times.length / layout.perSheet) - 1), opts.f);
-    const sink = deps.createSink(layout, placement, opts.f, opts.q);
-    const writer = new SheetWriter(job, layout, sink, deps.emit, progress, watch);
-    const place = (frame: DecodedFrame) => writer.place(frame);
+    const writers = plans.map((plan, set) => {
+      const writer = new SheetWriter(
+        job,
+        plan.layout,
+        deps.createSink(plan.layout, plan.placement, opts.f, opts.q),
+        deps.emit,
+        progress,
+        watch,
+        set,
+      );
+      // The longest name the job can write, checked before decoding rather than when that sheet is full.
+      writer.nameOf(Math.max(0, Math.ceil(times.length / plan.layout.perSheet) - 1));
+      return writer;
+    });
+    const place = async (frame: DecodedFrame) => {
+      for (const writer of writers) await writer.place(frame);
+    };
     const onProgress = (done: number) => {
       watch.alive();
       void progress('decode', times.length ? done / times.length : 1);
     };
     watch.stage('decode');
 
-    const req: FrameRequest = { times, placement };
+    const req: FrameRequest = { times, placement: decodeAt };
     let received = 0;
     if (opts.m === 'dhash') {
       received = await decodeDhash(source, req, opts, place, onProgress);
@@ -231,7 +277,7 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
         },
       );
     }
-    await writer.end();
+    for (const writer of writers) await writer.end();
     // Awaited for the same reason as sheets: the last report (1) arrives before the result, never after.
     await progress('encode', 1);
     const lost = truncatedFromMs === null ? 0 : lostTargets(opts, table, truncatedFromMs, times.length);
@@ -240,6 +286,10 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
       display,
       cell: layout.cell,
       sheetSize: { width: layout.width, height: layout.height },
+      extraSizes: plans.slice(1).map((p) => ({
+        cell: p.layout.cell,
+        sheetSize: { width: p.layout.width, height: p.layout.height },
+      })),
       missed: times.length - received + lost,
       engine: source.report(),
     };

@@ -79,11 +79,22 @@ export interface EngineJob {
   config: EngineConfig;
   /** Send a `tile` event for every tile as it is drawn (someone listens: they cost a picture each). */
   tiles: boolean;
+  /**
+   * More cell sizes of the same tiles (a sharp set), validated: each replaces the options' `sw`, `sh`, `psw` and
+   * `psh`, and gets sheets of its own from the same decoded frames.
+   */
+  extraSizes: readonly CellSize[];
 }
+
+/** A cell size as the options give it (SPEC §2): px, or % of the display size where px are not given. */
+export type CellSize = Pick<ResolvedOptions, 'sw' | 'sh' | 'psw' | 'psh'>;
 
 /** Messages the worker sends while it works. */
 export type EngineEvent =
-  ({ type: 'progress' } & SpriteProgress) | { type: 'tile'; drawn: TileDrawn } | { type: 'sheet'; sheet: SpriteSheet };
+  | ({ type: 'progress' } & SpriteProgress)
+  | { type: 'tile'; drawn: TileDrawn }
+  /** `set`: 0 for the options' own cell size, then the job's `extraSizes` in order. */
+  | { type: 'sheet'; sheet: SpriteSheet; set: number };
 
 /** What the worker returns when a job ends well; the sheets and their tiles have already arrived as events. */
 export interface EngineSummary {
@@ -95,6 +106,8 @@ export interface EngineSummary {
   cell: Size;
   /** Sheet size. */
   sheetSize: Size;
+  /** The cell and sheet size of each of the job's `extraSizes`, in order. */
+  extraSizes: { cell: Size; sheetSize: Size }[];
   /** Frames that were chosen but could not be decoded (a truncated or corrupt file). */
   missed: number;
   /** Which decoder made the frames, and why. */

@@ -385,9 +385,55 @@ async function tilesLive(
   };
 }
 
+/**
+ * A sharp set against single jobs: `options` with `extraSizes` (one decode), and the same options alone at each size.
+ * Returns what the spec compares: tile times, decoded counts, names and sizes, and for every tile the PSNR of each
+ * size's picture against the single job's at that size (scaled from a larger decode, not decoded at that size).
+ */
+async function sharpSet(
+  input: HarnessInput,
+  options: api.SpriteOptions,
+  extraSizes: api.ExtraSize[],
+  engine: api.EngineChoice = 'auto',
+) {
+  const file = await resolveInput(input);
+  const sharp = await api.generateSprites(file, options, { extraSizes, engine });
+  const results = [sharp, ...sharp.extraSizes];
+  const singles: api.SpriteResult[] = [];
+  for (const size of [{}, ...extraSizes])
+    singles.push(await api.generateSprites(file, { ...options, ...size }, { engine }));
+  const decoded = (r: api.SpriteResult) => (r.engine.used === 'webcodecs' ? r.engine.decoded : null);
+  const psnr = await Promise.all(
+    results.map((r, set) =>
+      Promise.all(
+        r.tiles.map(async (t, i) => {
+          const theirs = singles[set]!.tiles[i]!;
+          const a = await cropData(r.sheets[t.sheet]!.blob, t.x, t.y, t.w, t.h);
+          const b = await cropData(singles[set]!.sheets[theirs.sheet]!.blob, theirs.x, theirs.y, theirs.w, theirs.h);
+          return a.length === b.length ? rgbPsnr(a, b) : -1;
+        }),
+      ),
+    ),
+  );
+  return {
+    engine: sharp.engine.used,
+    decoded: { sharp: decoded(sharp), single: decoded(singles[0]!) },
+    times: results.map((r) => r.tiles.map((t) => t.time)),
+    singleTimes: singles.map((r) => r.tiles.map((t) => t.time)),
+    names: results.map((r) => r.sheets.map((s) => s.name)),
+    vttNames: results.map((r) => r.vttName),
+    sheetSizes: results.map((r) => r.sheets.map((s) => [s.width, s.height])),
+    singleSheetSizes: singles.map((r) => r.sheets.map((s) => [s.width, s.height])),
+    cells: results.map((r) => r.manifest.cell),
+    psnr,
+    dash: api.writeDashThumbnails(results),
+  };
+}
+
 /** What the specs call through `window.harness`. */
 export const harness = {
   run,
+  sharpSet,
   tilesLive,
   nativeDecoder,
   canvasEncodes,

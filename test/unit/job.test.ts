@@ -124,6 +124,7 @@ async function run(
   made = (f: SpriteFormat) => FORMAT_MIME[f],
   stallTimeoutMs = 60_000,
   tiles = false,
+  extraSizes: EngineJob['extraSizes'] = [],
 ) {
   const events: EngineEvent[] = [];
   /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
@@ -141,6 +142,7 @@ async function run(
       wasmURL: 'http://x/ffmpeg-core.wasm',
     },
     tiles,
+    extraSizes,
   };
   const summary = await runJob(job, {
     openSource: (open) => {
@@ -276,6 +278,87 @@ describe('runJob', () => {
     // Kept with num 2: 0 and 3600, evicting 2000; placed in time order once every candidate is in.
     expect(sheets.map((s) => s.tiles.map((t) => t.time))).toEqual([[0, 3600]]);
     expect(summary.missed).toBe(0);
+  });
+});
+
+describe('runJob with extra cell sizes (a sharp set)', () => {
+  /** Runs a job with its own sink per size, recording each size's layout and what the decoder was asked for. */
+  async function sharp(options: SpriteOptions, extraSizes: EngineJob['extraSizes']) {
+    const fake = fakeSource();
+    const sinks: { cell: { width: number; height: number }; sink: ReturnType<typeof fakeSink> }[] = [];
+    let frameCalls = 0;
+    let decodedAt: { width: number; height: number } | null = null;
+    const frames = fake.source.frames.bind(fake.source);
+    fake.source.frames = (req, onFrame, onProgress) => {
+      frameCalls++;
+      decodedAt = req.placement.dst;
+      return frames(req, onFrame, onProgress);
+    };
+    const events: EngineEvent[] = [];
+    const summary = await runJob(
+      {
+        input: new Blob(['x']),
+        options: resolveOptions(options),
+        nameTemplate: 'sprite-{index}.{autoext}',
+        config: {
+          engine: 'ffmpeg',
+          memfsLimit: 0,
+          decoders: 1,
+          stallTimeoutMs: 60_000,
+          ffmpegWorkerURL: 'http://x/ffmpeg.worker.js',
+          wasmURL: 'http://x/ffmpeg-core.wasm',
+        },
+        tiles: true,
+        extraSizes,
+      },
+      {
+        openSource: () => Promise.resolve(fake.source),
+        createSink: (layout, _placement, format) => {
+          const sink = Object.assign(fakeSink(), { format });
+          sinks.push({ cell: layout.cell, sink });
+          return sink;
+        },
+        encodedType: (format) => Promise.resolve(FORMAT_MIME[format]),
+        emit: (e) => {
+          events.push(e);
+          return Promise.resolve();
+        },
+      },
+    );
+    return { summary, events, sinks, frameCalls, decodedAt };
+  }
+
+  it('decodes once, for the largest cell; each size gets its own sheets of the same tiles, named with its size', async () => {
+    // The fake's frames are 9 × 8: 100 % and 200 % of that.
+    const { summary, events, sinks, frameCalls, decodedAt } = await sharp(
+      { f: 'png', inter: 400, tw: 2, th: 2, pad: 0, margin: 0 },
+      [{ psw: 200, psh: 200 }],
+    );
+    expect(frameCalls).toBe(1);
+    expect(decodedAt).toMatchObject({ width: 18, height: 16 });
+    expect(sinks.map((s) => s.cell)).toEqual([
+      { width: 9, height: 8 },
+      { width: 18, height: 16 },
+    ]);
+    const sheets = (set: number) => events.flatMap((e) => (e.type === 'sheet' && e.set === set ? [e.sheet] : []));
+    expect(sheets(0).map((s) => s.name)).toEqual(['sprite-0.png', 'sprite-1.png', 'sprite-2.png']);
+    expect(sheets(1).map((s) => s.name)).toEqual(['sprite-0@18x16.png', 'sprite-1@18x16.png', 'sprite-2@18x16.png']);
+    expect(sheets(1).map((s) => s.tiles.map((t) => t.time))).toEqual(sheets(0).map((s) => s.tiles.map((t) => t.time)));
+    expect(sinks[1]!.sink.sheets).toEqual(sinks[0]!.sink.sheets);
+    // Tile pictures of the options' own size only.
+    expect(events.filter((e) => e.type === 'tile')).toHaveLength(10);
+    expect(summary.extraSizes).toEqual([{ cell: { width: 18, height: 16 }, sheetSize: { width: 36, height: 32 } }]);
+    expect(summary.cell).toEqual({ width: 9, height: 8 });
+  });
+
+  it('refuses a size of another picture shape, naming extraSizes and a size that fits', async () => {
+    await expect(sharp({ f: 'png', inter: 400 }, [{ psw: 200, psh: 100 }])).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      param: 'extraSizes',
+      message: expect.stringMatching(
+        /extraSizes\[0\] gives pictures of 18 × 8 px, another shape than the job's 9 × 8.*sw 9 for sh 8/,
+      ) as unknown,
+    });
   });
 });
 

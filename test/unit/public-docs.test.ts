@@ -36,6 +36,7 @@ const ROOT_EXPORTS = [
   'SpriteObjectUrls',
   'SpriteSheet',
   'TileDrawn',
+  'ExtraSize',
   'SpriteProgress',
   'SpritePhase',
   'Tile',
