@@ -107,7 +107,7 @@ function extraSizeOptions(given: unknown, options: SpriteOptions): ResolvedOptio
   const { sw: _sw, sh: _sh, psw: _psw, psh: _psh, ...rest } = options;
   return (given as unknown[]).map((size, i) => {
     const name = `extraSizes[${i}]`;
-    checkKeys(`${name} key`, size, SIZE_KEYS);
+    checkKeys('cell size key', size, SIZE_KEYS, `${name}.`);
     try {
       const resolved = resolveOptions({ ...rest, ...(size as ExtraSize) });
       checkSheetSizeEarly(resolved);

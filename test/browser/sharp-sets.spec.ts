@@ -59,3 +59,28 @@ test('a size of another shape is refused, naming extraSizes and a size that fits
   expect(r).toMatchObject({ code: 'INVALID_OPTION', param: 'extraSizes' });
   expect(r!.message).toMatch(/another shape.*sw 284 for sh 160/);
 });
+
+test('extra sizes are checked as the options are, naming the size and its key', async ({ page }) => {
+  const refusal = (extraSizes: unknown) =>
+    page.evaluate(
+      async ([fixture, o, sizes]) => {
+        try {
+          await window.harness.api.generateSprites(await window.harness.input({ fixture }), o, {
+            extraSizes: sizes as never,
+          });
+          return null;
+        } catch (e) {
+          const error = e as { code: string; param: string; message: string };
+          return { code: error.code, param: error.param, message: error.message };
+        }
+      },
+      [BBB, OPTIONS, extraSizes] as const,
+    );
+  expect(await refusal([{ sw: 160, sh: 90 }, { sw: 8 }])).toMatchObject({
+    code: 'INVALID_OPTION',
+    param: 'extraSizes[1].sw',
+    message: expect.stringMatching(/^extraSizes\[1\]: .*sw.*32/) as unknown,
+  });
+  expect(await refusal([{ width: 160 }])).toMatchObject({ code: 'INVALID_OPTION', param: 'extraSizes[0].width' });
+  expect(await refusal({ sw: 160 })).toMatchObject({ code: 'INVALID_OPTION', param: 'extraSizes' });
+});
