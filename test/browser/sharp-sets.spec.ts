@@ -79,7 +79,7 @@ test('extra sizes are checked as the options are, naming the size and its key', 
   expect(await refusal([{ sw: 160, sh: 90 }, { sw: 8 }])).toMatchObject({
     code: 'INVALID_OPTION',
     param: 'extraSizes[1].sw',
-    message: expect.stringMatching(/^extraSizes\[1\]: .*sw.*32/) as unknown,
+    message: expect.stringMatching(/^extraSizes\[1\]: .*sw.*32/),
   });
   expect(await refusal([{ width: 160 }])).toMatchObject({ code: 'INVALID_OPTION', param: 'extraSizes[0].width' });
   expect(await refusal({ sw: 160 })).toMatchObject({ code: 'INVALID_OPTION', param: 'extraSizes' });
