@@ -14,7 +14,7 @@
 import { EncodedPacket, type PacketRetrievalOptions } from 'mediabunny';
 import { roundIfAlmostInteger } from '../core/frame-table.js';
 import { ChunkedReads } from './chunked-reads.js';
-import type { KeyLookup } from './container-index.js';
+import type { KeyLookup, PacketIndex } from './container-index.js';
 import { readBytes, type EngineInput } from './input.js';
 import { UNWATCHED, type Watch } from './watchdog.js';
 
@@ -412,6 +412,30 @@ export class Mp4SampleTable implements KeyLookup {
     if (!keys) return this.packet(i + 1, options);
     const k = lastAtOrBelow(keys, i);
     return this.packet(k + 1 < keys.length ? keys[k + 1]! : -1, options);
+  }
+
+  /**
+   * Every sample's time, key flag and duration in decode order, as mediabunny's list of every packet gives them
+   * (`listPackets`), from the tables at once: no packet objects, no await per sample.
+   */
+  packetIndex(): PacketIndex {
+    const n = this.samples;
+    const index: PacketIndex = { pts: new Float64Array(n), key: new Uint8Array(n), duration: new Float64Array(n) };
+    const { timing, pts, shown, keys } = this;
+    for (let r = 0, i = 0; r < timing.first.length; r++)
+      for (let k = 0; k < timing.count[r]!; k++, i++) {
+        index.pts[i] = this.secOf(pts ? pts[i]! : timing.dts[r]! + k * timing.delta[r]!);
+        index.duration[i] = timing.delta[r]! / this.timescale;
+      }
+    // With B-frames, a sample lasts until the next one shown (the last one shown keeps its own delta).
+    if (pts && shown)
+      for (let p = 0; p + 1 < shown.length; p++)
+        index.duration[shown[p]!] = (pts[shown[p + 1]!]! - pts[shown[p]!]!) / this.timescale;
+    if (!keys) index.key.fill(1);
+    else {
+      for (const k of keys) if (k < n) index.key[k] = 1;
+    }
+    return index;
   }
 
   /** Seconds on the packets' timeline to track units (mediabunny's mapping). */

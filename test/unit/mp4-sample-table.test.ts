@@ -167,6 +167,11 @@ async function expectMediabunnysAnswers(name: string, { table, sink, durationFro
   }
   await check(Infinity);
   await check(-Infinity);
+  // The list of every packet, from the tables at once.
+  const listed = ours.packetIndex();
+  expect([...listed.pts], name).toEqual(walked.map((p) => p.timestamp));
+  expect([...listed.duration], name).toEqual(walked.map((p) => p.duration));
+  expect([...listed.key], name).toEqual(walked.map((p) => (p.type === 'key' ? 1 : 0)));
   // What the jobs take from it: the key-frame index, and the track's declared end.
   expect(await keyFrameIndex(ours), name).toEqual(await keyFrameIndex(sink));
   expect(ours.declaredEndSec, name).toBe(durationFromMetadata);

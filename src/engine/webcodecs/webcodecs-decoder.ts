@@ -185,10 +185,9 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   // first frame's are in the file, no decoder can show anything. Checked before the browser's decoder is asked, so
   // that it is said at once in a browser that cannot decode the codec too. (Other containers are walked packet by
   // packet, later; ffmpeg may resync past damage that stops that walk.)
-  // A key-frame job or one with targets reads an MP4 or MOV's sample table itself, in typed arrays, where mediabunny
-  // would build objects for every sample (see mp4-sample-table.ts); others list every sample through mediabunny.
-  const samples =
-    isobmff && (options.keyOnly || options.targets) ? await Mp4SampleTable.read(input, track.id, options.watch) : null;
+  // An MP4 or MOV's sample table is read here, in typed arrays, where mediabunny would build objects for every sample
+  // (see mp4-sample-table.ts); mediabunny's sink serves the files that reader leaves to it.
+  const samples = isobmff ? await Mp4SampleTable.read(input, track.id, options.watch) : null;
   if (isobmff) {
     const sink = samples ?? new EncodedPacketSink(track);
     const first = await sink.getFirstPacket({ metadataOnly: true });
@@ -199,7 +198,7 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
     };
     if (head && (await firstUnreadable(sink, head)) === 0) {
       // How many frames the index promises, for the message's details: listed in full, as the job ends here anyway.
-      const planned = (await listPackets(new EncodedPacketSink(track))).pts.length;
+      const planned = samples?.samples ?? (await listPackets(new EncodedPacketSink(track))).pts.length;
       return ruledOut(
         'the data of its first frame is not in the file',
         new SpriteError(
@@ -238,7 +237,7 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   const probed =
     (index && options.keyOnly ? keyFramesProbed(lookup, index) : null) ??
     (index && options.targets ? await unlessUnreadable(targetFramesProbed(lookup, index, options.targets)) : null) ??
-    (await allFramesProbed(track, isobmff));
+    (await allFramesProbed(track, isobmff, samples));
   if ('error' in probed) return probed;
   const declaredEnd = samples ? samples.declaredEndSec : await track.getDurationFromMetadata().catch(() => null);
   const claimedMs = claimedDuration(declaredEnd, probed.endSec, probed.table);
@@ -384,16 +383,22 @@ async function targetFramesProbed(
  * they are not frames of the video. MP4 and MOV list every sample in their index; other containers are walked packet
  * by packet (headers only).
  */
-async function allFramesProbed(track: InputVideoTrack, isobmff: boolean): Promise<Probed | Declined> {
-  const packets = await listPackets(new EncodedPacketSink(track));
+async function allFramesProbed(
+  track: InputVideoTrack,
+  isobmff: boolean,
+  samples: Mp4SampleTable | null,
+): Promise<Probed | Declined> {
+  const lookup = (): PacketLookup => samples ?? new EncodedPacketSink(track);
+  // From an MP4's sample table at once; else mediabunny's walk, one packet at a time.
+  const packets = samples?.packetIndex() ?? (await listPackets(new EncodedPacketSink(track)));
   if (packets.pts.length === 0) return declined('the video track has no frames', 'DECODE_FAILED');
-  const readable = await firstUnreadable(new EncodedPacketSink(track), packets);
+  const readable = await firstUnreadable(lookup(), packets);
   const indexed = packetFrames(packets, readable, isobmff);
   if (!indexed) return declined('no frame of the video track can be read', 'DECODE_FAILED');
   let endSec = -Infinity;
   for (let i = 0; i < packets.pts.length; i++) endSec = Math.max(endSec, packets.pts[i]! + packets.duration[i]!);
   return {
-    lookup: () => new EncodedPacketSink(track),
+    lookup,
     table: indexed.table,
     order: packetOrder(packets),
     packetOf: indexed.source,
