@@ -116,20 +116,18 @@ function fakeSink(
   };
 }
 
-/** Runs a job on the fakes; `made` is the type the browser's encoder gives for each format (the right one by default). */
-async function run(
+/** The job the fakes run: `options` and a fake engine configuration. */
+function jobOf(
   options: SpriteOptions,
-  fake: ReturnType<typeof fakeSource>,
-  sink = fakeSink(),
-  made = (f: SpriteFormat) => FORMAT_MIME[f],
-  stallTimeoutMs = 60_000,
-  tiles = false,
-  extraSizes: EngineJob['extraSizes'] = [],
-) {
-  const events: EngineEvent[] = [];
-  /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
-  const timeline: { phase: string; fraction: number; share: number }[] = [];
-  const job: EngineJob = {
+  {
+    stallTimeoutMs = 60_000,
+    tiles = false,
+    extraSizes = [],
+  }: Partial<Pick<EngineJob, 'tiles' | 'extraSizes'>> & {
+    stallTimeoutMs?: number;
+  } = {},
+): EngineJob {
+  return {
     input: new Blob(['x']),
     options: resolveOptions(options),
     nameTemplate: 'sprite-{index}.{autoext}',
@@ -144,6 +142,22 @@ async function run(
     tiles,
     extraSizes,
   };
+}
+
+/** Runs a job on the fakes; `made` is the type the browser's encoder gives for each format (the right one by default). */
+async function run(
+  options: SpriteOptions,
+  fake: ReturnType<typeof fakeSource>,
+  sink = fakeSink(),
+  made = (f: SpriteFormat) => FORMAT_MIME[f],
+  stallTimeoutMs = 60_000,
+  tiles = false,
+  extraSizes: EngineJob['extraSizes'] = [],
+) {
+  const events: EngineEvent[] = [];
+  /** For each progress event: its phase and fraction, and the share of the requested frames delivered by then. */
+  const timeline: { phase: string; fraction: number; share: number }[] = [];
+  const job = jobOf(options, { stallTimeoutMs, tiles, extraSizes });
   const summary = await runJob(job, {
     openSource: (open) => {
       fake.calls.opened.push(open);
@@ -295,36 +309,19 @@ describe('runJob with extra cell sizes (a sharp set)', () => {
       return frames(req, onFrame, onProgress);
     };
     const events: EngineEvent[] = [];
-    const summary = await runJob(
-      {
-        input: new Blob(['x']),
-        options: resolveOptions(options),
-        nameTemplate: 'sprite-{index}.{autoext}',
-        config: {
-          engine: 'ffmpeg',
-          memfsLimit: 0,
-          decoders: 1,
-          stallTimeoutMs: 60_000,
-          ffmpegWorkerURL: 'http://x/ffmpeg.worker.js',
-          wasmURL: 'http://x/ffmpeg-core.wasm',
-        },
-        tiles: true,
-        extraSizes,
+    const summary = await runJob(jobOf(options, { tiles: true, extraSizes }), {
+      openSource: () => Promise.resolve(fake.source),
+      createSink: (layout, _placement, format) => {
+        const sink = Object.assign(fakeSink(), { format });
+        sinks.push({ cell: layout.cell, sink });
+        return sink;
       },
-      {
-        openSource: () => Promise.resolve(fake.source),
-        createSink: (layout, _placement, format) => {
-          const sink = Object.assign(fakeSink(), { format });
-          sinks.push({ cell: layout.cell, sink });
-          return sink;
-        },
-        encodedType: (format) => Promise.resolve(FORMAT_MIME[format]),
-        emit: (e) => {
-          events.push(e);
-          return Promise.resolve();
-        },
+      encodedType: (format) => Promise.resolve(FORMAT_MIME[format]),
+      emit: (e) => {
+        events.push(e);
+        return Promise.resolve();
       },
-    );
+    });
     return { summary, events, sinks, frameCalls, decodedAt };
   }
 
