@@ -100,6 +100,15 @@ function evenGrid(manifest: SpriteManifest, track: string, mimes: readonly strin
         { tile: n, timeMs: tile.time, slotMs: n * tileMs },
       );
   });
+  // The last tile's slot must reach the video's end, as its VTT cue does: the track has no cue after its tiles.
+  const coveredMs = tiles.length * tileMs;
+  if (tiles.length && coveredMs + 1 < source.durationMs)
+    throw refuse(
+      track,
+      manifest.missed ? undefined : 'num',
+      `its ${tiles.length} tiles, one every ${tileMs} ms, stop at ${coveredMs} ms of a ${source.durationMs} ms video (${manifest.missed ? `${manifest.missed} frames could not be decoded` : `num=${options.num} caps them`}), and the track would show no thumbnail after. ${manifest.missed ? 'Use the VTT track for this job.' : 'Set num to 0, or use the VTT track.'}`,
+      { tiles: tiles.length, coveredMs, durationMs: source.durationMs },
+    );
   return {
     tileMs,
     columns: grid.columns,
@@ -157,7 +166,7 @@ export interface HlsImagePlaylist {
  *
  * @throws SpriteError `INVALID_OPTION` naming the parameter when the job's tiles are not what the playlist can
  *   describe: `m` other than `inter` or `avg`, `inter` 0, `ss` not 0, `pad` or `margin` not 0, sheets not JPEG (`f`),
- *   or tiles missing from their slots (frames that could not be decoded).
+ *   or tiles missing from their slots or stopping before the video's end (frames that could not be decoded, `num`).
  */
 export function writeHlsImagePlaylist(job: ImageTrackSource, opts: HlsImagePlaylistOptions = {}): HlsImagePlaylist {
   const { manifest } = job;
@@ -244,8 +253,8 @@ function numberTemplate(urls: readonly string[]): string | null {
  *
  * @throws SpriteError `INVALID_OPTION` naming the parameter when a job's tiles are not what the track can describe:
  *   `m` other than `inter` or `avg`, `inter` 0, `ss` not 0, `pad` or `margin` not 0, sheets neither JPEG nor PNG
- *   (`f`: WebP is not in the guidelines), tiles missing from their slots, sheet names that do not differ by their
- *   number alone, or jobs of a set whose tiles differ in time or grid.
+ *   (`f`: WebP is not in the guidelines), tiles missing from their slots or stopping before the video's end (`num`),
+ *   sheet names that do not differ by their number alone, or jobs of a set whose tiles differ in time or grid.
  */
 export function writeDashThumbnails(
   jobs: ImageTrackSource | readonly ImageTrackSource[],

@@ -329,6 +329,22 @@ describe('jobs the tracks cannot describe: refused, naming what to set', () => {
     refusal({ options: { inter: 1000, f: 'webp' }, durationMs: 5000 }, 'f', /image\/webp/);
   });
 
+  it('tiles that stop before the video ends: num caps inter, or the last frames could not be decoded', () => {
+    const capped = {
+      options: { inter: 1000, num: 10 },
+      durationMs: 60_000,
+      times: [...Array(10).keys()].map((i) => i * 1000),
+    };
+    refusal(
+      capped,
+      'num',
+      /10 tiles, one every 1000 ms, stop at 10000 ms of a 60000 ms video \(num=10 caps them\).*Set num to 0/,
+    );
+    const cut = { options: { inter: 1000 }, durationMs: 10_000, times: [0, 1000, 2000], missed: 7 };
+    for (const write of [() => writeHlsImagePlaylist(job(cut)), () => writeDashThumbnails(job(cut))])
+      expect(errorOf(write).message).toMatch(/stop at 3000 ms .*7 frames could not be decoded.*VTT/);
+  });
+
   it('tiles out of their slots: frames that could not be decoded, or fewer frames than avg asked for', () => {
     refusal(
       { options: { inter: 1000 }, durationMs: 5000, times: [0, 1000, 3000, 4000], missed: 1 },
