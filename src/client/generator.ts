@@ -134,7 +134,7 @@ const SETTING_KEYS = [
   'stallTimeoutMs',
 ] as const satisfies readonly (keyof SpriteGeneratorSettings)[];
 const FFMPEG_KEYS = ['wasmURL', 'decoders', 'memfsLimit'] as const satisfies readonly (keyof FfmpegSettings)[];
-const HOOK_KEYS = [
+const GENERATE_KEYS = [
   'signal',
   'onProgress',
   'onSheet',
@@ -248,7 +248,7 @@ export function createSpriteGenerator(settings: SpriteGeneratorSettings = {}): S
 
   return {
     async generate(input, options, init = {}) {
-      checkKeys('generate() option', init, HOOK_KEYS);
+      checkKeys('generate() option', init, GENERATE_KEYS);
       checkHooks(init);
       const { signal } = init;
       if (signal?.aborted) throw abortError();
@@ -325,7 +325,7 @@ export async function generateSprites(
   options: SpriteOptions | string,
   init: GenerateSpritesOptions = {},
 ): Promise<SpriteResult> {
-  checkSettingKeys('generateSprites() option', init, [...HOOK_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
+  checkSettingKeys('generateSprites() option', init, [...GENERATE_KEYS, 'engine', 'ffmpeg', 'stallTimeoutMs']);
   const { signal, onProgress, onSheet, onTile, extraSizes, ...settings } = init;
   const generator = createSpriteGenerator({ ...settings, idleTimeoutMs: 0 });
   try {
