@@ -377,7 +377,8 @@ const LONG_JOBS = [
     engine: 'ffmpeg',
     cli: () => cliSeeked('longMkv', 20),
   },
-  // And without cues: the table from the search on bytes; each exec's `-ss` reads the file from its start, as the CLI's.
+  // And without cues: the table from the search on bytes; each exec reads the head and the clusters from its key
+  // frame's on (a part file), where the CLI's `-ss` reads the file from its start.
   {
     id: 'n120f',
     title: 'avg 20, 2-hour film as Matroska (H.264) without cues, 4.8 GB File, ffmpeg.wasm forced',

@@ -12,11 +12,17 @@ export interface Thumbnail {
   h: number;
 }
 
-/** The cue of `vtt` on screen at `t` (s), as a player reads its `#xywh` fragment; null where none is. */
-export function vttCueAt(vtt: string, t: number): Thumbnail | null {
-  const cue = new webvtt.WebVTTParser().parse(vtt, 'metadata').cues.find((c) => c.startTime <= t && t < c.endTime);
-  if (!cue) return null;
-  const [url, xywh] = cue.text.split('#xywh=');
-  const [x, y, w, h] = xywh!.split(',').map(Number);
-  return { url: url!, x: x!, y: y!, w: w!, h: h! };
+/**
+ * The track `vtt`, parsed once, as a lookup: the cue on screen at `t` (s), as a player reads its `#xywh` fragment;
+ * null where none is.
+ */
+export function vttCues(vtt: string): (t: number) => Thumbnail | null {
+  const { cues } = new webvtt.WebVTTParser().parse(vtt, 'metadata');
+  return (t) => {
+    const cue = cues.find((c) => c.startTime <= t && t < c.endTime);
+    if (!cue) return null;
+    const [url, xywh] = cue.text.split('#xywh=');
+    const [x, y, w, h] = xywh!.split(',').map(Number);
+    return { url: url!, x: x!, y: y!, w: w!, h: h! };
+  };
 }

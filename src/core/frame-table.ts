@@ -1,6 +1,7 @@
 // The frame table: every decodable frame's presentation time and key flag, and the timing facts decisions need.
 // Decoder-neutral: ffmpeg's packet list and a container index both become one of these.
 
+import { countWhile } from './bisect.js';
 import type { VideoSourceInfo } from './source.js';
 
 /**
@@ -184,13 +185,7 @@ export function frameAt(table: Pick<FrameTable, 'times' | 'keys'>, i: number): F
 /** Index of the frame at `time` (ms, as the table lists it, within the frame-time tolerance), or -1. */
 export function frameIndexAt(table: Pick<FrameTable, 'times'>, time: number): number {
   const { times } = table;
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! < time - FRAME_TIME_TOLERANCE_MS) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = countWhile(times, (t) => t < time - FRAME_TIME_TOLERANCE_MS);
   return lo < times.length && Math.abs(times[lo]! - time) <= FRAME_TIME_TOLERANCE_MS ? lo : -1;
 }
 

@@ -16,6 +16,7 @@
 // ClustersUnreadable and the caller lists every packet through mediabunny instead.
 
 import { EncodedPacket, type PacketRetrievalOptions } from 'mediabunny';
+import { countWhile } from '../core/bisect.js';
 import { roundIfAlmostInteger } from '../core/frame-table.js';
 import type { PacketLookup } from './container-index.js';
 import { ChunkedReads } from './chunked-reads.js';
@@ -138,18 +139,6 @@ function findId(bytes: Uint8Array, from: number, backwards: boolean): number {
     i = backwards ? at - 1 : at + 1;
   }
   return -1;
-}
-
-/** How many of `items` (ordered so that `test` holds for a first stretch of them) `test` holds for: a bisection. */
-function countWhile<T>(items: readonly T[], test: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (test(items[mid]!)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The last of `items` (ordered as for countWhile) for which `test` holds. */

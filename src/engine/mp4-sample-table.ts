@@ -12,6 +12,7 @@
 // that contradict themselves.
 
 import { EncodedPacket, type PacketRetrievalOptions } from 'mediabunny';
+import { countWhile, lastAtOrBefore } from '../core/bisect.js';
 import { roundIfAlmostInteger } from '../core/frame-table.js';
 import { ChunkedReads } from './chunked-reads.js';
 import type { KeyLookup, PacketIndex } from './container-index.js';
@@ -48,21 +49,6 @@ function* boxes(bytes: Uint8Array, from: number, to: number): Generator<Box> {
 function child(bytes: Uint8Array, parent: Box, type: string): Box | null {
   for (const box of boxes(bytes, parent.start, parent.end)) if (box.type === type) return box;
   return null;
-}
-
-/** The last index of sorted `values` at or below `key`; -1 if none (mediabunny's binarySearchLessOrEqual). */
-function lastAtOrBelow(values: ArrayLike<number>, key: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! <= key) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
 }
 
 /** The movie box's content, found among the file's top-level boxes; null if it has none whole. */
@@ -393,7 +379,7 @@ export class Mp4SampleTable implements KeyLookup {
       return null;
     }
     const sample = this.sampleAt(t);
-    const k = lastAtOrBelow(keys, sample);
+    const k = lastAtOrBefore(keys, sample);
     return this.packet(k >= 0 ? keys[k]! : -1, options);
   }
 
@@ -410,7 +396,7 @@ export class Mp4SampleTable implements KeyLookup {
     const i = packet.sequenceNumber;
     const { keys } = this;
     if (!keys) return this.packet(i + 1, options);
-    const k = lastAtOrBelow(keys, i);
+    const k = lastAtOrBefore(keys, i);
     return this.packet(k + 1 < keys.length ? keys[k + 1]! : -1, options);
   }
 
@@ -455,7 +441,7 @@ export class Mp4SampleTable implements KeyLookup {
       return p >= 0 ? shown[p]! : -1;
     }
     // Without offsets, decode order is presentation order: the run, then the sample in it.
-    const r = lastAtOrBelow(timing.dts, t);
+    const r = lastAtOrBefore(timing.dts, t);
     if (r < 0) return -1;
     const delta = timing.delta[r]!;
     const steps = delta > 0 ? Math.floor((t - timing.dts[r]!) / delta) : Infinity;
@@ -468,25 +454,13 @@ export class Mp4SampleTable implements KeyLookup {
    */
   private lastShownAt(t: number, upTo = Infinity): number {
     const pts = this.pts!;
-    const shown = this.shown!;
-    let lo = 0;
-    let hi = shown.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = shown[mid]!;
-      if (pts[s]! < t || (pts[s] === t && s <= upTo)) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    return countWhile(this.shown!, (s) => pts[s]! < t || (pts[s] === t && s <= upTo)) - 1;
   }
 
   /** The time-to-sample run holding sample `i`; -1 past the table. */
   private run(i: number): number {
     const { timing } = this;
-    const r = lastAtOrBelow(timing.first, i);
+    const r = lastAtOrBefore(timing.first, i);
     return r >= 0 && i < timing.first[r]! + timing.count[r]! ? r : -1;
   }
 
@@ -497,7 +471,7 @@ export class Mp4SampleTable implements KeyLookup {
   private isKey(i: number): boolean {
     const { keys } = this;
     if (!keys) return true;
-    const k = lastAtOrBelow(keys, i);
+    const k = lastAtOrBefore(keys, i);
     return k >= 0 && keys[k] === i;
   }
 
@@ -507,7 +481,7 @@ export class Mp4SampleTable implements KeyLookup {
     const run = this.run(i);
     if (run < 0) return null;
     const { chunks, sizes, pts, shown } = this;
-    const e = lastAtOrBelow(chunks.firstSample, i);
+    const e = lastAtOrBefore(chunks.firstSample, i);
     if (e < 0) return null;
     const chunk = chunks.firstChunk[e]! + Math.floor((i - chunks.firstSample[e]!) / chunks.perChunk[e]!);
     if (chunk >= chunks.offsets.length) return null;

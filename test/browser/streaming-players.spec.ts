@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { SpriteOptions } from '../../src/index.js';
-import { vttCueAt, type Thumbnail } from '../vtt-cue.js';
+import { vttCues, type Thumbnail } from '../vtt-cue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'streaming-players-'));
 const sh = (command: string) => execFileSync('sh', ['-c', command], { cwd: dir, stdio: 'pipe' });
@@ -73,8 +73,9 @@ test('Shaka Player (HLS and DASH) and dash.js give our VTT cue at 100 random tim
   const tileStarts = Array.from({ length: 12 }, (_, i) => 2 * i);
   const random = Array.from({ length: 100 }, () => Math.random() * SECONDS);
   const times = [...tileStarts, ...random];
+  const cueAt = vttCues(made.vtt);
   const expected = times.map((t) => {
-    const cue = vttCueAt(made.vtt, t);
+    const cue = cueAt(t);
     return cue && { ...cue, url: new URL(cue.url, base).href };
   });
   expect(expected.every((e) => e !== null)).toBe(true);

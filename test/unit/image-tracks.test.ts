@@ -9,7 +9,7 @@ import { buildManifest, type SpriteManifest } from '../../src/core/manifest.js';
 import { resolveOptions, type SpriteOptions } from '../../src/core/options.js';
 import type { Tile } from '../../src/core/tile.js';
 import { writeVtt } from '../../src/core/vtt.js';
-import { vttCueAt, type Thumbnail } from '../vtt-cue.js';
+import { vttCues, type Thumbnail } from '../vtt-cue.js';
 import { errorOf } from './support.js';
 
 interface JobShape {
@@ -127,15 +127,17 @@ function dashAt(xml: string, t: number, durationS: number): Thumbnail | null {
  */
 function expectTracksAgreeWithVtt(j: { manifest: SpriteManifest }) {
   const { manifest } = j;
-  const vtt = writeVtt(
-    manifest.tiles,
-    manifest.sheets.map((s) => s.name),
-    manifest.source.durationMs,
+  const cueAt = vttCues(
+    writeVtt(
+      manifest.tiles,
+      manifest.sheets.map((s) => s.name),
+      manifest.source.durationMs,
+    ),
   );
   const hls = writeHlsImagePlaylist(j).playlist;
   const dash = writeDashThumbnails(j);
   const end = manifest.source.durationMs / 1000;
-  const tileS = writeHlsImagePlaylist(j).playlist.match(/DURATION=([\d.]+)/)![1]!;
+  const tileS = hls.match(/DURATION=([\d.]+)/)![1]!;
   const wholeMs = /\.\d{3}$/.test(tileS);
   const nearSlotStart = (t: number) => {
     const slots = t / Number(tileS);
@@ -143,7 +145,7 @@ function expectTracksAgreeWithVtt(j: { manifest: SpriteManifest }) {
   };
   const check = (t: number) => {
     if (!wholeMs && nearSlotStart(t)) return;
-    const expected = vttCueAt(vtt, t);
+    const expected = cueAt(t);
     expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(expected);
     expect(dashAt(dash, t, end), `DASH at ${t}`).toEqual(expected);
   };
@@ -276,10 +278,12 @@ describe('both tracks give the VTT cue at every time', () => {
     const times = Array.from({ length: 20 }, (_, i) => Math.floor((i * 500) / (1001 / 30)) * (1001 / 30));
     expect(times.some((t, i) => t < i * 500)).toBe(true);
     const j = job({ options: { inter: 500, tw: 4, th: 2 }, durationMs: 10_000, times });
-    const vtt = writeVtt(
-      j.manifest.tiles,
-      j.manifest.sheets.map((s) => s.name),
-      10_000,
+    const cueAt = vttCues(
+      writeVtt(
+        j.manifest.tiles,
+        j.manifest.sheets.map((s) => s.name),
+        10_000,
+      ),
     );
     const hls = writeHlsImagePlaylist(j).playlist;
     const dash = writeDashThumbnails(j);
@@ -288,8 +292,8 @@ describe('both tracks give the VTT cue at every time', () => {
     for (let n = 0; n < times.length; n++) {
       const next = (times[n + 1] ?? 10_000) / 1000;
       for (const t of [n * 0.5, (n * 0.5 + next) / 2, next - 0.001]) {
-        expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(vttCueAt(vtt, t));
-        expect(dashAt(dash, t, 10), `DASH at ${t}`).toEqual(vttCueAt(vtt, t));
+        expect(hlsAt(hls, t), `HLS at ${t}`).toEqual(cueAt(t));
+        expect(dashAt(dash, t, 10), `DASH at ${t}`).toEqual(cueAt(t));
       }
     }
   });

@@ -10,6 +10,7 @@
 // codecs with B-frames, packed B-frames, empty chunks with B-frames, a start offset, a file cut before its index
 // ends) gives null, and the engine scans the packets as before.
 
+import { lastAtOrBefore } from '../../core/bisect.js';
 import { buildFrameTable, indexFrames, roundMs, type FrameTable } from '../../core/frame-table.js';
 
 /** Reads bytes `[start, end)` of the file (fewer at its end). */
@@ -197,18 +198,6 @@ export async function aviFrames(
     return [...found].sort((a, b) => a - b);
   };
   return { table, keysBefore };
-}
-
-/** Index of the last element of ascending `xs` that is ≤ `x`; -1 if none. */
-function lastAtOrBefore(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 /** The video entries of an OpenDML super index and its standard indexes; null if it is not one we read. */
