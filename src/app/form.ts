@@ -45,6 +45,12 @@ const FIELDS: FieldSpec[] = [
     modes: ['dhash'],
   },
   { key: 'ss', label: 'Start (ms)', hint: 'frames before this are skipped' },
+  {
+    key: 'skip',
+    label: 'Avoid frames',
+    hint: 'black · blank (also plain cards) · all (also blurred): the nearest better frame of the interval instead',
+    modes: ['inter', 'avg', 'dhash'],
+  },
   { key: 'sw', label: 'Cell width (px)', hint: 'default: the video width', unit: 'px' },
   { key: 'sh', label: 'Cell height (px)', hint: 'default: the video height', unit: 'px' },
   { key: 'psw', label: 'Cell width (%)', hint: 'of the video width', unit: '%' },

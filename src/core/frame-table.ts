@@ -208,10 +208,13 @@ export function roundMs(ms: number): number {
  * together, whichever decoder read the stream.
  */
 export function sourceInfo(
-  stream: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeight' | 'sar' | 'rotation' | 'codec'>,
+  stream: Pick<VideoSourceInfo, 'codedWidth' | 'codedHeight' | 'sar' | 'rotation' | 'codec' | 'hdr' | 'interlaced'>,
   table: FrameTable,
 ): VideoSourceInfo {
   return {
+    // Only when set: most videos are neither, and results compared as plain objects stay as they were.
+    ...(stream.hdr ? { hdr: stream.hdr } : {}),
+    ...(stream.interlaced ? { interlaced: true } : {}),
     codedWidth: stream.codedWidth,
     codedHeight: stream.codedHeight,
     sar: stream.sar,

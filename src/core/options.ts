@@ -1,6 +1,7 @@
 // The sprite parameters: their public type, the rules table every boundary validates against, and resolveOptions().
 
 import { invalidOption, showValue } from './errors.js';
+import type { SkipRule } from './frame-quality.js';
 
 /** Sheet image format. `webp` is our addition to the original API. */
 export type SpriteFormat = 'jpg' | 'png' | 'webp';
@@ -73,6 +74,13 @@ export interface SpriteOptions {
   margin?: number | undefined;
   /** Encoder quality for `jpg` and `webp` (our addition). Default 90; integer 1..100. Ignored for `png`. */
   q?: number | undefined;
+  /**
+   * Frames to avoid (our addition): `none`; `black` (near-black: fades, black slugs); `blank` (also near-uniform of
+   * any colour: a plain title card, a flash); `all` (also blurred). A chosen frame that is one of them gives way to
+   * the nearest frame of its tile's interval that is none of them (the tile keeps its own frame if none is); the tile
+   * records that frame's own time. In `dhash` such frames are not candidates. Not with `key`. Default `none`.
+   */
+  skip?: SkipRule | undefined;
 }
 
 /** The option names, in the order the original API's examples write them (used by formatProcess). */
@@ -93,6 +101,7 @@ export const OPTION_KEYS = [
   'pad',
   'margin',
   'q',
+  'skip',
 ] as const satisfies readonly (keyof SpriteOptions)[];
 
 /** One option name. */
@@ -137,6 +146,7 @@ export const OPTION_RULES: { readonly [K in OptionKey]: OptionRule } = {
   pad: { kind: 'int', min: 0, max: 100, unit: 'px' },
   margin: { kind: 'int', min: 0, max: 100, unit: 'px' },
   q: { kind: 'int', min: 1, max: 100 },
+  skip: { kind: 'enum', values: ['none', 'black', 'blank', 'all'] },
 };
 
 /** Defaults of the optional parameters (`num`'s depends on the mode; `sw`/`sh` have none). */
@@ -154,6 +164,7 @@ export const OPTION_DEFAULTS = {
   pad: 2,
   margin: 2,
   q: 90,
+  skip: 'none',
 } as const satisfies Partial<Record<OptionKey, number | string>>;
 
 /** Options after defaults: every field set except `sw`/`sh`, which stay absent when the box comes from `psw`/`psh`. */
@@ -190,6 +201,8 @@ export interface ResolvedOptions {
   margin: number;
   /** Encoder quality, 1..100. */
   q: number;
+  /** Frames to avoid. */
+  skip: SkipRule;
 }
 
 /** Human wording of a rule's valid values, e.g. `an integer from 32 to 4096 (px)` or `one of jpg, png, webp`. */
@@ -266,6 +279,13 @@ export function resolveOptions(options: SpriteOptions): ResolvedOptions {
       );
     }
     if (given.num === undefined) resolved.num = resolved.tw * resolved.th;
+  }
+  if (resolved.m === 'key' && resolved.skip !== 'none') {
+    throw invalidOption(
+      'skip',
+      `skip ${JSON.stringify(resolved.skip)} cannot be used with m key: key mode shows the key frames themselves, and the frames between them are not decoded. Use m inter or avg to avoid ${resolved.skip === 'black' ? 'black' : 'black, blank or blurred'} frames, or leave skip out.`,
+      { value: resolved.skip, mode: 'key' },
+    );
   }
   return resolved;
 }

@@ -1,5 +1,7 @@
 // Facts about the source video that every decision needs, and its display size (SAR and rotation applied).
 
+import type { HdrTransfer } from './tone-map.js';
+
 /** What the engine's probe learns about the video stream. Times are in ms. */
 export interface VideoSourceInfo {
   /** Coded (stored) frame width, in px. */
@@ -18,6 +20,10 @@ export interface VideoSourceInfo {
   frameIntervalMs: number;
   /** Codec name as the decoder reports it (e.g. `h264`), for messages and the manifest. */
   codec?: string | undefined;
+  /** The HDR transfer the stream is tagged with (`pq` or `hlg`), whose frames are tone-mapped to SDR; absent for SDR. */
+  hdr?: HdrTransfer | undefined;
+  /** The stream is interlaced (each frame two fields, woven), so frames are deinterlaced before scaling; absent if not. */
+  interlaced?: boolean | undefined;
 }
 
 /** A clockwise turn for display: 0, 90, 180 or 270 degrees. */

@@ -6,7 +6,8 @@ import { cellOfFrame, planGeometry, type FramePlacement, type SheetLayout } from
 import { sheetFileName, sizedTemplate } from '../core/names.js';
 import { formatRefused, type ResolvedOptions, type SheetEncoder, type SpriteFormat } from '../core/options.js';
 import { progressReporter, type SpritePhase } from '../core/progress.js';
-import { avgTargets, interTargets, lostTargets, selectFrames } from '../core/selection.js';
+import { avoided, frameFlaw, tileAlternatives, type SkipRule } from '../core/frame-quality.js';
+import { avgTargets, interTargets, lostTargets, selectFrames, type Capture } from '../core/selection.js';
 import { displaySize } from '../core/source.js';
 import type { Tile } from '../core/tile.js';
 import type { EngineEvent, EngineJob, EngineSummary, SpriteSheet } from '../protocol/engine-api.js';
@@ -167,6 +168,8 @@ async function decodeDhash(
     req,
     async (frame) => {
       const id = received++;
+      // An avoided frame is no candidate: the scene change it would mark is kept by the next candidate that is not.
+      if (avoided(frameFlaw(frame.data, frame.width, frame.height), opts.skip)) return;
       const verdict = selector.push({
         id,
         time: frame.time,
@@ -182,6 +185,69 @@ async function decodeDhash(
   );
   if (opts.num > 0) {
     for (const kept of selector.result()) await place(held.get(kept.id)!);
+  }
+  return received;
+}
+
+/** How many more frames of an avoided tile's interval each round tries, round after round, nearest first. */
+const SKIP_ROUNDS = [4, 16, 64, Infinity];
+
+/**
+ * `skip` in inter and avg modes: decodes one sheet's tiles at a time (what a sheet holds is what is kept), and for
+ * each tile whose frame `rule` avoids, tries the other frames of its interval, nearest first, in rounds that widen
+ * (SKIP_ROUNDS), all avoided tiles of the sheet in one decode per round; the nearest frame not avoided takes the
+ * tile, with its own time. A tile none of whose frames will do keeps its own. Returns how many tiles got a frame.
+ */
+async function decodeSkipping(
+  source: FrameSource,
+  req: FrameRequest,
+  captures: readonly Capture[],
+  alternatives: readonly (readonly number[])[],
+  rule: SkipRule,
+  perSheet: number,
+  place: (f: DecodedFrame) => Promise<void>,
+  onProgress: (done: number) => void,
+): Promise<number> {
+  const good = (frame: DecodedFrame) => !avoided(frameFlaw(frame.data, frame.width, frame.height), rule);
+  // Copies: a frame's pixels may be a view of a whole exec's output, reused for the next.
+  const keep = (frame: DecodedFrame): DecodedFrame => ({ ...frame, data: frame.data.slice() });
+  let received = 0;
+  for (let from = 0; from < captures.length; from += perSheet) {
+    const chunk = captures.slice(from, from + perSheet);
+    const tiles = new Map<number, DecodedFrame>();
+    await source.frames(
+      { times: chunk.map((c) => c.time), placement: req.placement },
+      (frame) => void tiles.set(frame.time, keep(frame)),
+      (done) => onProgress(from + done),
+    );
+    received += tiles.size;
+    // Each avoided tile: its index in the chunk, and how many of its alternatives have been tried.
+    let pending = chunk
+      .map((c, k) => ({ k, tried: 0 }))
+      .filter(({ k }) => {
+        const frame = tiles.get(chunk[k]!.time);
+        return frame !== undefined && !good(frame);
+      });
+    for (let round = 0; pending.length > 0; round++) {
+      const size = SKIP_ROUNDS[Math.min(round, SKIP_ROUNDS.length - 1)]!;
+      const tries = pending.map((p) => alternatives[from + p.k]!.slice(p.tried, p.tried + size));
+      const found = new Map<number, DecodedFrame>();
+      const times = [...new Set(tries.flat())].sort((a, b) => a - b);
+      if (times.length > 0)
+        await source.frames({ times, placement: req.placement }, (frame) => {
+          if (good(frame)) found.set(frame.time, keep(frame));
+        });
+      pending = pending.filter((p, i) => {
+        const nearest = tries[i]!.find((t) => found.has(t));
+        if (nearest !== undefined) tiles.set(chunk[p.k]!.time, found.get(nearest)!);
+        p.tried += tries[i]!.length;
+        return nearest === undefined && p.tried < alternatives[from + p.k]!.length;
+      });
+    }
+    for (const capture of chunk) {
+      const frame = tiles.get(capture.time);
+      if (frame) await place(frame);
+    }
   }
   return received;
 }
@@ -212,7 +278,11 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     targets:
       opts.m === 'key'
         ? undefined
-        : (facts) => (opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts)),
+        : (facts) => {
+            const targets = opts.m === 'avg' ? avgTargets(opts, facts) : interTargets(opts, facts);
+            // Avoiding frames needs every frame of each tile's interval listed, not only the frames at the targets.
+            return opts.skip !== 'none' && opts.m !== 'dhash' ? 'every' : targets;
+          },
     watch,
   });
   try {
@@ -230,7 +300,8 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     const decodeAt = plans.reduce((a, b) => (b.placement.dst.width > a.placement.dst.width ? b : a)).placement;
     checkSameAspect(plans.map((p) => p.placement));
     const { layout } = plans[0]!;
-    const times = selectFrames(table, opts).map((c) => c.time);
+    const captures = selectFrames(table, opts);
+    const times = captures.map((c) => c.time);
     const writers = plans.map((plan, set) => {
       const writer = new SheetWriter(
         job,
@@ -258,6 +329,18 @@ async function watchedJob(job: EngineJob, deps: JobDeps, watch: Watch): Promise<
     let received = 0;
     if (opts.m === 'dhash') {
       received = await decodeDhash(source, req, opts, place, onProgress);
+    } else if (opts.skip !== 'none') {
+      const alternatives = tileAlternatives(captures, table);
+      received = await decodeSkipping(
+        source,
+        req,
+        captures,
+        alternatives,
+        opts.skip,
+        layout.perSheet,
+        place,
+        onProgress,
+      );
     } else {
       await source.frames(
         req,

@@ -89,6 +89,23 @@ export function tileRgba(page: Page, tile: { sheet: number; x: number; y: number
   });
 }
 
+/**
+ * RGBA bytes of a tile of the last result. Carried out of the page as base64: a large cell's pixels as an array of
+ * numbers take the drivers most of a minute.
+ */
+export async function tileBytes(
+  page: Page,
+  tile: { sheet: number; x: number; y: number; w: number; h: number },
+): Promise<Uint8Array> {
+  const base64 = await page.evaluate(async (t) => {
+    const pixels = await window.harness.tilePixels(t.sheet, t.x, t.y, t.w, t.h);
+    let text = '';
+    for (let i = 0; i < pixels.length; i += 0x8000) text += String.fromCharCode(...pixels.slice(i, i + 0x8000));
+    return btoa(text);
+  }, tile);
+  return new Uint8Array(Buffer.from(base64, 'base64'));
+}
+
 /** The number (presentation order) of the frame of `table` shown `ms` after the first, as {@link cliFrame} takes it. */
 export const frameNumberAt = (table: FrameTable, ms: number) =>
   Array.from(table.times).findIndex((t) => Math.abs(t - ms) < 0.5);

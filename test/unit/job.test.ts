@@ -13,14 +13,14 @@ const FRAME_MS = 40;
 
 /**
  * A 9 × 8 RGBA frame, grey by column: `halves` is bright left and dark right (8 of dhash's 64 bits set), `swapped`
- * the mirror (none set), `ramp` darker at every step (all 64 set).
+ * the mirror (none set), `ramp` darker at every step (all 64 set); `black` is black.
  */
-type Look = 'halves' | 'swapped' | 'ramp';
+type Look = 'halves' | 'swapped' | 'ramp' | 'black';
 function picture(look: Look): Uint8Array<ArrayBuffer> {
   const data = new Uint8Array(9 * 8 * 4);
   for (let i = 0; i < 72; i++) {
     const c = i % 9;
-    const grey = look === 'ramp' ? 240 - c * 25 : c < 5 === (look === 'halves') ? 200 : 10;
+    const grey = look === 'black' ? 0 : look === 'ramp' ? 240 - c * 25 : c < 5 === (look === 'halves') ? 200 : 10;
     data.fill(grey, i * 4, i * 4 + 3);
   }
   return data;
@@ -35,6 +35,8 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
     opened: [] as Pick<OpenOptions, 'keyOnly' | 'watch'>[],
     closed: 0,
     requested: [] as number[],
+    /** The times of every frames() call, in order. */
+    requests: [] as number[][],
     delivered: 0,
   };
   const source: FrameSource = {
@@ -57,6 +59,7 @@ function fakeSource(opts: { look?: (n: number) => Look; lost?: Set<number>; step
     },
     async frames(req, onFrame, onProgress) {
       calls.requested = [...req.times];
+      calls.requests.push([...req.times]);
       let done = 0;
       for (const time of req.times) {
         const n = Math.round(time / FRAME_MS);
@@ -292,6 +295,55 @@ describe('runJob', () => {
     // Kept with num 2: 0 and 3600, evicting 2000; placed in time order once every candidate is in.
     expect(sheets.map((s) => s.tiles.map((t) => t.time))).toEqual([[0, 3600]]);
     expect(summary.missed).toBe(0);
+  });
+});
+
+describe('runJob with skip', () => {
+  // Frames 10–13 (400–520 ms) and 40 (1600 ms) are black, and so is all of 3200–3560 ms.
+  const black = new Set([10, 11, 12, 13, 40, ...Array.from({ length: 10 }, (_, i) => 80 + i)]);
+  const look = (n: number): Look => (black.has(n) ? 'black' : 'halves');
+
+  it("gives an avoided tile the nearest frame of its interval that will do, with that frame's time", async () => {
+    const fake = fakeSource({ look });
+    const { sheets, summary } = await run({ f: 'png', inter: 400, tw: 2, th: 2, skip: 'black' }, fake);
+    expect(sheets.map((s) => s.tiles.map((t) => t.time))).toEqual([
+      [0, 560, 800, 1200],
+      [1640, 2000, 2400, 2800],
+      // 3200–3560 is black throughout: the tile keeps its own frame.
+      [3200, 3600],
+    ]);
+    expect(summary.missed).toBe(0);
+    // The table lists every frame (targets 'every'); one decode a sheet, then one a round for its avoided tiles, the
+    // nearest four first, then the next sixteen.
+    expect(fake.calls.requests).toEqual([
+      [0, 400, 800, 1200],
+      [440, 480, 520, 560],
+      [1600, 2000, 2400, 2800],
+      [1640, 1680, 1720, 1760],
+      [3200, 3600],
+      [3240, 3280, 3320, 3360],
+      [3400, 3440, 3480, 3520, 3560],
+    ]);
+  });
+
+  it('changes nothing when no frame is avoided, and nothing with skip none', async () => {
+    const clean = await run({ f: 'png', inter: 400, tw: 2, th: 2, skip: 'all' }, fakeSource());
+    const none = await run({ f: 'png', inter: 400, tw: 2, th: 2 }, fakeSource({ look }));
+    for (const { sheets } of [clean, none])
+      expect(sheets.flatMap((s) => s.tiles.map((t) => t.time))).toEqual(Array.from({ length: 10 }, (_, i) => i * 400));
+  });
+
+  it('in dhash, an avoided frame is no candidate', async () => {
+    const fake = fakeSource({ look: (n) => (n === 50 ? 'black' : n === 75 ? 'ramp' : 'halves') });
+    const plain = await run(
+      { f: 'png', m: 'dhash', inter: 40, thr: 10 },
+      fakeSource({ look: (n) => (n === 50 ? 'black' : n === 75 ? 'ramp' : 'halves') }),
+    );
+    const { sheets } = await run({ f: 'png', m: 'dhash', inter: 40, thr: 10, skip: 'black' }, fake);
+    expect(plain.sheets.flatMap((s) => s.tiles.map((t) => t.time))).toContain(2000);
+    const kept = sheets.flatMap((s) => s.tiles.map((t) => t.time));
+    expect(kept).not.toContain(2000);
+    expect(kept).toContain(3000);
   });
 });
 

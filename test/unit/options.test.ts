@@ -44,7 +44,25 @@ describe('resolveOptions defaults', () => {
       pad: 2,
       margin: 2,
       q: 90,
+      skip: 'none',
     });
+  });
+
+  it('refuses skip with key mode, naming skip and what to use instead', () => {
+    const error = (() => {
+      try {
+        resolveOptions({ f: 'jpg', m: 'key', skip: 'black' });
+      } catch (e) {
+        return e as { code: string; param: string; message: string };
+      }
+      return null;
+    })();
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', param: 'skip' });
+    expect(error!.message).toMatch(/m key.*Use m inter or avg/);
+    expect(resolveOptions({ f: 'jpg', m: 'key', skip: 'none' }).skip).toBe('none');
+    expect(() => resolveOptions({ f: 'jpg', skip: 'grey' as never })).toThrow(
+      /skip must be one of none, black, blank, all/,
+    );
   });
 
   it('leaves sw and sh absent unless given, so the box comes from psw/psh', () => {

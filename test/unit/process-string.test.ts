@@ -156,7 +156,7 @@ describe('errors carry the code, the parameter and the offending token', () => {
 
   it('says what was expected', () => {
     expect(errorOf(() => parseProcess('video/sprite,f_jpg,sww_200')).message).toBe(
-      'Unknown parameter "sww" in "sww_200"; valid parameters are f, m, ss, thr, num, inter, sw, sh, psw, psh, scaletype, tw, th, pad, margin, q.',
+      'Unknown parameter "sww" in "sww_200"; valid parameters are f, m, ss, thr, num, inter, sw, sh, psw, psh, scaletype, tw, th, pad, margin, q, skip.',
     );
     expect(errorOf(() => parseProcess('video/sprite,f_jpg,tw_3,tw_4')).message).toContain(
       'Parameter "tw" is given twice ("tw_3" and "tw_4")',

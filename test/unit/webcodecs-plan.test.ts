@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseSar, recoverSar, simplestRatio } from '../../src/engine/webcodecs/aspect.js';
-import { findSps, spsSar } from '../../src/engine/webcodecs/h264-sps.js';
+import { findSps, spsFacts } from '../../src/engine/webcodecs/h264-sps.js';
 import { keyBeforeIn, planRuns } from '../../src/engine/webcodecs/decode-plan.js';
 import { hevcTopTemporalId, isIdr, isNonReference, nalFraming, nalUnits } from '../../src/engine/webcodecs/nal.js';
 
@@ -152,7 +152,7 @@ describe('recoverSar', () => {
   });
 });
 
-describe('spsSar and chooseSar', () => {
+describe('spsFacts and chooseSar', () => {
   const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
   // avcC records and an in-band access unit read from fixtures with mediabunny (2026-11-26).
   const avcC = {
@@ -163,12 +163,24 @@ describe('spsSar and chooseSar', () => {
     '000000010910000000012764001eac2cac0a02dbff002c002d1000003e90000ea60eae00b040161ef7be0a0000000128eac18332c0',
   );
   const ts110 = hex('0000000109f0000000016742c01ed90103febff006e006d1000003000100000300300f162e480000000168cb8cb2');
+  // x264 with `-flags +ildct+ilme` (interlaced, MBAFF), 720 × 576, made with the CLI on 2026-12-06.
+  const interlaced = hex('000000016764001eacd940b424d8088000000300800000190f8a14cb0000000168fbacb22c');
+  const sar = (nal: Uint8Array) => spsFacts(nal)?.sar;
 
   it('reads the VUI aspect ratio of real SPSs, from avcC and from Annex-B access units', () => {
-    expect(spsSar(findSps({ avcC: avcC.sar21 })!)).toEqual([2, 1]);
-    expect(spsSar(findSps({ avcC: avcC.bbb })!)).toBeNull();
-    expect(spsSar(findSps({ unit: water, framing: { annexB: true } })!)).toEqual([44, 45]);
-    expect(spsSar(findSps({ unit: ts110, framing: { annexB: true } })!)).toEqual([110, 109]);
+    expect(sar(findSps({ avcC: avcC.sar21 })!)).toEqual([2, 1]);
+    expect(sar(findSps({ avcC: avcC.bbb })!)).toBeNull();
+    expect(sar(findSps({ unit: water, framing: { annexB: true } })!)).toEqual([44, 45]);
+    expect(sar(findSps({ unit: ts110, framing: { annexB: true } })!)).toEqual([110, 109]);
+  });
+
+  it('tells interlaced streams (frame_mbs_only_flag 0) from progressive ones', () => {
+    expect(spsFacts(findSps({ unit: interlaced, framing: { annexB: true } })!)).toEqual({
+      sar: [1, 1],
+      interlaced: true,
+    });
+    for (const sps of [findSps({ avcC: avcC.sar21 }), findSps({ avcC: avcC.bbb })])
+      expect(spsFacts(sps!)?.interlaced).toBe(false);
   });
 
   it('uses the codec SAR when the container says nothing or rounds to the same size, else recovers the container one', () => {
@@ -180,7 +192,7 @@ describe('spsSar and chooseSar', () => {
   });
 
   it('gives up quietly on a cut or garbled SPS', () => {
-    expect(spsSar(avcC.sar21.subarray(8, 14))).toBeNull();
-    expect(spsSar(Uint8Array.from([0x67, 0xff, 0xff, 0xff]))).toBeNull();
+    expect(spsFacts(avcC.sar21.subarray(8, 14))).toBeNull();
+    expect(spsFacts(Uint8Array.from([0x67, 0xff, 0xff, 0xff]))).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ import {
   type YuvFormat,
   type YuvPicture,
 } from '../../src/engine/webcodecs/yuv-place.js';
+import { toneMapFilters } from '../../src/core/tone-map.js';
 import { rgbPsnr } from '../psnr.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -145,7 +146,8 @@ describe('yuvMatrix', () => {
     expect(yuvMatrix('rgb', false)).toBeNull();
     expect(yuvMatrix('fcc', false)).toBeNull();
     expect(isYuvFormat('I420')).toBe(true);
-    expect(isYuvFormat('I420P10')).toBe(false);
+    expect(isYuvFormat('I420P10')).toBe(true);
+    expect(isYuvFormat('RGBA')).toBe(false);
     expect(isYuvFormat(null)).toBe(false);
   });
 });
@@ -354,4 +356,100 @@ describe("YuvPlacer beside ffmpeg (the ffmpeg.wasm path's filters, run by the CL
       expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);
     });
   }
+});
+
+describe('YuvPlacer: 10-bit, HDR and interlaced pictures', () => {
+  const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', ...args], { maxBuffer: 1 << 28 });
+  const ROCKET = fixture('vp8-vorbis_webm_640x360_rocket-launch.webm');
+  const [W, H] = [640, 360];
+  /** A 640 × 360 4:2:0 picture of 16-bit samples, as copyTo lays out I420P10. */
+  const picture10 = (data: Buffer): YuvPicture => ({
+    format: 'I420P10',
+    width: W,
+    height: H,
+    data: new Uint8Array(data),
+    layout: [
+      { offset: 0, stride: W * 2 },
+      { offset: W * H * 2, stride: W },
+      { offset: W * H * 2 + (W / 2) * (H / 2) * 2, stride: W },
+    ],
+  });
+  const meanLevels = (a: Uint8Array, b: Uint8Array) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) if (i % 4 !== 3) sum += Math.abs(a[i]! - b[i]!);
+    return sum / ((a.length / 4) * 3);
+  };
+  const frame = (filters: string, format: string) =>
+    ffmpeg([
+      '-i',
+      ROCKET,
+      '-vf',
+      `select=eq(n\\,40),${filters}`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      format,
+      '-',
+    ]);
+
+  it('places 10-bit SDR from its 16-bit words, as ffmpeg scales it (40 dB)', () => {
+    const yuv = frame('null', 'yuv420p10le');
+    const expected = frame('scale=160:90:flags=area', 'rgba');
+    const ours = new YuvPlacer().place(picture10(yuv), yuvMatrix(null, false)!, placement({ width: 160, height: 90 }));
+    expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);
+  });
+
+  for (const [transfer, tin, limit] of [
+    ['pq', 'smpte2084', 1.5],
+    ['hlg', 'arib-std-b67', 1.5],
+  ] as const) {
+    it(`tone-maps ${transfer} to BT.709 within ${limit} levels on average of the CLI's zscale + tonemap`, () => {
+      const grade = `zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=${tin}:p=bt2020:m=bt2020nc:r=tv:npl=203,format=yuv420p10le`;
+      const yuv = frame(grade, 'yuv420p10le');
+      // The usual recipe: tone-mapped at full size, then scaled (we scale first: the same picture, less arithmetic).
+      const expected = new Uint8Array(
+        frame(`${grade},${toneMapFilters(transfer).join(',')},scale=160:90:flags=area`, 'rgba'),
+      );
+      const untouched = new Uint8Array(frame(`${grade},scale=160:90:flags=area`, 'rgba'));
+      const matrix = yuvMatrix('bt2020-ncl', false)!;
+      const size = placement({ width: 160, height: 90 });
+      const ours = new YuvPlacer().place(picture10(yuv), matrix, size, { interlaced: false, hdr: transfer });
+      expect(meanLevels(ours, expected)).toBeLessThan(limit);
+      // Without the tone-mapping the picture is far off: the test tells the two apart.
+      const plain = new YuvPlacer().place(picture10(yuv), matrix, size);
+      expect(meanLevels(plain, expected)).toBeGreaterThan(3 * limit);
+      expect(meanLevels(plain, untouched)).toBeLessThan(1);
+    });
+  }
+
+  it('reads an interlaced picture by its first field only: no comb of the other field is left', () => {
+    // Even rows (the first field) 180, odd rows 60: a woven picture of two fields that disagree everywhere.
+    const [w, h] = [8, 8];
+    const data = new Uint8Array((w * h * 3) / 2);
+    for (let y = 0; y < h; y++) data.fill(y % 2 === 0 ? 180 : 60, y * w, (y + 1) * w);
+    data.fill(128, w * h);
+    const woven: YuvPicture = {
+      format: 'I420',
+      width: w,
+      height: h,
+      data,
+      layout: [
+        { offset: 0, stride: w },
+        { offset: w * h, stride: w / 2 },
+        { offset: w * h + (w / 2) * (h / 2), stride: w / 2 },
+      ],
+    };
+    const matrix = yuvMatrix(null, true)!;
+    for (const size of [
+      { width: 8, height: 8 },
+      { width: 4, height: 4 },
+    ]) {
+      const fields = new YuvPlacer().place(woven, matrix, placement(size), { interlaced: true, hdr: undefined });
+      expect(new Set(fields.filter((_, i) => i % 4 === 1))).toEqual(new Set([180]));
+    }
+    const weave = new YuvPlacer().place(woven, matrix, placement({ width: 8, height: 8 }));
+    expect(new Set(weave.filter((_, i) => i % 4 === 1))).toEqual(new Set([60, 180]));
+  });
 });

@@ -1,6 +1,7 @@
 // Plans how ffmpeg extracts the chosen frames: which captures share one exec, and each exec's arguments (pure).
 
 import { FRAME_TIME_TOLERANCE_MS } from '../../core/frame-table.js';
+import { toneMapFilters, type HdrTransfer } from '../../core/tone-map.js';
 import type { FramePlacement } from '../../core/geometry.js';
 
 /**
@@ -140,6 +141,10 @@ export interface ExtractContext {
   headersSuffice: boolean;
   /** Decode key frames only (`-skip_frame nokey`). */
   keyOnly: boolean;
+  /** The stream's HDR transfer: frames are tone-mapped to SDR BT.709 once scaled. */
+  hdr?: HdrTransfer | undefined;
+  /** The stream is interlaced: frames flagged so are deinterlaced (`bwdif`) before anything else. */
+  interlaced?: boolean | undefined;
 }
 
 /** Seconds as ffmpeg arguments take them, to the microsecond. */
@@ -157,7 +162,12 @@ export function filterChain(absTimes: readonly number[], ctx: ExtractContext, fr
     .map((t) => `lt(abs(t-${secondsArg(t)})\\,${PTS_EPSILON_S})`)
     .join('+');
   const { scaled, scaledCoded, crop, rotation } = ctx.placement;
-  const filters = [`select='${select}'`, `scale=${scaledCoded.width}:${scaledCoded.height}:flags=area`];
+  // bwdif reads the frames before and after each one, so it sees every decoded frame, ahead of the select. Only frames
+  // the decoder flags interlaced are touched (`deint=interlaced`); each gives one frame (`send_frame`), its own time.
+  const filters = ctx.interlaced ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : [];
+  filters.push(`select='${select}'`, `scale=${scaledCoded.width}:${scaledCoded.height}:flags=area`);
+  // Tone-mapped at the cell's size, not the frame's: the same picture for a fraction of the float arithmetic.
+  if (ctx.hdr) filters.push(...toneMapFilters(ctx.hdr));
   if (rotation === 90) filters.push('transpose=clock');
   else if (rotation === 270) filters.push('transpose=cclock');
   else if (rotation === 180) filters.push('hflip', 'vflip');

@@ -321,6 +321,8 @@ export class FfmpegSource implements FrameSource {
       placement: req.placement,
       headersSuffice: isFormat(stream, 'avi'),
       keyOnly,
+      hdr: stream.hdr,
+      interlaced: stream.interlaced,
     };
     const keyTimes = this.keysBefore
       ? await this.keysBefore(req.times)

@@ -2,10 +2,12 @@
 
 import { SpriteError } from '../../core/errors.js';
 import type { TimedFrame } from '../../core/frame-table.js';
+import type { HdrTransfer } from '../../core/tone-map.js';
 
 /** The ffprobe entries the engine asks for; parseStreamInfo reads exactly these. */
 export const PROBE_ENTRIES =
-  'stream=index,id,codec_type,codec_name,width,height,sample_aspect_ratio,start_time,duration,has_b_frames' +
+  'stream=index,id,codec_type,codec_name,width,height,sample_aspect_ratio,start_time,duration,has_b_frames,' +
+  'color_transfer,field_order' +
   ':stream_disposition=attached_pic:stream_side_data=rotation:stream_tags=rotate:format=format_name,start_time,duration';
 
 /** What the stream-level probe tells before any packet is read. */
@@ -26,7 +28,16 @@ export interface StreamInfo {
   hasBFrames: number;
   /** The container's own id of the stream (an MP4 track_ID, a TS PID), where it has one. */
   containerId: number | null;
+  /** The HDR transfer the stream is tagged with, if any. */
+  hdr: HdrTransfer | undefined;
+  /** The stream's frames are interlaced (ffprobe gives a field order other than progressive). */
+  interlaced: boolean;
 }
+
+/** ffprobe's names of the HDR transfers. */
+const HDR_TRANSFERS: Record<string, HdrTransfer> = { smpte2084: 'pq', 'arib-std-b67': 'hlg' };
+/** ffprobe's field orders of interlaced streams: top or bottom field first, coded and displayed either way. */
+const INTERLACED_ORDERS = new Set(['tt', 'bb', 'tb', 'bt']);
 
 interface ProbeStream {
   index?: number;
@@ -39,6 +50,8 @@ interface ProbeStream {
   start_time?: string;
   duration?: string;
   has_b_frames?: number;
+  color_transfer?: string;
+  field_order?: string;
   disposition?: { attached_pic?: number };
   side_data_list?: { rotation?: number }[];
   tags?: { rotate?: string };
@@ -116,6 +129,8 @@ export function parseStreamInfo(json: string): StreamInfo {
     claimedEndSec: Number.isFinite(streamEnd) ? streamEnd : Number.isFinite(formatEnd) ? formatEnd : null,
     hasBFrames: Number(video.has_b_frames) || 0,
     containerId: video.id !== undefined && Number.isInteger(Number(video.id)) ? Number(video.id) : null,
+    hdr: HDR_TRANSFERS[video.color_transfer ?? ''],
+    interlaced: INTERLACED_ORDERS.has(video.field_order ?? ''),
   };
 }
 

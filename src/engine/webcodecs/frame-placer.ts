@@ -1,9 +1,11 @@
 // Places a decoded picture in its cell as ffmpeg's filters would (frame-source.ts: every decoder hands over placed
-// RGBA). Pictures in 8-bit YUV are placed from their planes (yuv-place.ts says why not through a canvas); any other
-// (10-bit, RGB, one the browser will not copy out) is scaled, turned and cropped by a canvas. Either way the picture
-// is closed at once: decoders have few frames to hand out.
+// RGBA). Pictures in planar YUV are placed from their planes (yuv-place.ts says why not through a canvas), HDR ones
+// tone-mapped and interlaced ones a field at a time; any other (RGB, one the browser will not copy out) is scaled,
+// turned and cropped by a canvas, as the browser draws it. Either way the picture is closed at once: decoders have
+// few frames to hand out.
 
 import type { FramePlacement } from '../../core/geometry.js';
+import { hdrTransferOf } from '../../core/tone-map.js';
 import { context2d } from '../canvas-2d.js';
 import type { DecodedFrame } from '../frame-source.js';
 import { isYuvFormat, yuvMatrix, YuvPlacer } from './yuv-place.js';
@@ -114,7 +116,11 @@ export class FramePlacer {
   /** The copied planes of one picture, reused. */
   private buffer = new Uint8Array(0);
 
-  constructor(private readonly placement: FramePlacement) {}
+  constructor(
+    private readonly placement: FramePlacement,
+    /** The stream's frames are interlaced: placed from their planes, they are read a field at a time. */
+    private readonly interlaced = false,
+  ) {}
 
   /** The picture placed in its cell as RGBA; closes it. */
   async place({ time, frame }: Picture): Promise<DecodedFrame> {
@@ -127,7 +133,7 @@ export class FramePlacer {
     }
   }
 
-  /** Null when the picture is not 8-bit YUV in a colour space handled here, or the browser will not copy it out. */
+  /** Null when the picture is not planar YUV in a colour space handled here, or the browser will not copy it out. */
   private async fromPlanes(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer> | null> {
     const { format, visibleRect: rect } = frame;
     const matrix = yuvMatrix(frame.colorSpace.matrix, frame.colorSpace.fullRange);
@@ -145,6 +151,10 @@ export class FramePlacer {
       { format, width: rect.width, height: rect.height, data: this.buffer, layout },
       matrix,
       this.placement,
+      {
+        interlaced: this.interlaced,
+        hdr: hdrTransferOf(frame.colorSpace.transfer),
+      },
     );
   }
 

@@ -90,8 +90,16 @@ function skipScalingList(bits: Bits, size: number): void {
   }
 }
 
-/** The SAR of an SPS NAL unit (header byte included), or null when it declares none or cannot be read. */
-export function spsSar(nal: Uint8Array): [number, number] | null {
+/** What an SPS says that placing frames needs. */
+export interface SpsFacts {
+  /** The sample aspect ratio, or null when it declares none. */
+  sar: [number, number] | null;
+  /** Pictures may be coded as fields or field pairs (`frame_mbs_only_flag` 0): the stream is interlaced. */
+  interlaced: boolean;
+}
+
+/** The facts of an SPS NAL unit (header byte included), or null when it cannot be read. */
+export function spsFacts(nal: Uint8Array): SpsFacts | null {
   try {
     const bits = new Bits(rbsp(nal));
     const profile = bits.bits(8);
@@ -119,17 +127,18 @@ export function spsSar(nal: Uint8Array): [number, number] | null {
     bits.bit(); // gaps_in_frame_num_value_allowed
     bits.ue(); // pic_width_in_mbs_minus1
     bits.ue(); // pic_height_in_map_units_minus1
-    if (!bits.bit()) bits.bit(); // frame_mbs_only, mb_adaptive_frame_field
+    const interlaced = !bits.bit(); // frame_mbs_only_flag
+    if (interlaced) bits.bit(); // mb_adaptive_frame_field
     bits.bit(); // direct_8x8_inference
     if (bits.bit()) for (let i = 0; i < 4; i++) bits.ue(); // frame cropping
-    if (!bits.bit() || !bits.bit()) return null; // no VUI, or no aspect ratio in it
+    if (!bits.bit() || !bits.bit()) return { sar: null, interlaced }; // no VUI, or no aspect ratio in it
     const idc = bits.bits(8);
     if (idc === EXTENDED_SAR) {
       const w = bits.bits(16);
       const h = bits.bits(16);
-      return w > 0 && h > 0 ? [w, h] : null;
+      return { sar: w > 0 && h > 0 ? [w, h] : null, interlaced };
     }
-    return SAR_TABLE[idc - 1] ?? null;
+    return { sar: SAR_TABLE[idc - 1] ?? null, interlaced };
   } catch {
     return null;
   }

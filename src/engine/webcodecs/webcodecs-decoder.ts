@@ -20,6 +20,7 @@ import {
 } from 'mediabunny';
 import { SpriteError } from '../../core/errors.js';
 import { keyFrameTable, sourceInfo, targetFramesTable, type FrameTable } from '../../core/frame-table.js';
+import { hdrTransferOf } from '../../core/tone-map.js';
 import type { SelectionFacts } from '../../core/selection.js';
 import {
   firstUnreadable,
@@ -40,7 +41,7 @@ import type { Declined, FrameDecoder, OpenOptions } from '../frame-source.js';
 import { readRange, type EngineInput } from '../input.js';
 import { Mp4SampleTable } from '../mp4-sample-table.js';
 import { chooseSar } from './aspect.js';
-import { findSps, spsSar } from './h264-sps.js';
+import { findSps, spsFacts, type SpsFacts } from './h264-sps.js';
 import { hevcTopTemporalId, nalFraming, type NalFraming } from './nal.js';
 import { packetOrder, WebCodecsSource, type OpenedTrack } from './webcodecs-source.js';
 
@@ -253,14 +254,16 @@ async function inspect(demuxed: Input, input: EngineInput, options: OpenOptions)
   const codedHeight = await track.getCodedHeight();
   const description = given.description ? toBytes(given.description) : undefined;
   const framing = codec === 'avc' || codec === 'hevc' ? nalFraming(codec, description) : null;
-  const codecSar = codec === 'avc' && framing ? await avcSar(track, description, framing) : null;
+  const sps = codec === 'avc' && framing ? await avcSps(track, description, framing) : null;
   const facts = sourceInfo(
     {
       codedWidth,
       codedHeight,
-      sar: chooseSar(codedWidth, codedHeight, await track.getPixelAspectRatio(), codecSar),
+      sar: chooseSar(codedWidth, codedHeight, await track.getPixelAspectRatio(), sps?.sar ?? null),
       rotation: await track.getRotation(),
       codec: CODEC_NAMES[codec] ?? codec,
+      hdr: hdrTransferOf(config.colorSpace?.transfer),
+      interlaced: sps?.interlaced,
     },
     probed.table,
   );
@@ -308,19 +311,19 @@ function toBytes(source: AllowSharedBufferSource): Uint8Array {
       : new Uint8Array(source);
 }
 
-/** The SAR the H.264 stream's SPS declares: from avcC, or from the first key packet (MPEG-TS carries it in-band). */
-async function avcSar(
+/** What the H.264 stream's SPS declares: from avcC, or from the first key packet (MPEG-TS carries it in-band). */
+async function avcSps(
   track: InputVideoTrack,
   avcC: Uint8Array | undefined,
   framing: NalFraming,
-): Promise<[number, number] | null> {
+): Promise<SpsFacts | null> {
   const sps = avcC
     ? findSps({ avcC })
     : await new EncodedPacketSink(track).getFirstKeyPacket().then(
         (p) => (p ? findSps({ unit: p.data, framing }) : null),
         () => null,
       );
-  return sps ? spsSar(sps) : null;
+  return sps ? spsFacts(sps) : null;
 }
 
 /** The frame table and the packets a job's frames are found among, as read at open. */

@@ -8,9 +8,26 @@
 // No DOM types here: unit-tested in Node.
 
 import type { FramePlacement } from '../../core/geometry.js';
+import { toneMapPixel, type HdrTransfer } from '../../core/tone-map.js';
 
-/** The pixel formats placed here (8 bits a sample); a frame in any other is drawn by the canvas instead. */
-export type YuvFormat = 'I420' | 'I420A' | 'I422' | 'I422A' | 'I444' | 'I444A' | 'NV12';
+/** The pixel formats placed here (8, 10 or 12 bits a sample); a frame in any other is drawn by the canvas instead. */
+export type YuvFormat =
+  | 'I420'
+  | 'I420A'
+  | 'I422'
+  | 'I422A'
+  | 'I444'
+  | 'I444A'
+  | 'NV12'
+  | 'I420P10'
+  | 'I420AP10'
+  | 'I422P10'
+  | 'I422AP10'
+  | 'I444P10'
+  | 'I444AP10'
+  | 'I420P12'
+  | 'I422P12'
+  | 'I444P12';
 
 /** Where one plane starts in the copied bytes and how far apart its rows are, as VideoFrame.copyTo reports it. */
 export interface PlaneLayout {
@@ -23,8 +40,17 @@ export interface YuvPicture {
   format: YuvFormat;
   width: number;
   height: number;
+  /** The planes' bytes (little-endian 16-bit samples for the formats above 8 bits, as copyTo writes them). */
   data: Uint8Array;
   layout: readonly PlaneLayout[];
+}
+
+/** What a picture needs beyond its planes and matrix. */
+export interface PictureTreatment {
+  /** Its fields are woven (interlaced): only the first field's rows are read, so motion shows no comb teeth. */
+  interlaced: boolean;
+  /** Its HDR transfer: tone-mapped to SDR BT.709 (core/tone-map.ts); undefined for SDR. */
+  hdr: HdrTransfer | undefined;
 }
 
 /** How YUV becomes RGB: the matrix's red and blue luma weights, and whether samples use the full 0–255 range. */
@@ -48,19 +74,31 @@ export function yuvMatrix(matrix: string | null | undefined, fullRange: boolean 
   return weights ? { kr: weights[0], kb: weights[1], fullRange: fullRange ?? false } : null;
 }
 
-/** Chroma subsampling of each format: how many luma samples share one chroma sample, across and down. */
-const SUBSAMPLING: Record<YuvFormat, [number, number]> = {
-  I420: [2, 2],
-  I420A: [2, 2],
-  NV12: [2, 2],
-  I422: [2, 1],
-  I422A: [2, 1],
-  I444: [1, 1],
-  I444A: [1, 1],
+/**
+ * Chroma subsampling of each format (how many luma samples share one chroma sample, across and down) and its bits a
+ * sample.
+ */
+const FORMATS: Record<YuvFormat, [number, number, number]> = {
+  I420: [2, 2, 8],
+  I420A: [2, 2, 8],
+  NV12: [2, 2, 8],
+  I422: [2, 1, 8],
+  I422A: [2, 1, 8],
+  I444: [1, 1, 8],
+  I444A: [1, 1, 8],
+  I420P10: [2, 2, 10],
+  I420AP10: [2, 2, 10],
+  I422P10: [2, 1, 10],
+  I422AP10: [2, 1, 10],
+  I444P10: [1, 1, 10],
+  I444AP10: [1, 1, 10],
+  I420P12: [2, 2, 12],
+  I422P12: [2, 1, 12],
+  I444P12: [1, 1, 12],
 };
 
 export function isYuvFormat(format: string | null): format is YuvFormat {
-  return format !== null && Object.hasOwn(SUBSAMPLING, format);
+  return format !== null && Object.hasOwn(FORMATS, format);
 }
 
 /**
@@ -105,11 +143,15 @@ export function resampleTaps(from: number, to: number): Taps {
   return { first, count, weights: Float32Array.from(weights) };
 }
 
-/** One plane to resample: its bytes, where it starts, its row stride, and the distance between its samples. */
+/**
+ * One plane to resample: its samples, where it starts, its row stride, the distance between its samples (all in
+ * samples), and what a sample is worth on the 8-bit scale.
+ */
 interface PlaneView {
-  data: Uint8Array;
+  data: Uint8Array | Uint16Array;
   offset: number;
   stride: number;
+  unit: number;
   /** 1 for a planar plane, 2 for one of NV12's interleaved chroma planes. */
   step: number;
   width: number;
@@ -133,9 +175,14 @@ export class YuvPlacer {
    * The picture scaled to `placement.scaledCoded`, turned clockwise by `placement.rotation` and cut to
    * `placement.crop`: RGBA bytes of the crop's size.
    */
-  place(picture: YuvPicture, matrix: YuvMatrix, placement: FramePlacement): Uint8Array<ArrayBuffer> {
+  place(
+    picture: YuvPicture,
+    matrix: YuvMatrix,
+    placement: FramePlacement,
+    treatment: PictureTreatment = { interlaced: false, hdr: undefined },
+  ): Uint8Array<ArrayBuffer> {
     const { width, height } = placement.scaledCoded;
-    const [sx, sy] = SUBSAMPLING[picture.format];
+    const [sx, sy] = FORMATS[picture.format];
     // Chroma as ffmpeg's scaler writing RGB keeps it: across, at the source's own subsampling (one sample for two
     // pixels, or one each for 4:4:4); down, one for every output row. Matched against ffmpeg.wasm's tiles (41–58 dB on
     // real footage, 2026-11-26); ffmpeg's x86 build rounds differently, so the CLI is only a loose oracle.
@@ -143,11 +190,11 @@ export class YuvPlacer {
     const chromaHeight = height;
     const [y, u, v] = this.scaledPlanes(width * height, chromaWidth * chromaHeight);
     const sourceChroma = { width: Math.ceil(picture.width / sx), height: Math.ceil(picture.height / sy) };
-    const [luma, cb, cr] = planeViews(picture, sourceChroma);
+    const [luma, cb, cr] = planeViews(picture, sourceChroma, treatment.interlaced);
     this.resample(luma, y, width, height);
     this.resample(cb, u, chromaWidth, chromaHeight);
     this.resample(cr, v, chromaWidth, chromaHeight);
-    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement);
+    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement, treatment.hdr);
   }
 
   private scaledPlanes(lumaSize: number, chromaSize: number): [Float32Array, Float32Array, Float32Array] {
@@ -175,13 +222,13 @@ export class YuvPlacer {
     const across = this.tapsFor(plane.width, width);
     if (this.row.length < plane.width) this.row = new Float32Array(plane.width);
     const row = this.row;
-    const { data, offset, stride, step } = plane;
+    const { data, offset, stride, step, unit } = plane;
     let dw = 0;
     for (let oy = 0; oy < height; oy++) {
       row.fill(0, 0, plane.width);
       const firstRow = down.first[oy]!;
       for (let k = 0; k < down.count[oy]!; k++) {
-        const weight = down.weights[dw++]!;
+        const weight = down.weights[dw++]! * unit;
         let p = offset + (firstRow + k) * stride;
         if (step === 1) {
           for (let x = 0; x < plane.width; x++) row[x]! += weight * data[p + x]!;
@@ -201,14 +248,32 @@ export class YuvPlacer {
   }
 }
 
-function planeViews(picture: YuvPicture, chroma: { width: number; height: number }): [PlaneView, PlaneView, PlaneView] {
-  const { data, layout, width, height } = picture;
+/**
+ * The picture's three planes. Samples above 8 bits are read as 16-bit words. An interlaced picture gives its first
+ * field only: every other row, of luma and of chroma alike (interlaced 4:2:0 alternates its chroma rows by field too).
+ * Scaled to the cell, a field loses nothing a cell shows unless the cell is taller than the field.
+ */
+function planeViews(
+  picture: YuvPicture,
+  chroma: { width: number; height: number },
+  interlaced: boolean,
+): [PlaneView, PlaneView, PlaneView] {
+  const { layout, width, height } = picture;
+  const bits = FORMATS[picture.format][2];
+  const bytes = bits > 8 ? 2 : 1;
+  const data =
+    bytes === 2
+      ? new Uint16Array(picture.data.buffer, picture.data.byteOffset, picture.data.byteLength >> 1)
+      : picture.data;
+  const rows = interlaced ? 2 : 1;
   const plane = (i: number, extra: number, step: number, size: { width: number; height: number }): PlaneView => ({
     data,
-    offset: layout[i]!.offset + extra,
-    stride: layout[i]!.stride,
+    offset: layout[i]!.offset / bytes + extra,
+    stride: (layout[i]!.stride / bytes) * rows,
+    unit: 1 / (1 << (bits - 8)),
     step,
-    ...size,
+    width: size.width,
+    height: Math.ceil(size.height / rows),
   });
   const luma = plane(0, 0, 1, { width, height });
   return picture.format === 'NV12'
@@ -231,7 +296,12 @@ interface ScaledPlanes {
  * Converts the crop of the rotated, scaled picture to RGBA: each output pixel reads its luma sample and the chroma
  * sample it shares with its neighbours (as ffmpeg's plain conversion does), through the matrix.
  */
-function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlacement): Uint8Array<ArrayBuffer> {
+function toRgba(
+  planes: ScaledPlanes,
+  matrix: YuvMatrix,
+  placement: FramePlacement,
+  hdr: HdrTransfer | undefined,
+): Uint8Array<ArrayBuffer> {
   const { y, u, v, width, chromaWidth, sx, sy } = planes;
   const { crop, scaled, rotation } = placement;
   const out = new Uint8ClampedArray(crop.width * crop.height * 4);
@@ -243,6 +313,7 @@ function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlaceme
   const bFromCb = 2 * (1 - matrix.kb) * cScale;
   const gFromCb = ((2 * matrix.kb * (1 - matrix.kb)) / kg) * cScale;
   const gFromCr = ((2 * matrix.kr * (1 - matrix.kr)) / kg) * cScale;
+  const pixel = new Float64Array(3);
   let o = 0;
   for (let cy = 0; cy < crop.height; cy++) {
     for (let cx = 0; cx < crop.width; cx++) {
@@ -265,9 +336,22 @@ function toRgba(planes: ScaledPlanes, matrix: YuvMatrix, placement: FramePlaceme
       const c = Math.floor(py / sy) * chromaWidth + Math.floor(px / sx);
       const cb = u[c]! - 128;
       const cr = v[c]! - 128;
-      out[o] = luma + rFromCr * cr;
-      out[o + 1] = luma - gFromCb * cb - gFromCr * cr;
-      out[o + 2] = luma + bFromCb * cb;
+      const r = luma + rFromCr * cr;
+      const g = luma - gFromCb * cb - gFromCr * cr;
+      const b = luma + bFromCb * cb;
+      if (hdr) {
+        pixel[0] = r / 255;
+        pixel[1] = g / 255;
+        pixel[2] = b / 255;
+        toneMapPixel(pixel, hdr);
+        out[o] = pixel[0] * 255;
+        out[o + 1] = pixel[1] * 255;
+        out[o + 2] = pixel[2] * 255;
+      } else {
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+      }
       out[o + 3] = 255;
       o += 4;
     }
