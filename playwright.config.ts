@@ -22,6 +22,7 @@ const CROSS_BROWSER = [
   'watchdog.spec.ts',
   'seek-windows.spec.ts',
   'matroska-targets.spec.ts',
+  'picture.spec.ts',
 ];
 
 /** The projects named on the command line (`--project=x` or `--project x`); none = all. */

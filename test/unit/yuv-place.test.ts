@@ -452,4 +452,21 @@ describe('YuvPlacer: 10-bit, HDR and interlaced pictures', () => {
     const weave = new YuvPlacer().place(woven, matrix, placement({ width: 8, height: 8 }));
     expect(new Set(weave.filter((_, i) => i % 4 === 1))).toEqual(new Set([60, 180]));
   });
+
+  it('reads packed RGB (BGRX, as Firefox decodes) channel by channel, a field at a time when interlaced', () => {
+    const [w, h] = [4, 4];
+    const data = new Uint8Array(w * h * 4);
+    // Blue 10, green 20, red 30 in the first field's rows; 200, 210, 220 in the other's.
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) data.set(y % 2 === 0 ? [10, 20, 30, 255] : [200, 210, 220, 255], (y * w + x) * 4);
+    const picture: YuvPicture = { format: 'BGRX', width: w, height: h, data, layout: [{ offset: 0, stride: w * 4 }] };
+    const fields = new YuvPlacer().place(picture, null, placement({ width: 4, height: 4 }), {
+      interlaced: true,
+      hdr: undefined,
+    });
+    expect([...fields.subarray(0, 4)]).toEqual([30, 20, 10, 255]);
+    expect(new Set(fields)).toEqual(new Set([30, 20, 10, 255]));
+    const woven = new YuvPlacer().place(picture, null, placement({ width: 4, height: 4 }));
+    expect([...woven.subarray(16, 20)]).toEqual([220, 210, 200, 255]);
+  });
 });

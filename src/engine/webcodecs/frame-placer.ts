@@ -8,7 +8,8 @@ import type { FramePlacement } from '../../core/geometry.js';
 import { hdrTransferOf } from '../../core/tone-map.js';
 import { context2d } from '../canvas-2d.js';
 import type { DecodedFrame } from '../frame-source.js';
-import { isYuvFormat, yuvMatrix, YuvPlacer } from './yuv-place.js';
+import type { VideoSourceInfo } from '../../core/source.js';
+import { isPackedRgb, isYuvFormat, yuvMatrix, YuvPlacer } from './yuv-place.js';
 
 /** A decoded picture waiting to be placed, with its time (ms from the first frame). */
 export interface Picture {
@@ -118,8 +119,8 @@ export class FramePlacer {
 
   constructor(
     private readonly placement: FramePlacement,
-    /** The stream's frames are interlaced: placed from their planes, they are read a field at a time. */
-    private readonly interlaced = false,
+    /** What the stream says of its frames: interlaced, or in an HDR transfer (when a frame does not say itself). */
+    private readonly stream: Pick<VideoSourceInfo, 'interlaced' | 'hdr'> = {},
   ) {}
 
   /** The picture placed in its cell as RGBA; closes it. */
@@ -136,8 +137,14 @@ export class FramePlacer {
   /** Null when the picture is not planar YUV in a colour space handled here, or the browser will not copy it out. */
   private async fromPlanes(frame: VideoFrame): Promise<Uint8Array<ArrayBuffer> | null> {
     const { format, visibleRect: rect } = frame;
-    const matrix = yuvMatrix(frame.colorSpace.matrix, frame.colorSpace.fullRange);
-    if (!isYuvFormat(format) || !matrix || !rect) return null;
+    const treatment = {
+      interlaced: this.stream.interlaced === true,
+      hdr: hdrTransferOf(frame.colorSpace.transfer) ?? this.stream.hdr,
+    };
+    // RGB (Firefox decodes to BGRX) is the canvas's to draw, unless it needs what only the planes allow.
+    const packed = isPackedRgb(format) && (treatment.interlaced || treatment.hdr !== undefined);
+    const matrix = packed ? null : yuvMatrix(frame.colorSpace.matrix, frame.colorSpace.fullRange);
+    if (!(packed || (isYuvFormat(format) && matrix)) || !rect) return null;
     const size = frame.allocationSize();
     if (this.buffer.length < size) this.buffer = new Uint8Array(size);
     let layout: PlaneLayout[];
@@ -151,10 +158,7 @@ export class FramePlacer {
       { format, width: rect.width, height: rect.height, data: this.buffer, layout },
       matrix,
       this.placement,
-      {
-        interlaced: this.interlaced,
-        hdr: hdrTransferOf(frame.colorSpace.transfer),
-      },
+      treatment,
     );
   }
 

@@ -146,7 +146,7 @@ export class WebCodecsSource implements FrameSource {
     const runs: DecodeRun[] = this.keyOnly
       ? wanted.map((i) => ({ from: i, to: i }))
       : planRuns(order.keyBefore, wanted);
-    const placer = new FramePlacer(req.placement, this.track.facts.interlaced === true);
+    const placer = new FramePlacer(req.placement, this.track.facts);
     const delivery = new Delivery(expected, (frame) => placer.place(frame), onFrame, onProgress);
     const watch = this.watch;
     watch.stage('decode');

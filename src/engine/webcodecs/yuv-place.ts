@@ -27,7 +27,26 @@ export type YuvFormat =
   | 'I444AP10'
   | 'I420P12'
   | 'I422P12'
-  | 'I444P12';
+  | 'I444P12'
+  | PackedRgbFormat;
+
+/**
+ * Packed 8-bit RGB, as some browsers decode to (Firefox gives BGRX): placed here only when a picture needs what the
+ * canvas cannot do (a field at a time, tone-mapping); each channel is read as a plane of its own.
+ */
+export type PackedRgbFormat = 'RGBA' | 'RGBX' | 'BGRA' | 'BGRX';
+
+/** Where red, green and blue sit in each 4-byte pixel of a packed format. */
+const PACKED: Record<PackedRgbFormat, [number, number, number]> = {
+  RGBA: [0, 1, 2],
+  RGBX: [0, 1, 2],
+  BGRA: [2, 1, 0],
+  BGRX: [2, 1, 0],
+};
+
+export function isPackedRgb(format: string | null): format is PackedRgbFormat {
+  return format !== null && Object.hasOwn(PACKED, format);
+}
 
 /** Where one plane starts in the copied bytes and how far apart its rows are, as VideoFrame.copyTo reports it. */
 export interface PlaneLayout {
@@ -95,10 +114,15 @@ const FORMATS: Record<YuvFormat, [number, number, number]> = {
   I420P12: [2, 2, 12],
   I422P12: [2, 1, 12],
   I444P12: [1, 1, 12],
+  RGBA: [1, 1, 8],
+  RGBX: [1, 1, 8],
+  BGRA: [1, 1, 8],
+  BGRX: [1, 1, 8],
 };
 
-export function isYuvFormat(format: string | null): format is YuvFormat {
-  return format !== null && Object.hasOwn(FORMATS, format);
+/** Whether frames in `format` are planar YUV, which is always placed here. */
+export function isYuvFormat(format: string | null): format is Exclude<YuvFormat, PackedRgbFormat> {
+  return format !== null && Object.hasOwn(FORMATS, format) && !isPackedRgb(format);
 }
 
 /**
@@ -177,7 +201,8 @@ export class YuvPlacer {
    */
   place(
     picture: YuvPicture,
-    matrix: YuvMatrix,
+    /** How YUV becomes RGB; ignored for packed RGB. */
+    matrix: YuvMatrix | null,
     placement: FramePlacement,
     treatment: PictureTreatment = { interlaced: false, hdr: undefined },
   ): Uint8Array<ArrayBuffer> {
@@ -194,7 +219,12 @@ export class YuvPlacer {
     this.resample(luma, y, width, height);
     this.resample(cb, u, chromaWidth, chromaHeight);
     this.resample(cr, v, chromaWidth, chromaHeight);
-    return toRgba({ y, u, v, width, chromaWidth, sx, sy: 1 }, matrix, placement, treatment.hdr);
+    return toRgba(
+      { y, u, v, width, chromaWidth, sx, sy: 1 },
+      isPackedRgb(picture.format) ? null : matrix,
+      placement,
+      treatment.hdr,
+    );
   }
 
   private scaledPlanes(lumaSize: number, chromaSize: number): [Float32Array, Float32Array, Float32Array] {
@@ -275,6 +305,10 @@ function planeViews(
     width: size.width,
     height: Math.ceil(size.height / rows),
   });
+  if (isPackedRgb(picture.format)) {
+    const [r, g, b] = PACKED[picture.format];
+    return [plane(0, r, 4, { width, height }), plane(0, g, 4, { width, height }), plane(0, b, 4, { width, height })];
+  }
   const luma = plane(0, 0, 1, { width, height });
   return picture.format === 'NV12'
     ? [luma, plane(1, 0, 2, chroma), plane(1, 1, 2, chroma)]
@@ -298,21 +332,24 @@ interface ScaledPlanes {
  */
 function toRgba(
   planes: ScaledPlanes,
-  matrix: YuvMatrix,
+  matrix: YuvMatrix | null,
   placement: FramePlacement,
   hdr: HdrTransfer | undefined,
 ): Uint8Array<ArrayBuffer> {
   const { y, u, v, width, chromaWidth, sx, sy } = planes;
   const { crop, scaled, rotation } = placement;
   const out = new Uint8ClampedArray(crop.width * crop.height * 4);
-  const kg = 1 - matrix.kr - matrix.kb;
-  const yOffset = matrix.fullRange ? 0 : 16;
-  const yScale = matrix.fullRange ? 1 : 255 / 219;
-  const cScale = matrix.fullRange ? 1 : 255 / 224;
-  const rFromCr = 2 * (1 - matrix.kr) * cScale;
-  const bFromCb = 2 * (1 - matrix.kb) * cScale;
-  const gFromCb = ((2 * matrix.kb * (1 - matrix.kb)) / kg) * cScale;
-  const gFromCr = ((2 * matrix.kr * (1 - matrix.kr)) / kg) * cScale;
+  // No matrix: the planes are red, green and blue already.
+  const rgb = matrix === null;
+  const m = matrix ?? { kr: 0, kb: 0, fullRange: true };
+  const kg = 1 - m.kr - m.kb;
+  const yOffset = m.fullRange ? 0 : 16;
+  const yScale = m.fullRange ? 1 : 255 / 219;
+  const cScale = m.fullRange ? 1 : 255 / 224;
+  const rFromCr = 2 * (1 - m.kr) * cScale;
+  const bFromCb = 2 * (1 - m.kb) * cScale;
+  const gFromCb = ((2 * m.kb * (1 - m.kb)) / kg) * cScale;
+  const gFromCr = ((2 * m.kr * (1 - m.kr)) / kg) * cScale;
   const pixel = new Float64Array(3);
   let o = 0;
   for (let cy = 0; cy < crop.height; cy++) {
@@ -332,13 +369,22 @@ function toRgba(
         px = scaled.height - 1 - dy;
         py = dx;
       }
-      const luma = (y[py * width + px]! - yOffset) * yScale;
       const c = Math.floor(py / sy) * chromaWidth + Math.floor(px / sx);
-      const cb = u[c]! - 128;
-      const cr = v[c]! - 128;
-      const r = luma + rFromCr * cr;
-      const g = luma - gFromCb * cb - gFromCr * cr;
-      const b = luma + bFromCb * cb;
+      let r: number;
+      let g: number;
+      let b: number;
+      if (rgb) {
+        r = y[py * width + px]!;
+        g = u[c]!;
+        b = v[c]!;
+      } else {
+        const luma = (y[py * width + px]! - yOffset) * yScale;
+        const cb = u[c]! - 128;
+        const cr = v[c]! - 128;
+        r = luma + rFromCr * cr;
+        g = luma - gFromCb * cb - gFromCr * cr;
+        b = luma + bFromCb * cb;
+      }
       if (hdr) {
         pixel[0] = r / 255;
         pixel[1] = g / 255;
