@@ -26,6 +26,7 @@ export type {
   SpriteMode,
   SpriteOptions,
 } from './core/options.js';
+export type { SkipRule } from './core/frame-quality.js';
 export { formatProcess, parseProcess } from './core/process-string.js';
 export type { Notify, ParsedProcess, SaveAs } from './core/process-string.js';
 export { checkSheetSizeEarly } from './core/geometry.js';

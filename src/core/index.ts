@@ -16,6 +16,7 @@ export type {
   SpriteMode,
   SpriteOptions,
 } from './options.js';
+export type { SkipRule } from './frame-quality.js';
 export { formatProcess, parseProcess } from './process-string.js';
 export type { Notify, ParsedProcess, SaveAs } from './process-string.js';
 export {

@@ -60,6 +60,7 @@ const ROOT_EXPORTS = [
   'SpriteFormat',
   'SpriteMode',
   'ScaleType',
+  'SkipRule',
   'OptionKey',
   'OptionRule',
   'OPTION_KEYS',

@@ -165,7 +165,7 @@ describe('YuvPlacer', () => {
             () => u!,
             () => v!,
           ),
-          yuvMatrix(matrix, full)!,
+          yuvMatrix(matrix, full),
           placement({ width: 2, height: 2 }),
         )
         .subarray(0, 4),
@@ -351,7 +351,7 @@ describe("YuvPlacer beside ffmpeg (the ffmpeg.wasm path's filters, run by the CL
           { offset: width * height + cw * ch, stride: cw },
         ],
       };
-      const ours = new YuvPlacer().place(src, yuvMatrix(matrix, false)!, placement(scaled, crop, rotation));
+      const ours = new YuvPlacer().place(src, yuvMatrix(matrix, false), placement(scaled, crop, rotation));
       // ffmpeg's plain conversion itself is off by up to 2 levels (grey 126,128,128 gives 128,126,129).
       expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);
     });
@@ -397,7 +397,7 @@ describe('YuvPlacer: 10-bit, HDR and interlaced pictures', () => {
   it('places 10-bit SDR from its 16-bit words, as ffmpeg scales it (40 dB)', () => {
     const yuv = frame('null', 'yuv420p10le');
     const expected = frame('scale=160:90:flags=area', 'rgba');
-    const ours = new YuvPlacer().place(picture10(yuv), yuvMatrix(null, false)!, placement({ width: 160, height: 90 }));
+    const ours = new YuvPlacer().place(picture10(yuv), yuvMatrix(null, false), placement({ width: 160, height: 90 }));
     expect(psnr(ours, new Uint8Array(expected))).toBeGreaterThanOrEqual(40);
   });
 
