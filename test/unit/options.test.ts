@@ -1,3 +1,4 @@
+import { formatProcess, parseProcess } from '../../src/core/process-string.js';
 import { describe, expect, it } from 'vitest';
 import { SpriteError } from '../../src/core/errors.js';
 import {
