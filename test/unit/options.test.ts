@@ -66,6 +66,13 @@ describe('resolveOptions defaults', () => {
     );
   });
 
+  it('reads skip in a process string and writes it back', () => {
+    const parsed = parseProcess('video/sprite,f_jpg,inter_10000,skip_all');
+    expect(parsed.options).toEqual({ f: 'jpg', inter: 10000, skip: 'all' });
+    expect(formatProcess(parsed.options)).toBe('video/sprite,f_jpg,inter_10000,skip_all');
+    expect(() => parseProcess('video/sprite,f_jpg,m_key,skip_black')).toThrow(/cannot be used with m key/);
+  });
+
   it('leaves sw and sh absent unless given, so the box comes from psw/psh', () => {
     const r = resolveOptions({ f: 'png', sw: 200 });
     expect(r.sw).toBe(200);
