@@ -161,11 +161,15 @@ export class ParamsForm {
     (document.getElementById(this.unit === 'px' ? 'unit-px' : 'unit-percent') as HTMLInputElement).checked = true;
   }
 
-  /** The options the form says, leaving out empty, hidden and disabled fields (so their defaults apply). */
+  /**
+   * The options the form says, leaving out empty, hidden and disabled fields (so their defaults apply), and `skip` at
+   * its default: it is ours, and a string naming it would not pass the original cloud API.
+   */
   options(): SpriteOptions {
     const out: Record<string, string | number> = {};
     for (const [key, input] of this.inputs) {
       if (input.disabled || input.parentElement!.hidden || input.value === '') continue;
+      if (key === 'skip' && input.value === DEFAULTS.skip) continue;
       out[key] = OPTION_RULES[key].kind === 'int' ? Number(input.value) : input.value;
     }
     return out as unknown as SpriteOptions;

@@ -1,9 +1,18 @@
 // The upload page: pick a video (or the sample), set parameters, watch progress, see sheets, scrub, download.
 // It uses only the library's public API, like any other app would.
 
-import { createSpriteGenerator, SpriteError, type SpriteProgress, type SpriteResult } from '../index.js';
+import {
+  createSpriteGenerator,
+  resolveOptions,
+  SpriteError,
+  type SpriteOptions,
+  type SpriteProgress,
+  type SpriteResult,
+} from '../index.js';
 import { showDownloads } from './downloads.js';
 import { ParamsForm } from './form.js';
+import { PRESETS } from './presets.js';
+import { showSnippets } from './snippets.js';
 import { showScrubber } from './scrubber.js';
 import { addSheet, drawTile } from './sheets-view.js';
 
@@ -82,7 +91,7 @@ function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: strin
 function reset(): void {
   for (const url of current?.urls ?? []) URL.revokeObjectURL(url);
   sheetsHost.replaceChildren();
-  for (const id of ['downloads', 'scrub', 'sheet-tools']) $(id).hidden = true;
+  for (const id of ['downloads', 'snippets', 'scrub', 'sheet-tools']) $(id).hidden = true;
   fileError.textContent = '';
   progress.value = 0;
 }
@@ -145,6 +154,13 @@ async function run(input: Blob | URL): Promise<void> {
     if (current !== job) return;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     job.urls.push(...showDownloads($('downloads'), result));
+    const preset = PRESETS.find((p) => p.id === presetMenu.value);
+    showSnippets(
+      $('snippets'),
+      result,
+      input instanceof File ? input.name : videoName(input),
+      preset?.snippet ?? 'track',
+    );
     $('scrub').hidden = false;
     // "Done" only once everything is in place: the scrub bar waits for the player to know the video's size.
     await showScrubber($('scrub'), input, result.vtt, result.source.durationMs, sheetUrls);
@@ -169,6 +185,47 @@ async function run(input: Blob | URL): Promise<void> {
     }
   }
 }
+
+/** The name a player would load the video by: a file's own, else the last part of its URL. */
+function videoName(input: Blob | URL): string {
+  return input instanceof URL ? decodeURIComponent(input.pathname.split('/').pop() || 'video.mp4') : 'video.mp4';
+}
+
+/** Whether two sets of options make the same job (defaults applied); invalid ones make none. */
+function sameJob(a: SpriteOptions, b: SpriteOptions): boolean {
+  const resolved = (o: SpriteOptions) => {
+    const r = resolveOptions(o) as unknown as Record<string, unknown>;
+    return JSON.stringify(
+      Object.keys(r)
+        .sort()
+        .map((k) => [k, r[k]]),
+    );
+  };
+  try {
+    return resolved(a) === resolved(b);
+  } catch {
+    return false;
+  }
+}
+
+const presetMenu = $('preset', HTMLSelectElement);
+const presetHint = $('preset-hint');
+const CUSTOM_HINT = presetHint.textContent;
+for (const preset of PRESETS) presetMenu.append(new Option(preset.label, preset.id));
+presetMenu.addEventListener('change', () => {
+  const preset = PRESETS.find((p) => p.id === presetMenu.value);
+  presetHint.textContent = preset ? `${preset.hint}.` : CUSTOM_HINT;
+  if (preset) form.setOptions(preset.options);
+});
+// Any other change to the parameters makes them the user's own, unless it leads back to the preset's.
+$('params').addEventListener('input', (event) => {
+  if (event.target === presetMenu) return;
+  const preset = PRESETS.find((p) => p.id === presetMenu.value);
+  if (preset && !sameJob(form.options(), preset.options)) {
+    presetMenu.value = '';
+    presetHint.textContent = CUSTOM_HINT;
+  }
+});
 
 $('sample').addEventListener('click', () => void run(SAMPLE));
 fileInput.addEventListener('change', () => {

@@ -231,17 +231,22 @@ async function decodeSkipping(
     for (let round = 0; pending.length > 0; round++) {
       const size = SKIP_ROUNDS[Math.min(round, SKIP_ROUNDS.length - 1)]!;
       const tries = pending.map((p) => alternatives[from + p.k]!.slice(p.tried, p.tried + size));
-      const found = new Map<number, DecodedFrame>();
-      const times = [...new Set(tries.flat())].sort((a, b) => a - b);
-      if (times.length > 0)
-        await source.frames({ times, placement: req.placement }, (frame) => {
-          if (good(frame)) found.set(frame.time, keep(frame));
+      // Intervals do not overlap: each time tried belongs to one tile, at one rank of nearness.
+      const owner = new Map<number, { i: number; rank: number }>();
+      tries.forEach((list, i) => list.forEach((t, rank) => owner.set(t, { i, rank })));
+      // Only each tile's nearest good frame so far is kept, so a wide round holds no more than a frame a tile.
+      const best: ({ rank: number; frame: DecodedFrame } | undefined)[] = [];
+      if (owner.size > 0)
+        await source.frames({ times: [...owner.keys()].sort((a, b) => a - b), placement: req.placement }, (frame) => {
+          const tried = owner.get(frame.time);
+          if (!tried || (best[tried.i]?.rank ?? Infinity) < tried.rank || !good(frame)) return;
+          best[tried.i] = { rank: tried.rank, frame: keep(frame) };
         });
       pending = pending.filter((p, i) => {
-        const nearest = tries[i]!.find((t) => found.has(t));
-        if (nearest !== undefined) tiles.set(chunk[p.k]!.time, found.get(nearest)!);
+        const found = best[i];
+        if (found) tiles.set(chunk[p.k]!.time, found.frame);
         p.tried += tries[i]!.length;
-        return nearest === undefined && p.tried < alternatives[from + p.k]!.length;
+        return !found && p.tried < alternatives[from + p.k]!.length;
       });
     }
     for (const capture of chunk) {

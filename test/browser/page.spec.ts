@@ -223,6 +223,120 @@ test('with the default padding, the downloads say why there is no HLS or DASH tr
   ]);
 });
 
+test('each preset sets every field at once, the process string follows, and an edit makes the fields custom', async ({
+  page,
+}) => {
+  const menu = page.getByLabel('Made for');
+  const process = page.getByLabel(/Process string/);
+  const field = (label: string | RegExp) => page.getByLabel(label, { exact: typeof label === 'string' });
+  await expect(menu).toHaveValue('');
+  // What each preset is for, as a person would check it: its grid, interval, size and gaps.
+  const expected: [label: string, fields: [string | RegExp, string][], inString: string[]][] = [
+    [
+      'Seek-bar thumbnails (WebVTT)',
+      [
+        ['Interval (ms)', '2000'],
+        ['Cell width (px)', '160'],
+        ['Columns', '10'],
+        ['Padding (px)', '0'],
+        ['Scale', 'fit'],
+      ],
+      ['inter_2000', 'sw_160', 'sh_90', 'tw_10', 'th_10', 'pad_0', 'margin_0', 'scaletype_fit', 'q_80'],
+    ],
+    ['Mux-style storyboard', [['Cell width (px)', '256']], ['sw_256', 'sh_144', 'inter_2000', 'pad_0']],
+    [
+      'Roku / HLS image playlist',
+      [
+        ['Interval (ms)', '10000'],
+        ['Columns', '5'],
+        ['Rows', '5'],
+      ],
+      ['inter_10000', 'sw_320', 'tw_5', 'th_5', 'pad_0', 'margin_0', 'f_jpg'],
+    ],
+    ['DASH thumbnails', [['Columns', '10']], ['inter_10000', 'tw_10', 'th_10', 'pad_0']],
+    [
+      'Contact sheet to look at',
+      [
+        ['Mode', 'avg'],
+        ['Number of frames', '24'],
+        ['Padding (px)', '4'],
+        ['Margin (px)', '8'],
+      ],
+      ['m_avg', 'num_24', 'tw_6', 'th_4', 'pad_4', 'margin_8'],
+    ],
+    [
+      "The cloud API's defaults",
+      [
+        ['Interval (ms)', ''],
+        ['Columns', ''],
+        ['Padding (px)', ''],
+      ],
+      ['f_jpg'],
+    ],
+  ];
+  for (const [label, fields, inString] of expected) {
+    await menu.selectOption({ label });
+    for (const [name, value] of fields) await expect(field(name), `${label}: ${String(name)}`).toHaveValue(value);
+    const text = await process.inputValue();
+    for (const part of inString) expect(text, label).toContain(part);
+  }
+  // The cloud API's defaults leave every number to its default: the string names none of them.
+  expect(await process.inputValue()).not.toMatch(/inter_|tw_|pad_|sw_/);
+  // Interval only counts in inter and dhash: the contact sheet's avg leaves it off.
+  await menu.selectOption({ label: 'Contact sheet to look at' });
+  await expect(field('Interval (ms)')).toBeDisabled();
+  await field('Columns').fill('8');
+  await expect(menu).toHaveValue('');
+  await expect(process).toHaveValue(/tw_8/);
+  // skip is ours: at its default the string leaves it out, so that it still passes the original cloud API.
+  expect(await process.inputValue()).not.toContain('skip_');
+  await field('Avoid frames').selectOption('all');
+  await expect(process).toHaveValue(/,skip_all$/);
+});
+
+test('the result offers the snippet for the preset’s player, with the file names filled in, ready to copy', async ({
+  page,
+}) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByLabel('Made for').selectOption({ label: 'Roku / HLS image playlist' });
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  const player = page.getByLabel('Player');
+  const code = page.locator('#snippet-code');
+  await expect(player).toHaveValue('hls');
+  // The 5 s sample at one tile every 10 s: one 320 × 180 tile.
+  await expect(code).toHaveText(
+    /^#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=320x180,CODECS="jpeg",URI="sprite.m3u8"$/,
+  );
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await expect(page.locator('#snippets [role=status]')).toHaveText('Copied.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await code.textContent());
+  await player.selectOption('dash');
+  await expect(code).toContainText('<AdaptationSet');
+  // One sheet: its own name is the whole template.
+  await expect(code).toContainText('<SegmentTemplate media="sprite-0.jpg"');
+  await player.selectOption('track');
+  await expect(code).toHaveText(
+    '<video controls src="big-buck-bunny-320x180.mp4">\n  <track kind="metadata" label="thumbnails" src="sprite.vtt" default />\n</video>',
+  );
+  await player.selectOption('vidstack');
+  // One sheet: Vidstack takes the Mux-style storyboard.
+  await expect(code).toContainText('thumbnails="sprite.storyboard.json"');
+  await player.selectOption('plyr');
+  await expect(code).toContainText('previewThumbnails: { enabled: true, src: "sprite.vtt" }');
+});
+
+test('a snippet the result cannot have says why, and what to set', async ({ page }) => {
+  // The page's own defaults have padding, which the HLS and DASH tracks cannot describe.
+  await page.getByRole('button', { name: 'Try the sample video' }).click();
+  await done(page);
+  await expect(page.getByLabel('Player')).toHaveValue('track');
+  await page.getByLabel('Player').selectOption('hls');
+  await expect(page.locator('#snippet-code')).toBeHidden();
+  await expect(page.locator('#snippets p.hint')).toHaveText(/HLS image playlist.*Set pad to 0/);
+  await expect(page.getByRole('button', { name: 'Copy' })).toBeDisabled();
+});
+
 test('hovering the seek bar shows the thumbnail of the tile on screen at that time', async ({ page }) => {
   await page.getByRole('button', { name: 'Try the sample video' }).click();
   await done(page);
