@@ -26,6 +26,8 @@ interface FieldSpec {
   hint: string;
   /** Modes in which the option does something; absent = all. */
   modes?: readonly string[];
+  /** Folded under "More settings": what most jobs leave as it is. */
+  more?: true;
   /** Shown for one size unit only. */
   unit?: 'px' | '%';
 }
@@ -43,25 +45,32 @@ const FIELDS: FieldSpec[] = [
     label: 'Change threshold (%)',
     hint: 'dhash: keep frames that changed more than this',
     modes: ['dhash'],
+    more: true,
   },
-  { key: 'ss', label: 'Start (ms)', hint: 'frames before this are skipped' },
+  { key: 'ss', label: 'Start (ms)', hint: 'frames before this are skipped', more: true },
   {
     key: 'skip',
     label: 'Avoid frames',
     hint: 'black · blank (also plain cards) · all (also blurred): the nearest better frame of the interval instead',
     modes: ['inter', 'avg', 'dhash'],
+    more: true,
   },
   { key: 'sw', label: 'Cell width (px)', hint: 'default: the video width', unit: 'px' },
   { key: 'sh', label: 'Cell height (px)', hint: 'default: the video height', unit: 'px' },
   { key: 'psw', label: 'Cell width (%)', hint: 'of the video width', unit: '%' },
   { key: 'psh', label: 'Cell height (%)', hint: 'of the video height', unit: '%' },
-  { key: 'scaletype', label: 'Scale', hint: 'stretch · crop · fill (black bars) · fit (cell shrinks)' },
+  {
+    key: 'scaletype',
+    label: 'Scale',
+    hint: 'stretch · crop · fill (black bars) · fit (cell shrinks)',
+    more: true,
+  },
   { key: 'tw', label: 'Columns', hint: 'cells per row' },
   { key: 'th', label: 'Rows', hint: 'rows per sheet' },
-  { key: 'pad', label: 'Padding (px)', hint: 'between cells' },
-  { key: 'margin', label: 'Margin (px)', hint: 'around the grid' },
+  { key: 'pad', label: 'Padding (px)', hint: 'between cells', more: true },
+  { key: 'margin', label: 'Margin (px)', hint: 'around the grid', more: true },
   { key: 'f', label: 'Format', hint: 'sheet image format' },
-  { key: 'q', label: 'Quality', hint: 'jpg and webp only' },
+  { key: 'q', label: 'Quality', hint: 'jpg and webp only', more: true },
 ];
 
 /** The form's state: which size unit is in use, and every field element by option key. */
@@ -69,6 +78,8 @@ export class ParamsForm {
   private readonly inputs = new Map<OptionKey, HTMLInputElement | HTMLSelectElement>();
   private readonly errors = new Map<OptionKey, HTMLElement>();
   private unit: 'px' | '%' = 'px';
+  /** The fold of the settings most jobs leave as they are. */
+  private readonly more = document.createElement('details');
   /** saveas/notify of the last pasted process string: editing a field must not drop the user's name template. */
   private extra: { saveas?: SaveAs; notify?: Notify } = {};
 
@@ -84,6 +95,12 @@ export class ParamsForm {
   }
 
   private build(): void {
+    const moreFields = document.createElement('div');
+    moreFields.className = 'fields';
+    const summary = document.createElement('summary');
+    summary.textContent = 'More settings';
+    this.more.className = 'more';
+    this.more.append(summary, moreFields);
     const unitRow = document.createElement('fieldset');
     unitRow.className = 'unit';
     unitRow.innerHTML = '<legend>Cell size in</legend>';
@@ -139,10 +156,11 @@ export class ParamsForm {
       input.addEventListener('input', () => this.fromFields());
       wrap.append(label, input, hint, error);
       if (spec.key === 'sw') this.container.append(unitRow);
-      this.container.append(wrap);
+      (spec.more ? moreFields : this.container).append(wrap);
       this.inputs.set(spec.key, input);
       this.errors.set(spec.key, error);
     }
+    this.container.append(this.more);
   }
 
   /** Enables the fields the mode uses and shows the size fields of the chosen unit. */
@@ -236,6 +254,8 @@ export class ParamsForm {
     const key = e.param as OptionKey | undefined;
     const target = key && this.errors.get(key) && !this.inputs.get(key)!.parentElement!.hidden ? key : undefined;
     if (target) {
+      // A message in the fold would go unseen.
+      if (this.more.contains(this.errors.get(target)!)) this.more.open = true;
       this.errors.get(target)!.textContent = e.message;
       this.inputs.get(target)!.setAttribute('aria-invalid', 'true');
       return true;

@@ -111,8 +111,10 @@ async function run(input: Blob | URL): Promise<void> {
   cancel.disabled = false;
   runButton.disabled = true;
   status.textContent = 'Starting…';
-  // On a phone the results are a long way down; bring them into view without moving keyboard focus.
-  $('results').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  // Run from the settings, below the result on a phone: bring the result into view (keyboard focus stays). Where its
+  // top already shows (a click on the sample, a wide screen), nothing moves.
+  const top = $('results').getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.75) $('results').scrollIntoView({ behavior: 'smooth', block: 'start' });
   try {
     lastInput = input;
     const result: SpriteResult = await generator.generate(input, form.processString(), {

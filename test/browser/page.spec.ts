@@ -290,6 +290,9 @@ test('each preset sets every field at once, the process string follows, and an e
   await expect(process).toHaveValue(/tw_8/);
   // skip is ours: at its default the string leaves it out, so that it still passes the original cloud API.
   expect(await process.inputValue()).not.toContain('skip_');
+  // It is folded under "More settings", with the other settings most jobs leave as they are.
+  await expect(field('Avoid frames')).toBeHidden();
+  await page.getByText('More settings').click();
   await field('Avoid frames').selectOption('all');
   await expect(process).toHaveValue(/,skip_all$/);
 });
@@ -360,6 +363,37 @@ test('hovering the seek bar shows the thumbnail of the tile on screen at that ti
   await page.keyboard.press('End');
   await expect(page.locator('.preview .thumb')).toHaveAttribute('data-xywh', `${2 + 4 * 162},94,160,90`);
 });
+
+for (const [device, size] of [
+  ['a laptop, 1440 × 900', { width: 1440, height: 900 }],
+  ['a phone, 390 × 844', { width: 390, height: 844 }],
+] as const) {
+  test(`one click on the sample: the sheet and the player in the first screenful, no scrolling (${device})`, async ({
+    page,
+  }) => {
+    await page.setViewportSize(size);
+    await page.getByRole('button', { name: 'Try the sample video' }).click();
+    await done(page);
+    await page.screenshot({ path: `test-results/page-first-screen-${size.width}.png` });
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    for (const shown of [page.locator('video.player'), page.getByRole('img', { name: /Sprite sheet 1/ })]) {
+      const box = (await shown.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height, String(shown)).toBeLessThanOrEqual(size.height);
+      expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+    }
+    const settings = (await page.locator('.pane-params').boundingBox())!;
+    const result = (await page.locator('#results').boundingBox())!;
+    if (size.width > 1000) {
+      // Two panes: the settings beside the result, not below it.
+      expect(settings.x + settings.width).toBeLessThanOrEqual(result.x);
+      expect(settings.y).toBeLessThan(size.height);
+    } else {
+      // One column: the result first, the settings below it.
+      expect(settings.y).toBeGreaterThanOrEqual(result.y + result.height);
+    }
+  });
+}
 
 test('usable on a phone-sized screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
