@@ -2,6 +2,7 @@
 // It uses only the library's public API, like any other app would.
 
 import {
+  checkSheetSizeEarly,
   createSpriteGenerator,
   resolveOptions,
   SpriteError,
@@ -14,6 +15,8 @@ import { ParamsForm } from './form.js';
 import { PRESETS } from './presets.js';
 import { showSnippets } from './snippets.js';
 import { showScrubber } from './scrubber.js';
+import { suggestedGrid } from './suggested-grid.js';
+import { clock } from './time-format.js';
 import { addSheet, drawTile } from './sheets-view.js';
 
 /** The element `id` of index.html, of class `kind`: a renamed id fails here, by name, not later as a null. */
@@ -188,6 +191,61 @@ async function run(input: Blob | URL): Promise<void> {
   }
 }
 
+/** The video's length in ms as the browser reads it from the file's header, or null where it cannot (AVI, MPEG-TS…). */
+async function durationOf(file: File): Promise<number | null> {
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  video.preload = 'metadata';
+  video.muted = true;
+  try {
+    return await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), DURATION_TIMEOUT_MS);
+      video.addEventListener('loadedmetadata', () => {
+        clearTimeout(timer);
+        resolve(Number.isFinite(video.duration) && video.duration > 0 ? video.duration * 1000 : null);
+      });
+      video.addEventListener('error', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+      video.src = url;
+    });
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * Runs a chosen or dropped file. Until the user sets the interval or the grid (or picks a preset), the page sets
+ * them from the video's length: about a hundred tiles on one sheet, shown in the fields, which stay the user's to
+ * change.
+ */
+async function runChosen(file: File): Promise<void> {
+  const fitted = autoGrid && form.options().m !== 'key' ? await gridFor(file) : null;
+  gridNote.textContent = fitted ?? '';
+  await run(file);
+}
+
+/** Sets the interval and grid for `file` (the grid only where its sheet fits); says what it did, or null. */
+async function gridFor(file: File): Promise<string | null> {
+  const ms = await durationOf(file);
+  if (ms === null) return null;
+  const grid = suggestedGrid(ms);
+  const options = { ...form.options(), m: 'inter' as const, inter: grid.inter };
+  const withGrid = { ...options, tw: grid.tw, th: grid.th };
+  let sheetFits = true;
+  try {
+    checkSheetSizeEarly(resolveOptions(withGrid));
+  } catch {
+    sheetFits = false;
+  }
+  form.setOptions(sheetFits ? withGrid : options);
+  const length = clock(ms / 1000, 0);
+  return `Interval set to ${grid.inter / 1000} s for this ${length} video: about ${grid.tiles} tiles${sheetFits ? ' on one sheet' : ''}. Change it freely.`;
+}
+
 /** The name a player would load the video by: a file's own, else the last part of its URL. */
 function videoName(input: Blob | URL): string {
   return input instanceof URL ? decodeURIComponent(input.pathname.split('/').pop() || 'video.mp4') : 'video.mp4';
@@ -210,6 +268,12 @@ function sameJob(a: SpriteOptions, b: SpriteOptions): boolean {
   }
 }
 
+/** How long the browser may take to read a file's length before the job runs with the fields as they are. */
+const DURATION_TIMEOUT_MS = 3000;
+const gridNote = $('grid-note');
+/** The interval and grid still follow each chosen video: the user has set neither, nor picked a preset. */
+let autoGrid = true;
+
 const presetMenu = $('preset', HTMLSelectElement);
 const presetHint = $('preset-hint');
 const CUSTOM_HINT = presetHint.textContent;
@@ -221,6 +285,8 @@ presetMenu.addEventListener('change', () => {
 });
 // Any other change to the parameters makes them the user's own, unless it leads back to the preset's.
 $('params').addEventListener('input', (event) => {
+  autoGrid = false;
+  gridNote.textContent = '';
   if (event.target === presetMenu) return;
   const preset = PRESETS.find((p) => p.id === presetMenu.value);
   if (preset && !sameJob(form.options(), preset.options)) {
@@ -232,7 +298,7 @@ $('params').addEventListener('input', (event) => {
 $('sample').addEventListener('click', () => void run(SAMPLE));
 fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];
-  if (file) void run(file);
+  if (file) void runChosen(file);
 });
 $('params').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -253,7 +319,7 @@ drop.addEventListener('drop', (event) => {
   event.preventDefault();
   drop.classList.remove('over');
   const file = event.dataTransfer?.files[0];
-  if (file) void run(file);
+  if (file) void runChosen(file);
 });
 
 const zoom = $('zoom', HTMLButtonElement);

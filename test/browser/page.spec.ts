@@ -1,7 +1,9 @@
 // The upload page, driven as a person would: sample run, own file, parameters ↔ process string, cancel, errors,
 // ZIP download, and the seek-bar thumbnail. A screenshot of the finished page is kept under test-results/.
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
@@ -394,6 +396,52 @@ for (const [device, size] of [
     }
   });
 }
+
+test('a chosen video gets an interval for about a hundred tiles on one sheet, short or two hours long', async ({
+  page,
+}) => {
+  // 2 hours at 1 frame a second, 64 × 36: made at test time, a few hundred KB.
+  const long = join(mkdtempSync(join(tmpdir(), 'page-')), 'two-hours.mp4');
+  execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x36:rate=1', '-t', '7200'].concat([
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '300',
+      '-pix_fmt',
+      'yuv420p',
+      long,
+    ]),
+  );
+  const field = (label: string) => page.getByLabel(label, { exact: true });
+  await page.locator('#file').setInputFiles(fixture('h264-aac_fmp4_320x180_bbb.mp4'));
+  await done(page);
+  // 5 s: a tile every 50 ms, 10 × 10.
+  await expect(field('Interval (ms)')).toHaveValue('50');
+  await expect(field('Rows')).toHaveValue('10');
+  await expect(status(page)).toContainText('100 frames on 1 sheet');
+  await expect(page.locator('#grid-note')).toHaveText(
+    /Interval set to 0.05 s for this 0:05 video: about 100 tiles on one sheet/,
+  );
+
+  await page.locator('#file').setInputFiles(long);
+  await done(page);
+  await expect(field('Interval (ms)')).toHaveValue('90000');
+  await expect(field('Columns')).toHaveValue('10');
+  await expect(field('Rows')).toHaveValue('8');
+  await expect(status(page)).toContainText('80 frames on 1 sheet');
+
+  // Set by hand, the interval stays for the next video.
+  await field('Interval (ms)').fill('1000');
+  await page.locator('#file').setInputFiles(fixture('h264-aac_fmp4_320x180_bbb.mp4'));
+  await done(page);
+  await expect(field('Interval (ms)')).toHaveValue('1000');
+  await expect(page.locator('#grid-note')).toHaveText('');
+  await expect(status(page)).toContainText('5 frames');
+});
 
 test('usable on a phone-sized screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
