@@ -5,7 +5,8 @@ import { SpriteError, writeDashThumbnails, writeHlsImagePlaylist, type SpriteRes
 
 const ZIP_URL_LIFETIME_MS = 60_000;
 
-interface ResultFile {
+/** One file of a result, as the downloads and the ZIP name it. */
+export interface ResultFile {
   name: string;
   blob: Blob;
 }
@@ -54,6 +55,23 @@ function resultFiles(result: SpriteResult, tracks: ResultFile[]): ResultFile[] {
   ];
 }
 
+/** Every file the downloads offer for `result`, streaming tracks included where the job allows them. */
+export function filesOf(result: SpriteResult): ResultFile[] {
+  return resultFiles(result, streamingTracks(result).files);
+}
+
+/** Saves `files` as one ZIP named `name` (written by client-zip), through a download link. */
+export async function saveZip(files: readonly ResultFile[], name: string): Promise<void> {
+  const blob = await downloadZip(files.map((f) => ({ name: f.name, input: f.blob, lastModified: new Date() }))).blob();
+  const a = document.createElement('a');
+  const url = URL.createObjectURL(blob);
+  a.href = url;
+  a.download = name;
+  a.click();
+  // The browser reads the URL after click() returns; a minute is ample for it to start the download.
+  setTimeout(() => URL.revokeObjectURL(url), ZIP_URL_LIFETIME_MS);
+}
+
 /** Fills `host` with a link per file and a ZIP button; returns the object URLs it made (to revoke later). */
 export function showDownloads(host: HTMLElement, result: SpriteResult): string[] {
   const urls: string[] = [];
@@ -75,19 +93,7 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
   zip.type = 'button';
   zip.id = 'zip';
   zip.textContent = `Download all (${files.length} files) as ZIP`;
-  const saveZip = async () => {
-    const blob = await downloadZip(
-      files.map((f) => ({ name: f.name, input: f.blob, lastModified: new Date() })),
-    ).blob();
-    const a = document.createElement('a');
-    const url = URL.createObjectURL(blob);
-    a.href = url;
-    a.download = `${result.baseName}.zip`;
-    a.click();
-    // The browser reads the URL after click() returns; a minute is ample for it to start the download.
-    setTimeout(() => URL.revokeObjectURL(url), ZIP_URL_LIFETIME_MS);
-  };
-  zip.addEventListener('click', () => void saveZip());
+  zip.addEventListener('click', () => void saveZip(files, `${result.baseName}.zip`));
   const heading = document.createElement('h3');
   heading.textContent = 'Download';
   // Why a streaming track is missing, with what to set: the default grid has padding, which they cannot describe.

@@ -10,6 +10,7 @@ import {
   type SpriteProgress,
   type SpriteResult,
 } from '../index.js';
+import { runBatch } from './batch.js';
 import { showDownloads } from './downloads.js';
 import { ParamsForm } from './form.js';
 import { PRESETS } from './presets.js';
@@ -94,14 +95,15 @@ function explain(e: unknown): { where: 'file' | 'params' | 'status'; text: strin
 function reset(): void {
   for (const url of current?.urls ?? []) URL.revokeObjectURL(url);
   sheetsHost.replaceChildren();
-  for (const id of ['downloads', 'snippets', 'scrub', 'sheet-tools']) $(id).hidden = true;
+  for (const id of ['downloads', 'snippets', 'scrub', 'sheet-tools', 'batch']) $(id).hidden = true;
+  $('batch').replaceChildren();
   fileError.textContent = '';
   progress.value = 0;
 }
 
 async function run(input: Blob | URL): Promise<void> {
   if (form.validate()) {
-    status.textContent = 'Fix the parameters marked above, then try again.';
+    status.textContent = 'Fix the settings marked in red, then try again.';
     return;
   }
   current?.controller.abort();
@@ -296,14 +298,60 @@ $('params').addEventListener('input', (event) => {
 });
 
 $('sample').addEventListener('click', () => void run(SAMPLE));
-fileInput.addEventListener('change', () => {
-  const file = fileInput.files?.[0];
-  if (file) void runChosen(file);
-});
+/** What the file picker would offer: a video by its type, else by its extension (a folder holds anything). */
+const VIDEO_NAME = /\.(mp4|m4v|mov|webm|mkv|avi|ts|m2ts|mts|mpg|mpeg|vob|ogv|ogg|h264|hevc|3gp|flv|wmv|dv)$/i;
+const isVideo = (file: File) => file.type.startsWith('video/') || VIDEO_NAME.test(file.name);
+
+/** One video runs as before; several run as a batch. */
+function chosen(files: readonly File[]): void {
+  if (files.length === 1) void runChosen(files[0]!);
+  else if (files.length > 1) void startBatch(files);
+}
+
+/** Runs `files` one after the other with the settings as they are, each in a group of its own (batch.ts). */
+async function startBatch(files: readonly File[]): Promise<void> {
+  if (form.validate()) {
+    status.textContent = 'Fix the settings marked in red, then try again.';
+    return;
+  }
+  current?.controller.abort();
+  reset();
+  gridNote.textContent = '';
+  const job = { controller: new AbortController(), urls: [] as string[] };
+  current = job;
+  cancel.disabled = false;
+  runButton.disabled = true;
+  const say = (text: string) => {
+    status.textContent = text;
+    announce.textContent = text;
+  };
+  try {
+    job.urls.push(
+      ...(await runBatch(files, {
+        generator,
+        processString: form.processString(),
+        host: $('batch'),
+        say,
+        explain: (e) => explain(e).text,
+        signal: job.controller.signal,
+      })),
+    );
+  } finally {
+    if (current === job) {
+      cancel.disabled = true;
+      runButton.disabled = false;
+    }
+  }
+}
+
+fileInput.addEventListener('change', () => chosen([...(fileInput.files ?? [])]));
+const folderInput = $('folder', HTMLInputElement);
+folderInput.addEventListener('change', () => chosen([...(folderInput.files ?? [])].filter(isVideo)));
 $('params').addEventListener('submit', (event) => {
   event.preventDefault();
-  const file = fileInput.files?.[0];
-  void run(file ?? lastInput ?? SAMPLE);
+  const files = [...(fileInput.files ?? [])];
+  if (files.length > 1) void startBatch(files);
+  else void run(files[0] ?? lastInput ?? SAMPLE);
 });
 cancel.addEventListener('click', () => current?.controller.abort());
 
@@ -318,8 +366,7 @@ drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (event) => {
   event.preventDefault();
   drop.classList.remove('over');
-  const file = event.dataTransfer?.files[0];
-  if (file) void runChosen(file);
+  chosen([...(event.dataTransfer?.files ?? [])]);
 });
 
 const zoom = $('zoom', HTMLButtonElement);

@@ -443,6 +443,52 @@ test('a chosen video gets an interval for about a hundred tiles on one sheet, sh
   await expect(status(page)).toContainText('5 frames');
 });
 
+test('three videos at once: one after the other, a result group each, one ZIP with a folder each', async ({ page }) => {
+  const three = ['h264-aac_fmp4_320x180_bbb.mp4', 'vp9-opus_webm_320x180_bbb.webm', 'mpeg4_avi_400x300_bicycle.avi'];
+  await page.getByLabel(/Process string/).fill('video/sprite,f_jpg,sw_64,sh_36,inter_1000,tw_3,th_2');
+  await page.locator('#file').setInputFiles(three.map(fixture));
+  await expect(status(page)).toHaveText('Done: 3 of 3 videos made sprites.', { timeout: 120_000 });
+  const groups = page.locator('#batch section.group');
+  await expect(groups).toHaveCount(3);
+  await expect(groups.locator('h3')).toHaveText(three);
+  // The same settings for every video: 1 s apart, 3 × 2 cells of 64 × 36; the AVI ran on ffmpeg.wasm, the rest on
+  // WebCodecs, on the one warm engine.
+  await expect(groups.locator('p.status')).toHaveText([
+    'Done: 5 frames on 1 sheet(s).',
+    'Done: 5 frames on 1 sheet(s).',
+    /^Done: \d+ frames on \d+ sheet\(s\)\.$/,
+  ]);
+  for (const [i] of three.entries()) {
+    await expect(groups.nth(i).getByRole('img', { name: /Sprite sheet 1/ })).toBeVisible();
+    await expect(groups.nth(i).getByRole('link', { name: 'sprite.vtt' })).toBeVisible();
+  }
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /Download all \(\d+ files of 3 videos\) as one ZIP/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('sprites.zip');
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  for (const folder of ['h264-aac_fmp4_320x180_bbb', 'vp9-opus_webm_320x180_bbb', 'mpeg4_avi_400x300_bicycle']) {
+    for (const name of ['sprite-0.jpg', 'sprite.vtt', 'sprite.json', 'sprite.storyboard.json'])
+      expect(Object.keys(entries), `${folder}/${name}`).toContain(`${folder}/${name}`);
+  }
+  await page.screenshot({ path: 'test-results/page-batch.png', fullPage: true });
+  // Each folder's VTT points at its own sheets.
+  expect(new TextDecoder().decode(entries['vp9-opus_webm_320x180_bbb/sprite.vtt'])).toContain('sprite-0.jpg#xywh=');
+});
+
+test('cancel during a batch stops the running video and the rest', async ({ page }) => {
+  const three = ['mpeg4_avi_400x300_bicycle.avi', 'h264-aac_fmp4_320x180_bbb.mp4', 'vp9-opus_webm_320x180_bbb.webm'];
+  await page.getByLabel(/Process string/).fill('video/sprite,f_jpg,sw_64,sh_36,inter_100,tw_10,th_10');
+  await page.locator('#file').setInputFiles(three.map(fixture));
+  // The first (an AVI, on ffmpeg.wasm, whose core loads first) is still running.
+  await expect(status(page)).toHaveText(/^Video 1 of 3/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(status(page)).toHaveText('Cancelled after 0 of 3 videos.', { timeout: 30_000 });
+  await expect(page.locator('#batch p.status')).toHaveText(['Cancelled.', 'Cancelled.', 'Cancelled.']);
+  await expect(page.getByRole('button', { name: /Download all/ })).toBeDisabled();
+});
+
 test('usable on a phone-sized screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   await page.getByRole('button', { name: 'Try the sample video' }).click();
