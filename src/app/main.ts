@@ -101,7 +101,11 @@ function reset(): void {
   progress.value = 0;
 }
 
-async function run(input: Blob | URL): Promise<void> {
+/**
+ * Runs one job on `input`. `prepare`, when given, runs first, within the job (its status shows, Cancel stops it): the
+ * length read that sets a chosen video's interval.
+ */
+async function run(input: Blob | URL, prepare?: (signal: AbortSignal) => Promise<void>): Promise<void> {
   if (form.validate()) {
     status.textContent = 'Fix the settings marked in red, then try again.';
     return;
@@ -122,6 +126,10 @@ async function run(input: Blob | URL): Promise<void> {
   if (top < 0 || top > window.innerHeight * 0.75) $('results').scrollIntoView({ behavior: 'smooth', block: 'start' });
   try {
     lastInput = input;
+    if (prepare) {
+      status.textContent = 'Reading the video…';
+      await prepare(job.controller.signal);
+    }
     const result: SpriteResult = await generator.generate(input, form.processString(), {
       signal: job.controller.signal,
       onProgress: (p) => {
@@ -193,8 +201,34 @@ async function run(input: Blob | URL): Promise<void> {
   }
 }
 
-/** The video's length in ms as the browser reads it from the file's header, or null where it cannot (AVI, MPEG-TS…). */
-async function durationOf(file: File): Promise<number | null> {
+/**
+ * The video's length in ms: as the browser reads it from the file's header where it can (MP4, WebM: no decoding),
+ * else from a job of one small key-frame tile on the warm engine (AVI, MPEG-TS…: the engine the real job then runs on
+ * is loaded by then). Null if neither can tell; the job then says why.
+ */
+async function durationOf(file: File, signal: AbortSignal): Promise<number | null> {
+  const fromHeader = await headerDuration(file);
+  if (fromHeader !== null) return fromHeader;
+  try {
+    const probe = await generator.generate(file, PROBE_JOB, {
+      signal,
+      onProgress: (p) => {
+        status.textContent = `${PHASES[p.phase]}…`;
+      },
+    });
+    return probe.source.durationMs > 0 ? probe.source.durationMs : null;
+  } catch (e) {
+    // Cancelled: the job stops here. Anything else is the real job's to say, with the words the page has for it.
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    return null;
+  }
+}
+
+/** The smallest job that reads a video's length: its first key frame in one 32 px tile. */
+const PROBE_JOB = 'video/sprite,f_jpg,m_key,num_1,sw_32,sh_32,tw_1,th_1,pad_0,margin_0';
+
+/** The length the browser's own player reads from the file's header, ms, or null where it cannot play the file. */
+async function headerDuration(file: File): Promise<number | null> {
   const url = URL.createObjectURL(file);
   const video = document.createElement('video');
   video.preload = 'metadata';
@@ -225,14 +259,16 @@ async function durationOf(file: File): Promise<number | null> {
  * change.
  */
 async function runChosen(file: File): Promise<void> {
-  const fitted = autoGrid && form.options().m !== 'key' ? await gridFor(file) : null;
-  gridNote.textContent = fitted ?? '';
-  await run(file);
+  gridNote.textContent = '';
+  if (!autoGrid || form.options().m === 'key') return run(file);
+  await run(file, async (signal) => {
+    gridNote.textContent = (await gridFor(file, signal)) ?? '';
+  });
 }
 
 /** Sets the interval and grid for `file` (the grid only where its sheet fits); says what it did, or null. */
-async function gridFor(file: File): Promise<string | null> {
-  const ms = await durationOf(file);
+async function gridFor(file: File, signal: AbortSignal): Promise<string | null> {
+  const ms = await durationOf(file, signal);
   if (ms === null) return null;
   const grid = suggestedGrid(ms);
   const options = { ...form.options(), m: 'inter' as const, inter: grid.inter };
@@ -270,7 +306,7 @@ function sameJob(a: SpriteOptions, b: SpriteOptions): boolean {
   }
 }
 
-/** How long the browser may take to read a file's length before the job runs with the fields as they are. */
+/** How long the browser's player may take to read a file's length before the engine is asked. */
 const DURATION_TIMEOUT_MS = 3000;
 const gridNote = $('grid-note');
 /** The interval and grid still follow each chosen video: the user has set neither, nor picked a preset. */

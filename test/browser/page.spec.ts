@@ -434,6 +434,13 @@ test('a chosen video gets an interval for about a hundred tiles on one sheet, sh
   await expect(field('Rows')).toHaveValue('8');
   await expect(status(page)).toContainText('80 frames on 1 sheet');
 
+  // MPEG-TS: the browser's player cannot read it; a one-tile job on the engine gives its length (4 s).
+  await page.locator('#file').setInputFiles(fixture('h264_ts_256x110_sar110-109.ts'));
+  await done(page);
+  await expect(field('Interval (ms)')).toHaveValue('50');
+  await expect(field('Rows')).toHaveValue('8');
+  await expect(page.locator('#grid-note')).toHaveText(/for this 0:04 video: about 80 tiles on one sheet/);
+
   // Set by hand, the interval stays for the next video.
   await field('Interval (ms)').fill('1000');
   await page.locator('#file').setInputFiles(fixture('h264-aac_fmp4_320x180_bbb.mp4'));
