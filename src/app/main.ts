@@ -382,7 +382,14 @@ async function startBatch(files: readonly File[]): Promise<void> {
 
 fileInput.addEventListener('change', () => chosen([...(fileInput.files ?? [])]));
 const folderInput = $('folder', HTMLInputElement);
-folderInput.addEventListener('change', () => chosen([...(folderInput.files ?? [])].filter(isVideo)));
+// A folder's videos in the order of their paths, as a file manager lists them.
+folderInput.addEventListener('change', () =>
+  chosen(
+    [...(folderInput.files ?? [])]
+      .filter(isVideo)
+      .sort((a, b) => a.webkitRelativePath.localeCompare(b.webkitRelativePath)),
+  ),
+);
 $('params').addEventListener('submit', (event) => {
   event.preventDefault();
   const files = [...(fileInput.files ?? [])];

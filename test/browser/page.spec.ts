@@ -2,7 +2,7 @@
 // ZIP download, and the seek-bar thumbnail. A screenshot of the finished page is kept under test-results/.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -482,6 +482,20 @@ test('three videos at once: one after the other, a result group each, one ZIP wi
   await page.screenshot({ path: 'test-results/page-batch.png', fullPage: true });
   // Each folder's VTT points at its own sheets.
   expect(new TextDecoder().decode(entries['vp9-opus_webm_320x180_bbb/sprite.vtt'])).toContain('sprite-0.jpg#xywh=');
+});
+
+test('a folder of videos runs as a batch; what is not a video in it is left out', async ({ page }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'page-folder-'));
+  for (const name of ['h264-aac_fmp4_320x180_bbb.mp4', 'vp9-opus_webm_320x180_bbb.webm'])
+    copyFileSync(fixture(name), join(folder, name));
+  writeFileSync(join(folder, 'notes.txt'), 'not a video');
+  await page.getByLabel(/Process string/).fill('video/sprite,f_jpg,sw_64,sh_36,inter_1000,tw_3,th_2');
+  await page.locator('#folder').setInputFiles(folder);
+  await expect(status(page)).toHaveText('Done: 2 of 2 videos made sprites.', { timeout: 60_000 });
+  await expect(page.locator('#batch section.group h3')).toHaveText([
+    'h264-aac_fmp4_320x180_bbb.mp4',
+    'vp9-opus_webm_320x180_bbb.webm',
+  ]);
 });
 
 test('cancel during a batch stops the running video and the rest', async ({ page }) => {
