@@ -3,7 +3,7 @@
 // video. Cancel stops the running one and the rest.
 
 import type { SpriteGenerator, SpriteResult } from '../index.js';
-import { filesOf, saveZip, type ResultFile } from './downloads.js';
+import { fileLinks, filesOf, saveZip, type ResultFile } from './downloads.js';
 import { addSheet, drawTile } from './sheets-view.js';
 
 /** What a batch needs from the page. */
@@ -38,11 +38,9 @@ function group(host: HTMLElement, file: File, index: number) {
   status.textContent = 'Waiting.';
   const sheets = document.createElement('div');
   sheets.className = 'sheets';
-  const links = document.createElement('ul');
-  links.className = 'group-files';
-  section.append(heading, progress, status, sheets, links);
+  section.append(heading, progress, status, sheets);
   host.append(section);
-  return { section, progress, status, sheets, links };
+  return { section, progress, status, sheets };
 }
 
 /** The folder a video's files go in, in the batch's ZIP: its name without the extension, made unique. */
@@ -94,18 +92,11 @@ export async function runBatch(files: readonly File[], page: BatchPage): Promise
         },
       });
       const folder = folderName(file, folders);
-      for (const f of filesOf(result)) {
-        zipped.push({ name: `${folder}/${f.name}`, blob: f.blob });
-        const url = URL.createObjectURL(f.blob);
-        urls.push(url);
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = f.name;
-        a.textContent = f.name;
-        const li = document.createElement('li');
-        li.append(a);
-        g.links.append(li);
-      }
+      const made = filesOf(result);
+      zipped.push(...made.map((f) => ({ name: `${folder}/${f.name}`, blob: f.blob })));
+      const links = fileLinks(made, urls);
+      links.className = 'group-files';
+      g.section.append(links);
       g.progress.value = 1;
       g.status.textContent = `Done: ${result.tiles.length} frames on ${result.sheets.length} sheet(s).`;
       done++;

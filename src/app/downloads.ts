@@ -72,11 +72,8 @@ export async function saveZip(files: readonly ResultFile[], name: string): Promi
   setTimeout(() => URL.revokeObjectURL(url), ZIP_URL_LIFETIME_MS);
 }
 
-/** Fills `host` with a link per file and a ZIP button; returns the object URLs it made (to revoke later). */
-export function showDownloads(host: HTMLElement, result: SpriteResult): string[] {
-  const urls: string[] = [];
-  const tracks = streamingTracks(result);
-  const files = resultFiles(result, tracks.files);
+/** A list of download links, one per file; the object URLs it makes are added to `urls` (to revoke later). */
+export function fileLinks(files: readonly ResultFile[], urls: string[]): HTMLUListElement {
   const list = document.createElement('ul');
   for (const file of files) {
     const a = document.createElement('a');
@@ -89,6 +86,15 @@ export function showDownloads(host: HTMLElement, result: SpriteResult): string[]
     li.append(a);
     list.append(li);
   }
+  return list;
+}
+
+/** Fills `host` with a link per file and a ZIP button; returns the object URLs it made (to revoke later). */
+export function showDownloads(host: HTMLElement, result: SpriteResult): string[] {
+  const urls: string[] = [];
+  const tracks = streamingTracks(result);
+  const files = resultFiles(result, tracks.files);
+  const list = fileLinks(files, urls);
   const zip = document.createElement('button');
   zip.type = 'button';
   zip.id = 'zip';

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hdrGrade } from '../hdr-grade.js';
 import { hdrTransferOf, pqToLinear, toneMapFilters, toneMapPixel, type HdrTransfer } from '../../src/core/tone-map.js';
 
 const ROCKET = fileURLToPath(new URL('../fixtures/vp8-vorbis_webm_640x360_rocket-launch.webm', import.meta.url));
@@ -12,8 +13,7 @@ const H = 360;
 
 /** Frame 40 of the fixture, graded into `transfer` (SDR white at 203 cd/m², BT.2408) and run through `filters`. */
 function hdrFrame(transfer: HdrTransfer, filters: string[], format: string): Buffer {
-  const tin = transfer === 'pq' ? 'smpte2084' : 'arib-std-b67';
-  const grade = `zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=${tin}:p=bt2020:m=bt2020nc:r=tv:npl=203,format=yuv420p10le`;
+  const grade = hdrGrade(transfer);
   return execFileSync(
     'ffmpeg',
     ['-v', 'error', '-i', ROCKET, '-vf', [`select=eq(n\\,40)`, grade, ...filters].join(','), '-frames:v', '1'].concat([
